@@ -102,7 +102,12 @@ export class KernelError extends Error {
     let message = `${code}: ${detail ?? DESCRIPTIONS[code]}, ${syscall}`;
     if (path !== undefined) message += ` '${path}'`;
     if (dest !== undefined) message += ` -> '${dest}'`;
+    // Kernel errors are control flow (ENOENT during PATH lookup is routine): skip the costly
+    // stack capture. The public API re-raises them with its own context.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = "Error";
     this.code = code;
     this.errno = -ERRNO[code];

@@ -1,0 +1,547 @@
+/**
+ * One VM's file tree as processes see it: the mount table plus POSIX path resolution.
+ *
+ * Backends only ever see literal paths inside themselves. This layer walks every path a
+ * component at a time, follows symbolic links (which may lead across mounts; at most 40, then
+ * ELOOP), applies "..", checks Unix permissions for the caller, the read-only flag of each
+ * mount and the VM's configured access policy, and reports errors with the caller's path.
+ */
+import { isKernelError, KernelError } from "./errors.ts";
+import { type Mount, type MountOptions, MountTable } from "./mount-table.ts";
+import {
+  isDirMode,
+  isLinkMode,
+  O_ACCMODE,
+  O_CREAT,
+  O_DIRECTORY,
+  O_EXCL,
+  O_NOFOLLOW,
+  O_RDONLY,
+  O_TRUNC,
+  O_WRONLY,
+  type DirEntry,
+  S_IFMT,
+  S_ISVTX,
+  type Stat,
+  type VfsBackend,
+  type VfsFile,
+} from "./types.ts";
+
+/** Who performs a filesystem call. `pid` lets /proc/self and magic links resolve. */
+export interface Caller {
+  uid: number;
+  gid: number;
+  pid: number;
+  groups?: readonly number[];
+  /** Applied to the mode of created files and directories. */
+  umask?: number;
+}
+
+export type AccessKind = "read" | "write";
+/** The VM's configured filesystem policy: return false to refuse `path`. */
+export type AccessPolicy = (path: string, access: AccessKind) => boolean;
+
+export const R_OK = 4;
+export const W_OK = 2;
+export const X_OK = 1;
+
+const MAX_SYMLINKS = 40;
+const NAME_MAX = 255;
+
+export interface Resolved {
+  /** Canonical absolute path (symlinks and ".." resolved; the last component is a link when not followed). */
+  path: string;
+  mount: Mount;
+  inner: string;
+  /** Stat of the final component (dev set to the mount's), or null when it does not exist. */
+  stat: Stat | null;
+  /** Stat of the directory that holds it. */
+  parent: Stat;
+  /** Set when the path names /proc/<pid>/fd/<n>, which opens the process's descriptor itself. */
+  magic?: { pid: number; fd: number };
+}
+
+export type OpenResult =
+  | { kind: "file"; file: VfsFile; path: string; stat: Stat; mount: Mount }
+  | { kind: "directory"; path: string; stat: Stat; mount: Mount }
+  | { kind: "magic"; pid: number; fd: number; path: string };
+
+interface WalkOptions {
+  follow: boolean;
+  allowMissing: boolean;
+  syscall: string;
+}
+
+export class Namespace {
+  readonly mounts: MountTable;
+  #policy: AccessPolicy | undefined;
+
+  constructor(root: VfsBackend, options: { rootOptions?: MountOptions; policy?: AccessPolicy } = {}) {
+    this.mounts = new MountTable(root, options.rootOptions ?? { type: "memfs" });
+    this.#policy = options.policy;
+  }
+
+  // ---- resolution -------------------------------------------------------------------------
+
+  /** Resolves `path` (absolute) for `caller`. Errors name `path` as given. */
+  async resolve(
+    caller: Caller,
+    path: string,
+    follow: boolean,
+    syscall = "stat",
+    allowMissing = false,
+  ): Promise<Resolved> {
+    try {
+      return await this.#walk(caller, path, { follow, allowMissing, syscall });
+    } catch (err) {
+      throw renamed(err, syscall, path);
+    }
+  }
+
+  async #walk(caller: Caller, path: string, opts: WalkOptions): Promise<Resolved> {
+    if (typeof path !== "string" || path.length === 0) throw new KernelError("ENOENT", opts.syscall);
+    if (path.charCodeAt(0) !== 47) throw new KernelError("EINVAL", opts.syscall, path);
+    if (path.includes("\0")) throw new KernelError("EINVAL", opts.syscall, path);
+    let queue = path.split("/");
+    let last = lastMeaningful(queue);
+    let follow = opts.follow || path.endsWith("/");
+    const trailingSlash = path.endsWith("/") && path.length > 1;
+    const names: string[] = [];
+    const stats: (Stat | null)[] = [null];
+    let links = 0;
+    let i = 0;
+    while (i < queue.length) {
+      const index = i++;
+      const name = queue[index];
+      if (name === "" || name === ".") continue;
+      const isLast = index === last;
+      if (name === "..") {
+        if (names.length > 0) {
+          names.pop();
+          stats.pop();
+        }
+        continue;
+      }
+      if (name.length > NAME_MAX) throw new KernelError("ENAMETOOLONG", opts.syscall, path);
+      await this.#requireSearch(caller, names, stats);
+      const childPath = "/" + (names.length ? names.join("/") + "/" + name : name);
+      const { mount, inner } = this.mounts.route(childPath);
+      let stat: Stat;
+      try {
+        stat = await mount.backend.lstat(inner);
+      } catch (err) {
+        if (isLast && opts.allowMissing && isKernelError(err, "ENOENT")) {
+          const parent = await this.#dirStat(names, stats);
+          return { path: childPath, mount, inner, stat: null, parent };
+        }
+        throw err;
+      }
+      if (isLinkMode(stat.mode)) {
+        if (mount.type === "proc") {
+          const magic = /^\/(\d+)\/fd\/(\d+)$/.exec(inner);
+          if (magic && isLast && follow) {
+            const parent = await this.#dirStat(names, stats);
+            return {
+              path: childPath,
+              mount,
+              inner,
+              stat: { ...stat, dev: mount.dev },
+              parent,
+              magic: { pid: Number(magic[1]), fd: Number(magic[2]) },
+            };
+          }
+        }
+        if (!isLast || follow) {
+          if (++links > MAX_SYMLINKS) throw new KernelError("ELOOP", opts.syscall, path);
+          const target = await mount.backend.readlink(inner);
+          if (target.length === 0) throw new KernelError("ENOENT", opts.syscall, path);
+          if (target.charCodeAt(0) === 47) {
+            names.length = 0;
+            stats.length = 1;
+          }
+          queue = [...target.split("/"), ...queue.slice(i)];
+          last = lastMeaningful(queue);
+          i = 0;
+          continue;
+        }
+      } else if (!isLast && !isDirMode(stat.mode)) {
+        throw new KernelError("ENOTDIR", opts.syscall, path);
+      }
+      names.push(name);
+      stats.push({ ...stat, dev: mount.dev });
+    }
+    const canonical = "/" + names.join("/");
+    const { mount, inner } = this.mounts.route(canonical);
+    let stat = stats[stats.length - 1];
+    if (stat === null) stat = { ...(await mount.backend.lstat(inner)), dev: mount.dev };
+    if (trailingSlash && !isDirMode(stat.mode)) throw new KernelError("ENOTDIR", opts.syscall, path);
+    const parent = names.length > 0 ? await this.#dirStat(names.slice(0, -1), stats.slice(0, -1)) : stat;
+    return { path: canonical, mount, inner, stat, parent };
+  }
+
+  /** Stat of the directory named by `names` (the top of the walk stack), fetched if unknown. */
+  async #dirStat(names: string[], stats: (Stat | null)[]): Promise<Stat> {
+    const top = stats[names.length];
+    if (top) return top;
+    const dir = "/" + names.join("/");
+    const { mount, inner } = this.mounts.route(dir);
+    const stat = { ...(await mount.backend.lstat(inner)), dev: mount.dev };
+    stats[names.length] = stat;
+    return stat;
+  }
+
+  async #requireSearch(caller: Caller, names: string[], stats: (Stat | null)[]): Promise<void> {
+    if (caller.uid === 0) return;
+    const dir = await this.#dirStat(names, stats);
+    if (!permits(caller, dir, X_OK)) throw new KernelError("EACCES", "open");
+  }
+
+  #checkPolicy(path: string, access: AccessKind, syscall: string): void {
+    if (this.#policy && !this.#policy(path, access)) {
+      throw new KernelError(
+        "EACCES",
+        syscall,
+        path,
+        undefined,
+        `permission denied by the VM's filesystem policy (${access})`,
+      );
+    }
+  }
+
+  #checkWritable(r: Resolved, syscall: string, shownPath: string): void {
+    if (r.mount.readOnly) throw new KernelError("EROFS", syscall, shownPath);
+    this.#checkPolicy(r.path, "write", syscall);
+  }
+
+  /** Permission to add or remove entries in the directory holding `r`. */
+  #checkDirWrite(caller: Caller, r: Resolved, syscall: string, shownPath: string): void {
+    if (!permits(caller, r.parent, W_OK | X_OK)) throw new KernelError("EACCES", syscall, shownPath);
+  }
+
+  /** Sticky directories (like /tmp) only let owners remove or rename their entries. */
+  #checkSticky(caller: Caller, r: Resolved, syscall: string, shownPath: string): void {
+    if (caller.uid === 0 || (r.parent.mode & S_ISVTX) === 0 || !r.stat) return;
+    if (r.stat.uid !== caller.uid && r.parent.uid !== caller.uid) {
+      throw new KernelError("EPERM", syscall, shownPath);
+    }
+  }
+
+  // ---- metadata ----------------------------------------------------------------------------
+
+  async stat(caller: Caller, path: string): Promise<Stat> {
+    const r = await this.resolve(caller, path, true, "stat");
+    this.#checkPolicy(r.path, "read", "stat");
+    return r.stat!;
+  }
+
+  async lstat(caller: Caller, path: string): Promise<Stat> {
+    const r = await this.resolve(caller, path, false, "lstat");
+    this.#checkPolicy(r.path, "read", "lstat");
+    return r.stat!;
+  }
+
+  async access(caller: Caller, path: string, mode: number): Promise<void> {
+    const r = await this.resolve(caller, path, true, "access");
+    if (mode !== 0 && !permits(caller, r.stat!, mode)) throw new KernelError("EACCES", "access", path);
+    if (mode & W_OK && r.mount.readOnly) throw new KernelError("EROFS", "access", path);
+  }
+
+  async realpath(caller: Caller, path: string): Promise<string> {
+    return (await this.resolve(caller, path, true, "realpath")).path;
+  }
+
+  async readdir(caller: Caller, path: string): Promise<DirEntry[]> {
+    const r = await this.resolve(caller, path, true, "scandir");
+    if (!isDirMode(r.stat!.mode)) throw new KernelError("ENOTDIR", "scandir", path);
+    if (!permits(caller, r.stat!, R_OK)) throw new KernelError("EACCES", "scandir", path);
+    this.#checkPolicy(r.path, "read", "scandir");
+    try {
+      return await r.mount.backend.readdir(r.inner);
+    } catch (err) {
+      throw renamed(err, "scandir", path);
+    }
+  }
+
+  async readlink(caller: Caller, path: string): Promise<string> {
+    const r = await this.resolve(caller, path, false, "readlink");
+    if (!isLinkMode(r.stat!.mode)) throw new KernelError("EINVAL", "readlink", path);
+    this.#checkPolicy(r.path, "read", "readlink");
+    return r.mount.backend.readlink(r.inner);
+  }
+
+  async chmod(caller: Caller, path: string, mode: number): Promise<void> {
+    const r = await this.resolve(caller, path, true, "chmod");
+    if (caller.uid !== 0 && caller.uid !== r.stat!.uid) throw new KernelError("EPERM", "chmod", path);
+    this.#checkWritable(r, "chmod", path);
+    await call(r.mount.backend.chmod(r.inner, mode & 0o7777), "chmod", path);
+  }
+
+  async chown(caller: Caller, path: string, uid: number, gid: number, follow = true): Promise<void> {
+    const r = await this.resolve(caller, path, follow, "chown");
+    const st = r.stat!;
+    const newUid = uid === -1 ? st.uid : uid;
+    const newGid = gid === -1 ? st.gid : gid;
+    if (caller.uid !== 0) {
+      const ownsIt = caller.uid === st.uid && newUid === st.uid;
+      const groupOk = newGid === st.gid || newGid === caller.gid || !!caller.groups?.includes(newGid);
+      if (!ownsIt || !groupOk) throw new KernelError("EPERM", "chown", path);
+    }
+    this.#checkWritable(r, "chown", path);
+    await call(r.mount.backend.chown(r.inner, newUid, newGid), "chown", path);
+  }
+
+  async utimes(caller: Caller, path: string, atimeMs: number, mtimeMs: number): Promise<void> {
+    const r = await this.resolve(caller, path, true, "utime");
+    if (caller.uid !== 0 && caller.uid !== r.stat!.uid && !permits(caller, r.stat!, W_OK)) {
+      throw new KernelError("EACCES", "utime", path);
+    }
+    this.#checkWritable(r, "utime", path);
+    await call(r.mount.backend.utimes(r.inner, atimeMs, mtimeMs), "utime", path);
+  }
+
+  async truncate(caller: Caller, path: string, length: number): Promise<void> {
+    const r = await this.resolve(caller, path, true, "open");
+    if (isDirMode(r.stat!.mode)) throw new KernelError("EISDIR", "open", path);
+    if (!permits(caller, r.stat!, W_OK)) throw new KernelError("EACCES", "open", path);
+    this.#checkWritable(r, "open", path);
+    await call(r.mount.backend.truncate(r.inner, length), "open", path);
+  }
+
+  // ---- directory entries --------------------------------------------------------------------
+
+  async mkdir(caller: Caller, path: string, mode = 0o777): Promise<void> {
+    const r = await this.resolve(caller, path, false, "mkdir", true);
+    if (r.stat) throw new KernelError("EEXIST", "mkdir", path);
+    this.#checkDirWrite(caller, r, "mkdir", path);
+    this.#checkWritable(r, "mkdir", path);
+    const perm = mode & 0o7777 & ~(caller.umask ?? 0o022);
+    await call(r.mount.backend.mkdir(r.inner, perm, caller), "mkdir", path);
+  }
+
+  async rmdir(caller: Caller, path: string): Promise<void> {
+    const r = await this.resolve(caller, path, false, "rmdir");
+    if (!isDirMode(r.stat!.mode)) throw new KernelError("ENOTDIR", "rmdir", path);
+    if (r.path === "/" || this.mounts.isMountPoint(r.path)) throw new KernelError("EBUSY", "rmdir", path);
+    this.#checkDirWrite(caller, r, "rmdir", path);
+    this.#checkSticky(caller, r, "rmdir", path);
+    this.#checkWritable(r, "rmdir", path);
+    await call(r.mount.backend.rmdir(r.inner), "rmdir", path);
+  }
+
+  async unlink(caller: Caller, path: string): Promise<void> {
+    const r = await this.resolve(caller, path, false, "unlink");
+    if (isDirMode(r.stat!.mode)) throw new KernelError("EISDIR", "unlink", path);
+    this.#checkDirWrite(caller, r, "unlink", path);
+    this.#checkSticky(caller, r, "unlink", path);
+    this.#checkWritable(r, "unlink", path);
+    await call(r.mount.backend.unlink(r.inner), "unlink", path);
+  }
+
+  async rename(caller: Caller, from: string, to: string): Promise<void> {
+    const src = await this.resolve(caller, from, false, "rename");
+    const dst = await this.resolve(caller, to, false, "rename", true);
+    if (src.mount !== dst.mount) throw new KernelError("EXDEV", "rename", from, to);
+    if (this.mounts.isMountPoint(src.path) || (dst.stat && this.mounts.isMountPoint(dst.path))) {
+      throw new KernelError("EBUSY", "rename", from, to);
+    }
+    if (src.path === dst.path) return;
+    if (isDirMode(src.stat!.mode) && dst.path.startsWith(src.path + "/")) {
+      throw new KernelError("EINVAL", "rename", from, to);
+    }
+    this.#checkDirWrite(caller, src, "rename", from);
+    this.#checkDirWrite(caller, dst, "rename", to);
+    this.#checkSticky(caller, src, "rename", from);
+    this.#checkSticky(caller, dst, "rename", to);
+    this.#checkWritable(src, "rename", from);
+    this.#checkPolicy(dst.path, "write", "rename");
+    try {
+      await src.mount.backend.rename(src.inner, dst.inner);
+    } catch (err) {
+      throw renamed(err, "rename", from, to);
+    }
+  }
+
+  async link(caller: Caller, existing: string, newPath: string): Promise<void> {
+    const src = await this.resolve(caller, existing, false, "link");
+    const dst = await this.resolve(caller, newPath, false, "link", true);
+    if (dst.stat) throw new KernelError("EEXIST", "link", existing, newPath);
+    if (src.mount !== dst.mount) throw new KernelError("EXDEV", "link", existing, newPath);
+    if (isDirMode(src.stat!.mode)) throw new KernelError("EPERM", "link", existing, newPath);
+    this.#checkDirWrite(caller, dst, "link", newPath);
+    this.#checkWritable(dst, "link", newPath);
+    this.#checkPolicy(src.path, "read", "link");
+    try {
+      await src.mount.backend.link(src.inner, dst.inner);
+    } catch (err) {
+      throw renamed(err, "link", existing, newPath);
+    }
+  }
+
+  async symlink(caller: Caller, target: string, path: string): Promise<void> {
+    if (typeof target !== "string" || target.length === 0) throw new KernelError("ENOENT", "symlink", path);
+    const r = await this.resolve(caller, path, false, "symlink", true);
+    if (r.stat) throw new KernelError("EEXIST", "symlink", target, path);
+    this.#checkDirWrite(caller, r, "symlink", path);
+    this.#checkWritable(r, "symlink", path);
+    await call(r.mount.backend.symlink(target, r.inner, caller), "symlink", path);
+  }
+
+  // ---- file contents ---------------------------------------------------------------------
+
+  /**
+   * Opens `path` for the caller. Directories open read-only (for fstat/readdir); magic
+   * /proc/<pid>/fd/<n> links are returned for the kernel to duplicate the descriptor.
+   */
+  async open(caller: Caller, path: string, flags: number, mode = 0o666): Promise<OpenResult> {
+    const creating = (flags & O_CREAT) !== 0;
+    const r = await this.resolve(caller, path, (flags & O_NOFOLLOW) === 0, "open", creating);
+    if (r.magic) return { kind: "magic", pid: r.magic.pid, fd: r.magic.fd, path: r.path };
+    const access = flags & O_ACCMODE;
+    const writing = access !== O_RDONLY || (flags & O_TRUNC) !== 0;
+    if (!r.stat) {
+      this.#checkDirWrite(caller, r, "open", path);
+      this.#checkWritable(r, "open", path);
+      const perm = mode & 0o7777 & ~(caller.umask ?? 0o022);
+      const file = await call(
+        r.mount.backend.open(r.inner, flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC), perm, caller),
+        "open",
+        path,
+      );
+      const stat = { ...(await file.stat()), dev: r.mount.dev };
+      return { kind: "file", file, path: r.path, stat, mount: r.mount };
+    }
+    const stat = r.stat;
+    if (creating && flags & O_EXCL) throw new KernelError("EEXIST", "open", path);
+    if (isLinkMode(stat.mode)) throw new KernelError("ELOOP", "open", path);
+    if (flags & O_DIRECTORY && !isDirMode(stat.mode)) throw new KernelError("ENOTDIR", "open", path);
+    const want = (access === O_RDONLY ? R_OK : access === O_WRONLY ? W_OK : R_OK | W_OK) | (writing ? W_OK : 0);
+    if (!permits(caller, stat, want)) throw new KernelError("EACCES", "open", path);
+    this.#checkPolicy(r.path, "read", "open");
+    if (writing) this.#checkWritable(r, "open", path);
+    if (isDirMode(stat.mode)) {
+      if (access !== O_RDONLY) throw new KernelError("EISDIR", "open", path);
+      return { kind: "directory", path: r.path, stat, mount: r.mount };
+    }
+    const file = await call(
+      r.mount.backend.open(r.inner, flags & (O_ACCMODE | O_TRUNC), 0, caller),
+      "open",
+      path,
+    );
+    return { kind: "file", file, path: r.path, stat, mount: r.mount };
+  }
+
+  /** Whole-file read, through the backend fast path when it has one. */
+  async readFile(caller: Caller, path: string): Promise<Uint8Array> {
+    const r = await this.resolve(caller, path, true, "open");
+    const stat = r.stat!;
+    if (isDirMode(stat.mode)) throw new KernelError("EISDIR", "read", path);
+    if (!permits(caller, stat, R_OK)) throw new KernelError("EACCES", "open", path);
+    this.#checkPolicy(r.path, "read", "open");
+    const backend = r.mount.backend;
+    if (backend.readFile && (stat.mode & S_IFMT) !== 0o020000) {
+      return call(backend.readFile(r.inner), "open", path);
+    }
+    const opened = await this.open(caller, path, O_RDONLY);
+    if (opened.kind !== "file") throw new KernelError("EISDIR", "read", path);
+    try {
+      return await readAll(opened.file);
+    } finally {
+      await opened.file.close();
+    }
+  }
+
+  /** Whole-file write (create or truncate), through the backend fast path when it has one. */
+  async writeFile(caller: Caller, path: string, data: Uint8Array, mode = 0o666): Promise<void> {
+    const r = await this.resolve(caller, path, true, "open", true);
+    const backend = r.mount.backend;
+    if (backend.writeFile && (!r.stat || (r.stat.mode & S_IFMT) === 0o100000)) {
+      if (r.stat) {
+        if (!permits(caller, r.stat, W_OK)) throw new KernelError("EACCES", "open", path);
+      } else {
+        this.#checkDirWrite(caller, r, "open", path);
+      }
+      this.#checkWritable(r, "open", path);
+      const perm = mode & 0o7777 & ~(caller.umask ?? 0o022);
+      await call(backend.writeFile(r.inner, data, perm, caller), "open", path);
+      return;
+    }
+    const opened = await this.open(caller, path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    if (opened.kind !== "file") throw new KernelError("EISDIR", "open", path);
+    try {
+      let offset = 0;
+      while (offset < data.length) {
+        offset += await opened.file.write(data, offset, data.length - offset, offset);
+      }
+    } finally {
+      await opened.file.close();
+    }
+  }
+
+  // ---- mounts ------------------------------------------------------------------------------
+
+  /** Mounts `backend` on the existing directory `path`. */
+  async mount(caller: Caller, path: string, backend: VfsBackend, options: MountOptions = {}): Promise<Mount> {
+    const r = await this.resolve(caller, path, true, "mount");
+    if (!isDirMode(r.stat!.mode)) throw new KernelError("ENOTDIR", "mount", path);
+    return this.mounts.mount(r.path, backend, options);
+  }
+
+  async unmount(caller: Caller, path: string): Promise<Mount> {
+    const r = await this.resolve(caller, path, true, "umount");
+    return this.mounts.unmount(r.path);
+  }
+}
+
+/** Unix permission check of `want` (R_OK|W_OK|X_OK bits) against `stat` for `caller`. */
+export function permits(caller: Caller, stat: Stat, want: number): boolean {
+  if (caller.uid === 0) {
+    // Root bypasses read/write checks; execute still needs some x bit on non-directories.
+    return (want & X_OK) === 0 || isDirMode(stat.mode) || (stat.mode & 0o111) !== 0;
+  }
+  let bits: number;
+  if (stat.uid === caller.uid) bits = (stat.mode >> 6) & 7;
+  else if (stat.gid === caller.gid || caller.groups?.includes(stat.gid)) bits = (stat.mode >> 3) & 7;
+  else bits = stat.mode & 7;
+  return (bits & want) === want;
+}
+
+function lastMeaningful(parts: string[]): number {
+  for (let i = parts.length - 1; i >= 0; i--) {
+    if (parts[i] !== "" && parts[i] !== ".") return i;
+  }
+  return -1;
+}
+
+/** Re-raises a backend error with the caller's path instead of the backend-internal one. */
+function renamed(err: unknown, syscall: string, path: string, dest?: string): unknown {
+  if (err instanceof KernelError) {
+    if (err.path === path && err.syscall === syscall) return err;
+    return new KernelError(err.code, err.syscall === "open" ? "open" : syscall, path, dest);
+  }
+  return err;
+}
+
+async function call<T>(promise: Promise<T>, syscall: string, path: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (err) {
+    throw renamed(err, syscall, path);
+  }
+}
+
+export async function readAll(file: VfsFile): Promise<Uint8Array> {
+  const size = (await file.stat()).size;
+  let buffer = new Uint8Array(Math.max(size, 4096));
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      const bigger = new Uint8Array(buffer.length * 2);
+      bigger.set(buffer);
+      buffer = bigger;
+    }
+    const n = await file.read(buffer, length, buffer.length - length, length);
+    if (n === 0) break;
+    length += n;
+  }
+  return buffer.subarray(0, length);
+}

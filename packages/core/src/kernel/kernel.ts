@@ -1,0 +1,798 @@
+/**
+ * The kernel of one VM: the process table, file descriptors, pipes, signals and program
+ * loading, on top of the VM's filesystem namespace.
+ *
+ * Every call is addressed by pid (and fd) and takes and returns plain data, so the kernel can
+ * later sit behind a worker or process boundary without an API change. The calling process's
+ * credentials, cwd and umask apply to each call.
+ */
+import { isKernelError, KernelError } from "../fs/errors.ts";
+import { type Caller, type Namespace, permits, X_OK } from "../fs/namespace.ts";
+import { absolutePath } from "../fs/path.ts";
+import { type DirEntry, isDirMode, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, type Stat } from "../fs/types.ts";
+import { type CommandDefinition, type CommandMain, type CommandRegistry, parseBuiltinStub } from "./command-registry.ts";
+import { type KernelLimits, resolveLimits } from "./limits.ts";
+import { DirectoryOpenFile, FileOpenFile, type OpenFile, PipeOpenFile } from "./open-file.ts";
+import { Pipe } from "./pipe.ts";
+import {
+  type ExitStatus,
+  Process,
+  ProcessExit,
+  type ProcessInfo,
+  ProcessTerminated,
+  type ProcessTreeNode,
+  type SignalDisposition,
+} from "./process.ts";
+import { ProcessContext } from "./process-context.ts";
+import { defaultAction, SIGNALS } from "./signals.ts";
+
+export interface SpawnRequest {
+  /** argv[0] names the program: a path, or a name looked up on PATH. */
+  argv: string[];
+  /** Run this function as the new process instead of loading a program (a fork of the caller's code). */
+  main?: CommandMain;
+  /** Driver name reported for `main` processes. */
+  driver?: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Descriptor overrides applied after inheritance: a parent fd number, a description, or null to close. */
+  fds?: Array<[number, number | OpenFile | null]>;
+  /** Inherit the parent's descriptors not marked close-on-exec (default true). */
+  inheritFds?: boolean;
+  /** 0 puts the child in a new process group led by itself; a pgid joins that group. */
+  pgid?: number;
+  /** Start a new session (implies a new process group). */
+  setsid?: boolean;
+}
+
+export interface KernelPolicy {
+  /** Whether processes inside the VM may start children, or which command names they may start. */
+  childProcess?: boolean | string[];
+}
+
+export interface KernelOptions {
+  fs: Namespace;
+  registry: CommandRegistry;
+  limits?: Partial<KernelLimits>;
+  policy?: KernelPolicy;
+  /** Environment and identity of init (pid 1), inherited by processes the host starts. */
+  env?: Record<string, string>;
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+}
+
+export type ProcessEvent =
+  | { type: "start"; info: ProcessInfo }
+  | { type: "exit"; info: ProcessInfo }
+  | { type: "stop"; info: ProcessInfo }
+  | { type: "continue"; info: ProcessInfo };
+
+interface LoadedProgram {
+  command: string;
+  definition: CommandDefinition;
+  argv: string[];
+}
+
+const INIT_PID = 1;
+const MAX_INTERPRETER_DEPTH = 4;
+const textEncoder = new TextEncoder();
+
+export class Kernel {
+  readonly fs: Namespace;
+  readonly registry: CommandRegistry;
+  readonly limits: KernelLimits;
+  readonly policy: KernelPolicy;
+  readonly bootTime = Date.now();
+  readonly #procs = new Map<number, Process>();
+  readonly #listeners = new Set<(event: ProcessEvent) => void>();
+  #nextPid = INIT_PID;
+  #shutdown = false;
+
+  constructor(options: KernelOptions) {
+    this.fs = options.fs;
+    this.registry = options.registry;
+    this.limits = resolveLimits(options.limits);
+    this.policy = options.policy ?? {};
+    const init = new Process({
+      pid: this.#nextPid++,
+      ppid: 0,
+      pgid: INIT_PID,
+      sid: INIT_PID,
+      argv: ["init"],
+      command: "init",
+      driver: "kernel",
+      env: { ...options.env },
+      cwd: options.cwd ?? "/",
+      uid: options.uid ?? 0,
+      gid: options.gid ?? 0,
+      umask: 0o022,
+      fdLimit: this.limits.maxOpenFiles,
+    });
+    this.#procs.set(init.pid, init);
+  }
+
+  // ---- process table -----------------------------------------------------------------------
+
+  get init(): Process {
+    return this.#procs.get(INIT_PID)!;
+  }
+
+  /** The live (or zombie) process `pid`; ESRCH when there is none. */
+  process(pid: number): Process {
+    const proc = this.#procs.get(pid);
+    if (!proc) throw new KernelError("ESRCH", "kill", undefined, undefined, `no such process ${pid}`);
+    return proc;
+  }
+
+  has(pid: number): boolean {
+    return this.#procs.has(pid);
+  }
+
+  /** Snapshot of every process in the table, by pid. */
+  list(): ProcessInfo[] {
+    return [...this.#procs.values()].map((p) => p.info());
+  }
+
+  tree(): ProcessTreeNode[] {
+    const nodes = new Map<number, ProcessTreeNode>();
+    for (const proc of this.#procs.values()) nodes.set(proc.pid, { ...proc.info(), children: [] });
+    const roots: ProcessTreeNode[] = [];
+    for (const node of nodes.values()) {
+      const parent = nodes.get(node.ppid);
+      if (parent) parent.children.push(node);
+      else roots.push(node);
+    }
+    return roots;
+  }
+
+  /** Subscribes to process start/exit/stop/continue; returns the unsubscribe function. */
+  onProcessEvent(listener: (event: ProcessEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(event: ProcessEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A faulty subscriber must not break the kernel.
+      }
+    }
+  }
+
+  #live(pid: number): Process {
+    const proc = this.#procs.get(pid);
+    if (!proc) throw new KernelError("ESRCH", "syscall", undefined, undefined, `no such process ${pid}`);
+    if (!proc.alive) throw new ProcessTerminated(pid);
+    return proc;
+  }
+
+  /** Waits while `proc` is stopped (SIGSTOP), so stopped processes make no progress. */
+  async #runnable(proc: Process): Promise<void> {
+    while (proc.state === "stopped") await proc.resumed.wait(proc.abort.signal);
+    if (!proc.alive) throw new ProcessTerminated(proc.pid);
+  }
+
+  // ---- spawning ------------------------------------------------------------------------------
+
+  /**
+   * Starts a child of `parentPid`. Program lookup errors (ENOENT, EACCES, ENOEXEC) are thrown
+   * before any process exists, as posix_spawn reports them.
+   */
+  async spawn(parentPid: number, request: SpawnRequest): Promise<number> {
+    if (this.#shutdown) throw new KernelError("ESRCH", "spawn", undefined, undefined, "the VM is shut down");
+    const parent = this.#live(parentPid);
+    if (!Array.isArray(request.argv) || request.argv.length === 0 || request.argv.some((a) => typeof a !== "string")) {
+      throw new KernelError("EINVAL", "spawn", undefined, undefined, "argv must be a non-empty array of strings");
+    }
+    const env = request.env ?? parent.env;
+    const cwd = request.cwd === undefined ? parent.cwd : absolutePath(parent.cwd, request.cwd);
+    let program: LoadedProgram;
+    if (request.main) {
+      program = {
+        command: request.argv[0],
+        definition: { name: request.argv[0], main: request.main, driver: request.driver ?? "builtin" },
+        argv: request.argv,
+      };
+    } else {
+      this.#checkChildPolicy(parent, request.argv[0]);
+      program = await this.#load(parent, request.argv[0], request.argv, env, cwd);
+    }
+    if (this.#live(parentPid) && this.#countLive() >= this.limits.maxProcesses) {
+      throw new KernelError("EAGAIN", "fork", undefined, undefined, `process limit reached (${this.limits.maxProcesses})`);
+    }
+    const pid = this.#nextPid++;
+    const setsid = request.setsid === true;
+    const pgid = setsid || request.pgid === 0 ? pid : (request.pgid ?? parent.pgid);
+    const child = new Process({
+      pid,
+      ppid: parent.pid,
+      pgid,
+      sid: setsid ? pid : parent.sid,
+      argv: program.argv,
+      command: program.command,
+      driver: program.definition.driver ?? "builtin",
+      env: { ...env },
+      cwd,
+      uid: parent.uid,
+      gid: parent.gid,
+      umask: parent.umask,
+      fdLimit: this.limits.maxOpenFiles,
+    });
+    // Signal dispositions set to "ignore" survive exec, as in POSIX.
+    for (const [signal, disposition] of parent.dispositions) {
+      if (disposition === "ignore") child.dispositions.set(signal, "ignore");
+    }
+    this.#setupFds(parent, child, request);
+    this.#procs.set(pid, child);
+    parent.children.add(pid);
+    this.#emit({ type: "start", info: child.info() });
+    this.#run(child, program.definition.main);
+    return pid;
+  }
+
+  #checkChildPolicy(parent: Process, name: string): void {
+    if (parent.pid === INIT_PID) return;
+    const rule = this.policy.childProcess;
+    if (rule === undefined || rule === true) return;
+    const base = name.slice(name.lastIndexOf("/") + 1);
+    if (rule === false || !rule.includes(base)) {
+      throw new KernelError("EPERM", "spawn", name, undefined, `starting '${base}' is not permitted by the VM's process policy`);
+    }
+  }
+
+  #countLive(): number {
+    let n = 0;
+    for (const proc of this.#procs.values()) if (proc.alive) n++;
+    return n;
+  }
+
+  #setupFds(parent: Process, child: Process, request: SpawnRequest): void {
+    if (request.inheritFds !== false) {
+      for (const [fd, entry] of parent.fds.entries()) {
+        if (!entry.cloexec) child.fds.install(fd, entry.file);
+      }
+    }
+    for (const [fd, source] of request.fds ?? []) {
+      let displaced: OpenFile | undefined;
+      if (source === null) {
+        if (child.fds.has(fd)) displaced = child.fds.remove(fd);
+      } else {
+        const file = typeof source === "number" ? parent.fds.get(source) : source;
+        displaced = child.fds.install(fd, file);
+      }
+      if (displaced) this.#release(displaced);
+    }
+  }
+
+  #run(proc: Process, main: CommandMain): void {
+    const ctx = new ProcessContext(this, proc.pid);
+    Promise.resolve()
+      .then(() => main(ctx))
+      .then(
+        (code) => this.exit(proc.pid, typeof code === "number" ? code : 0),
+        (err: unknown) => this.#crashed(proc, err),
+      );
+  }
+
+  async #crashed(proc: Process, err: unknown): Promise<void> {
+    if (err instanceof ProcessExit) return this.exit(proc.pid, err.code);
+    if (!proc.alive || err instanceof ProcessTerminated) return;
+    if (isKernelError(err, "EPIPE")) return this.exit(proc.pid, 141);
+    // A bug in a command must not take the VM down: report it like a crashed program.
+    const name = proc.argv[0].slice(proc.argv[0].lastIndexOf("/") + 1);
+    const message = err instanceof Error ? err.message : String(err);
+    try {
+      await this.writeAll(proc.pid, 2, `${name}: ${message}\n`);
+    } catch {
+      // stderr may be gone; the exit status still reports the failure.
+    }
+    this.exit(proc.pid, isKernelError(err) ? 1 : 70);
+  }
+
+  /**
+   * Resolves `file` to a runnable program: PATH lookup, execute permission, built-in stubs,
+   * and `#!` interpreter lines (up to 4 levels, as Linux allows).
+   */
+  async #load(
+    caller: Process,
+    file: string,
+    argv: string[],
+    env: Record<string, string>,
+    cwd: string,
+    depth = 0,
+  ): Promise<LoadedProgram> {
+    if (file.length === 0) throw new KernelError("ENOENT", "execve", file);
+    const path = file.includes("/") ? absolutePath(cwd, file) : await this.findInPath(caller, file, env.PATH, cwd);
+    if (path === undefined) throw new KernelError("ENOENT", "execve", file);
+    const stat = await this.fs.stat(caller, path);
+    if (isDirMode(stat.mode) || (stat.mode & 0o170000) !== 0o100000) throw new KernelError("EACCES", "execve", file);
+    if (!permits(caller, stat, X_OK)) throw new KernelError("EACCES", "execve", file);
+    const head = await this.#readHead(caller, path);
+    const builtin = parseBuiltinStub(head);
+    if (builtin !== undefined) {
+      const definition = this.registry.get(builtin);
+      if (!definition) {
+        throw new KernelError("ENOEXEC", "execve", file, undefined, `'${builtin}' is not supported in this VM`);
+      }
+      return { command: path, definition, argv };
+    }
+    if (head[0] === 0x23 && head[1] === 0x21) {
+      if (depth >= MAX_INTERPRETER_DEPTH) throw new KernelError("ELOOP", "execve", file);
+      let end = head.indexOf(0x0a);
+      if (end < 0) end = head.length;
+      const line = new TextDecoder().decode(head.subarray(2, end)).trim();
+      const space = line.search(/[ \t]/);
+      const interpreter = space < 0 ? line : line.slice(0, space);
+      const arg = space < 0 ? "" : line.slice(space).trim();
+      if (interpreter.length === 0) throw new KernelError("ENOEXEC", "execve", file);
+      const next = [interpreter, ...(arg ? [arg] : []), path, ...argv.slice(1)];
+      return this.#load(caller, interpreter, next, env, cwd, depth + 1);
+    }
+    throw new KernelError("ENOEXEC", "execve", file);
+  }
+
+  /** Reads the first bytes of a program (executing needs x, not the read policy). */
+  async #readHead(caller: Process, path: string): Promise<Uint8Array> {
+    const opened = await this.fs.open({ uid: 0, gid: 0, pid: caller.pid }, path, O_RDONLY);
+    if (opened.kind !== "file") throw new KernelError("EACCES", "execve", path);
+    try {
+      const head = new Uint8Array(256);
+      const n = await opened.file.read(head, 0, head.length, 0);
+      return head.subarray(0, n);
+    } finally {
+      await opened.file.close();
+    }
+  }
+
+  /**
+   * Looks `name` up on `pathVar` like execvp: the first executable regular file wins; a
+   * match without execute permission is returned only if nothing better is found (so the
+   * caller reports "Permission denied" as bash does).
+   */
+  async findInPath(caller: Caller, name: string, pathVar: string | undefined, cwd: string): Promise<string | undefined> {
+    let denied: string | undefined;
+    for (const dir of (pathVar ?? "/usr/local/bin:/usr/bin:/bin").split(":")) {
+      const candidate = dir === "" ? absolutePath(cwd, name) : absolutePath(cwd, dir.endsWith("/") ? dir + name : `${dir}/${name}`);
+      let stat: Stat;
+      try {
+        stat = await this.fs.stat(caller, candidate);
+      } catch {
+        continue;
+      }
+      if ((stat.mode & 0o170000) !== 0o100000) continue;
+      if (permits(caller, stat, X_OK)) return candidate;
+      denied ??= candidate;
+    }
+    return denied;
+  }
+
+  // ---- exit, wait, signals -------------------------------------------------------------------
+
+  /** Ends `pid` with `code` (what `exit(2)` does). */
+  exit(pid: number, code: number): void {
+    const proc = this.#procs.get(pid);
+    if (!proc || !proc.alive) return;
+    this.#terminate(proc, code & 0xff, null);
+  }
+
+  #terminate(proc: Process, exitCode: number | null, signal: number | null): void {
+    if (!proc.alive) return;
+    proc.markExited(exitCode, signal);
+    proc.abort.abort(new ProcessTerminated(proc.pid));
+    proc.resumed.wakeAll();
+    for (const file of proc.fds.clear()) this.#release(file);
+    const init = this.init;
+    for (const childPid of proc.children) {
+      const child = this.#procs.get(childPid);
+      if (!child) continue;
+      child.ppid = INIT_PID;
+      if (proc.pid !== INIT_PID) init.children.add(childPid);
+      if (child.state === "zombie") this.#reap(child);
+    }
+    proc.children.clear();
+    this.#emit({ type: "exit", info: proc.info() });
+    const parent = this.#procs.get(proc.ppid);
+    if (!parent || parent.pid === INIT_PID || !parent.alive) {
+      this.#reap(proc);
+    } else {
+      parent.childEvents.wakeAll();
+      this.#deliver(parent, SIGNALS.SIGCHLD);
+    }
+  }
+
+  #reap(proc: Process): void {
+    proc.state = "reaped";
+    this.#procs.delete(proc.pid);
+    this.#procs.get(proc.ppid)?.children.delete(proc.pid);
+  }
+
+  #release(file: OpenFile): void {
+    file.refs--;
+    if (file.refs === 0) {
+      try {
+        const done = file.release();
+        if (done instanceof Promise) done.catch(() => {});
+      } catch {
+        // Releasing is best effort; there is no one left to report to.
+      }
+    }
+  }
+
+  /**
+   * Waits for a child of `callerPid` to exit (`pid` -1 for any) and reaps it. With `noHang`
+   * returns null instead of waiting. ECHILD when there is no such child.
+   */
+  async waitpid(callerPid: number, pid: number, options: { noHang?: boolean } = {}): Promise<{ pid: number; status: ExitStatus } | null> {
+    const caller = this.#live(callerPid);
+    for (;;) {
+      const candidates = pid === -1 ? [...caller.children] : caller.children.has(pid) ? [pid] : [];
+      if (candidates.length === 0) throw new KernelError("ECHILD", "waitpid");
+      for (const childPid of candidates) {
+        const child = this.#procs.get(childPid);
+        if (child && child.state === "zombie") {
+          this.#reap(child);
+          return { pid: childPid, status: { exitCode: child.exitCode, signal: child.termSignal } };
+        }
+      }
+      if (options.noHang) return null;
+      await caller.childEvents.wait(caller.abort.signal);
+    }
+  }
+
+  /**
+   * kill(2): `pid` > 0 one process, 0 the caller's group, -1 every process but init, < -1 the
+   * group -pid. Signal 0 only checks that the target exists.
+   */
+  kill(senderPid: number, pid: number, signal: number): void {
+    if (!Number.isInteger(signal) || signal < 0 || signal > 64) throw new KernelError("EINVAL", "kill");
+    const sender = this.#procs.get(senderPid);
+    if (!sender) throw new KernelError("ESRCH", "kill");
+    let targets: Process[];
+    if (pid > 0) {
+      const target = this.#procs.get(pid);
+      if (!target || target.state === "reaped") throw new KernelError("ESRCH", "kill");
+      targets = [target];
+    } else {
+      const group = pid === 0 ? sender.pgid : -pid;
+      targets = [...this.#procs.values()].filter((p) =>
+        pid === -1 ? p.pid !== INIT_PID && p.pid !== senderPid : p.pgid === group,
+      );
+      if (targets.length === 0) throw new KernelError("ESRCH", "kill");
+    }
+    for (const target of targets) {
+      if (sender.uid !== 0 && sender.uid !== target.uid) throw new KernelError("EPERM", "kill");
+    }
+    if (signal === 0) return;
+    for (const target of targets) this.#deliver(target, signal);
+  }
+
+  #deliver(proc: Process, signal: number): void {
+    if (!proc.alive || proc.pid === INIT_PID) return;
+    if (signal === SIGNALS.SIGKILL) return this.#terminate(proc, null, signal);
+    if (signal === SIGNALS.SIGSTOP) return this.#stop(proc);
+    if (signal === SIGNALS.SIGCONT) this.#continue(proc);
+    const disposition: SignalDisposition = proc.dispositions.get(signal) ?? "default";
+    if (typeof disposition === "function") {
+      queueMicrotask(() => {
+        if (!proc.alive) return;
+        try {
+          disposition(signal);
+        } catch {
+          // Handler errors stay inside the process.
+        }
+      });
+      return;
+    }
+    if (disposition === "ignore") return;
+    switch (defaultAction(signal)) {
+      case "terminate":
+        return this.#terminate(proc, null, signal);
+      case "stop":
+        return this.#stop(proc);
+      default:
+        return;
+    }
+  }
+
+  #stop(proc: Process): void {
+    if (proc.state !== "running") return;
+    proc.state = "stopped";
+    this.#emit({ type: "stop", info: proc.info() });
+    this.#procs.get(proc.ppid)?.childEvents.wakeAll();
+  }
+
+  #continue(proc: Process): void {
+    if (proc.state !== "stopped") return;
+    proc.state = "running";
+    proc.resumed.wakeAll();
+    this.#emit({ type: "continue", info: proc.info() });
+  }
+
+  /** Sets what `signal` does to `pid` (SIGKILL and SIGSTOP cannot be caught or ignored). */
+  setSignalDisposition(pid: number, signal: number, disposition: SignalDisposition): void {
+    const proc = this.#live(pid);
+    if (signal === SIGNALS.SIGKILL || signal === SIGNALS.SIGSTOP) throw new KernelError("EINVAL", "sigaction");
+    if (disposition === "default") proc.dispositions.delete(signal);
+    else proc.dispositions.set(signal, disposition);
+  }
+
+  setProcessGroup(callerPid: number, pid: number, pgid: number): void {
+    const caller = this.#live(callerPid);
+    const target = pid === 0 ? caller : this.process(pid);
+    if (target.pid !== caller.pid && target.ppid !== caller.pid) throw new KernelError("ESRCH", "setpgid");
+    target.pgid = pgid === 0 ? target.pid : pgid;
+  }
+
+  // ---- descriptors ---------------------------------------------------------------------------
+
+  async open(pid: number, path: string, flags: number, mode = 0o666): Promise<number> {
+    const proc = this.#live(pid);
+    const opened = await this.fs.open(proc, absolutePath(proc.cwd, path), flags, mode);
+    const cloexec = (flags & O_CLOEXEC) !== 0;
+    if (opened.kind === "magic") {
+      const owner = this.process(opened.pid);
+      if (owner.uid !== proc.uid && proc.uid !== 0) throw new KernelError("EACCES", "open", path);
+      return proc.fds.allocate(owner.fds.get(opened.fd), cloexec);
+    }
+    const statusFlags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+    let file: OpenFile;
+    if (opened.kind === "directory") {
+      const caller: Caller = proc;
+      const dir = opened.path;
+      file = new DirectoryOpenFile(dir, statusFlags, () => this.fs.stat(caller, dir), () => this.fs.readdir(caller, dir));
+    } else {
+      file = new FileOpenFile(opened.file, statusFlags, opened.path, opened.mount, opened.stat.mode, {
+        maxFileSize: this.limits.maxFileSizeBytes,
+      });
+    }
+    try {
+      return proc.fds.allocate(file, cloexec);
+    } catch (err) {
+      await file.release();
+      throw err;
+    }
+  }
+
+  close(pid: number, fd: number): void {
+    const proc = this.#live(pid);
+    this.#release(proc.fds.remove(fd));
+  }
+
+  /** Installs a description the host created (a sink, a pipe end) in `pid`'s table. */
+  installFile(pid: number, file: OpenFile, fd?: number): number {
+    const proc = this.#live(pid);
+    if (fd === undefined) return proc.fds.allocate(file);
+    const displaced = proc.fds.install(fd, file);
+    if (displaced) this.#release(displaced);
+    return fd;
+  }
+
+  /** Reads up to `max` bytes; null at end of file. Blocks on pipes and terminals. */
+  async read(pid: number, fd: number, max = 65536): Promise<Uint8Array | null> {
+    const proc = this.#live(pid);
+    if (proc.state === "stopped") await this.#runnable(proc);
+    const data = await proc.fds.get(fd).read(max, { signal: proc.abort.signal });
+    if (!proc.alive) throw new ProcessTerminated(pid);
+    return data;
+  }
+
+  /** Writes `data`; EPIPE also raises SIGPIPE in the writer. Returns the bytes written. */
+  async write(pid: number, fd: number, data: Uint8Array | string): Promise<number> {
+    const proc = this.#live(pid);
+    if (proc.state === "stopped") await this.#runnable(proc);
+    const bytes = typeof data === "string" ? textEncoder.encode(data) : data;
+    try {
+      return await proc.fds.get(fd).write(bytes, { signal: proc.abort.signal });
+    } catch (err) {
+      if (isKernelError(err, "EPIPE")) {
+        this.#deliver(proc, SIGNALS.SIGPIPE);
+        if (!proc.alive) throw new ProcessTerminated(pid);
+      }
+      throw err;
+    }
+  }
+
+  /** Writes all of `data`, looping over partial writes. */
+  async writeAll(pid: number, fd: number, data: Uint8Array | string): Promise<void> {
+    let bytes = typeof data === "string" ? textEncoder.encode(data) : data;
+    while (bytes.length > 0) {
+      const n = await this.write(pid, fd, bytes);
+      bytes = bytes.subarray(n);
+    }
+  }
+
+  pipe(pid: number): [number, number] {
+    const proc = this.#live(pid);
+    const pipe = new Pipe(this.limits.pipeBufferBytes);
+    const readEnd = new PipeOpenFile(pipe, "read");
+    const writeEnd = new PipeOpenFile(pipe, "write");
+    const r = proc.fds.allocate(readEnd);
+    try {
+      return [r, proc.fds.allocate(writeEnd)];
+    } catch (err) {
+      this.#release(proc.fds.remove(r));
+      writeEnd.release();
+      throw err;
+    }
+  }
+
+  /** A pipe whose ends the host holds directly (for API stdin/stdout plumbing). */
+  createPipe(): { readEnd: PipeOpenFile; writeEnd: PipeOpenFile } {
+    const pipe = new Pipe(this.limits.pipeBufferBytes);
+    return { readEnd: new PipeOpenFile(pipe, "read"), writeEnd: new PipeOpenFile(pipe, "write") };
+  }
+
+  dup(pid: number, fd: number, min = 0, cloexec = false): number {
+    const proc = this.#live(pid);
+    return proc.fds.allocate(proc.fds.get(fd), cloexec, min);
+  }
+
+  dup2(pid: number, oldFd: number, newFd: number): number {
+    const proc = this.#live(pid);
+    const file = proc.fds.get(oldFd);
+    if (oldFd === newFd) return newFd;
+    const displaced = proc.fds.install(newFd, file);
+    if (displaced) this.#release(displaced);
+    return newFd;
+  }
+
+  setCloexec(pid: number, fd: number, cloexec: boolean): void {
+    this.#live(pid).fds.setCloexec(fd, cloexec);
+  }
+
+  getStatusFlags(pid: number, fd: number): number {
+    return this.#live(pid).fds.get(fd).flags;
+  }
+
+  /** fcntl(F_SETFL): only O_APPEND and O_NONBLOCK can change. */
+  setStatusFlags(pid: number, fd: number, flags: number): void {
+    const file = this.#live(pid).fds.get(fd);
+    file.flags = (file.flags & O_ACCMODE) | (flags & (O_APPEND | O_NONBLOCK));
+  }
+
+  lseek(pid: number, fd: number, offset: number, whence: number): Promise<number> {
+    return this.#live(pid).fds.get(fd).seek(offset, whence);
+  }
+
+  fstat(pid: number, fd: number): Promise<Stat> {
+    return this.#live(pid).fds.get(fd).stat();
+  }
+
+  isatty(pid: number, fd: number): boolean {
+    const proc = this.#live(pid);
+    return proc.fds.has(fd) && proc.fds.get(fd).isTerminal();
+  }
+
+  /** What a descriptor refers to, for /proc/<pid>/fd and lsof-like views. */
+  describeFds(pid: number): Array<{ fd: number; target: string }> {
+    const proc = this.process(pid);
+    return proc.fds.entries().map(([fd, entry]) => ({ fd, target: entry.file.label }));
+  }
+
+  // ---- paths -------------------------------------------------------------------------------
+
+  #abs(proc: Process, path: string): string {
+    if (typeof path !== "string") throw new KernelError("EINVAL", "path");
+    return absolutePath(proc.cwd, path);
+  }
+
+  stat(pid: number, path: string): Promise<Stat> {
+    const proc = this.#live(pid);
+    return this.fs.stat(proc, this.#abs(proc, path));
+  }
+
+  lstat(pid: number, path: string): Promise<Stat> {
+    const proc = this.#live(pid);
+    return this.fs.lstat(proc, this.#abs(proc, path));
+  }
+
+  access(pid: number, path: string, mode: number): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.access(proc, this.#abs(proc, path), mode);
+  }
+
+  readdir(pid: number, path: string): Promise<DirEntry[]> {
+    const proc = this.#live(pid);
+    return this.fs.readdir(proc, this.#abs(proc, path));
+  }
+
+  mkdir(pid: number, path: string, mode = 0o777): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.mkdir(proc, this.#abs(proc, path), mode);
+  }
+
+  rmdir(pid: number, path: string): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.rmdir(proc, this.#abs(proc, path));
+  }
+
+  unlink(pid: number, path: string): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.unlink(proc, this.#abs(proc, path));
+  }
+
+  rename(pid: number, from: string, to: string): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.rename(proc, this.#abs(proc, from), this.#abs(proc, to));
+  }
+
+  link(pid: number, existing: string, newPath: string): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.link(proc, this.#abs(proc, existing), this.#abs(proc, newPath));
+  }
+
+  symlink(pid: number, target: string, path: string): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.symlink(proc, target, this.#abs(proc, path));
+  }
+
+  readlink(pid: number, path: string): Promise<string> {
+    const proc = this.#live(pid);
+    return this.fs.readlink(proc, this.#abs(proc, path));
+  }
+
+  realpath(pid: number, path: string): Promise<string> {
+    const proc = this.#live(pid);
+    return this.fs.realpath(proc, this.#abs(proc, path));
+  }
+
+  chmod(pid: number, path: string, mode: number): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.chmod(proc, this.#abs(proc, path), mode);
+  }
+
+  chown(pid: number, path: string, uid: number, gid: number, follow = true): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.chown(proc, this.#abs(proc, path), uid, gid, follow);
+  }
+
+  utimes(pid: number, path: string, atimeMs: number, mtimeMs: number): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.utimes(proc, this.#abs(proc, path), atimeMs, mtimeMs);
+  }
+
+  truncate(pid: number, path: string, length: number): Promise<void> {
+    const proc = this.#live(pid);
+    return this.fs.truncate(proc, this.#abs(proc, path), length);
+  }
+
+  readFile(pid: number, path: string): Promise<Uint8Array> {
+    const proc = this.#live(pid);
+    return this.fs.readFile(proc, this.#abs(proc, path));
+  }
+
+  writeFile(pid: number, path: string, data: Uint8Array | string, mode = 0o666): Promise<void> {
+    const proc = this.#live(pid);
+    const bytes = typeof data === "string" ? textEncoder.encode(data) : data;
+    if (bytes.length > this.limits.maxFileSizeBytes) return Promise.reject(new KernelError("EFBIG", "write", path));
+    return this.fs.writeFile(proc, this.#abs(proc, path), bytes, mode);
+  }
+
+  async chdir(pid: number, path: string): Promise<void> {
+    const proc = this.#live(pid);
+    const target = this.#abs(proc, path);
+    const resolved = await this.fs.resolve(proc, target, true, "chdir");
+    if (!isDirMode(resolved.stat!.mode)) throw new KernelError("ENOTDIR", "chdir", path);
+    if (!permits(proc, resolved.stat!, X_OK)) throw new KernelError("EACCES", "chdir", path);
+    proc.cwd = resolved.path;
+  }
+
+  // ---- shutdown ----------------------------------------------------------------------------
+
+  /** Kills every process (SIGKILL) and refuses new ones. */
+  shutdown(): void {
+    this.#shutdown = true;
+    for (const proc of [...this.#procs.values()]) {
+      if (proc.pid !== INIT_PID) this.#terminate(proc, null, SIGNALS.SIGKILL);
+    }
+    const init = this.init;
+    for (const file of init.fds.clear()) this.#release(file);
+  }
+
+  get isShutdown(): boolean {
+    return this.#shutdown;
+  }
+}
