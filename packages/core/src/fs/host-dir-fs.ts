@@ -62,6 +62,7 @@ export interface HostDirFsOptions {
 }
 
 const HOST = fs.constants;
+const USAGE_WALK_LIMIT = 1_000_000;
 
 export class HostDirFs implements VfsBackend {
   readonly readOnly: boolean;
@@ -184,6 +185,7 @@ export class HostDirFs implements VfsBackend {
   async truncate(path: string, length: number): Promise<void> {
     this.#writable("open", path);
     return guard("open", path, () => {
+      checkLength(length, "open", path);
       const fd = this.#openRegular(path, HOST.O_WRONLY, "open");
       try {
         fs.ftruncateSync(fd, length);
@@ -253,7 +255,7 @@ export class HostDirFs implements VfsBackend {
       () => {
         const src = this.#host(existing, "link");
         const dst = this.#host(newPath, "link");
-        if (fs.lstatSync(src).isDirectory()) throw fsError("EPERM", "link", existing, newPath);
+        // link(2) does not follow a symlink `existing`: the new name is another link to it.
         fs.linkSync(src, dst);
       },
       newPath,
@@ -261,14 +263,21 @@ export class HostDirFs implements VfsBackend {
   }
 
   async symlink(target: string, path: string, owner: Owner): Promise<void> {
-    this.#writable("symlink", path);
-    return guard("symlink", path, () => {
-      const host = this.#host(path, "symlink");
-      if (typeof target !== "string" || target.includes("\0")) throw fsError("EINVAL", "symlink", path);
-      // The target is stored verbatim and never followed here; the VM resolves it.
-      fs.symlinkSync(target, host);
-      lchownQuiet(host, owner.uid, owner.gid);
-    });
+    // Like Node, symlink errors name the target as path and the new link as dest.
+    if (this.readOnly) throw fsError("EROFS", "symlink", target, path);
+    return guard(
+      "symlink",
+      target,
+      () => {
+        const host = this.#host(path, "symlink");
+        if (typeof target !== "string" || target.includes("\0")) throw fsError("EINVAL", "symlink", path);
+        if (target.length === 0) throw fsError("ENOENT", "symlink", path);
+        // The target is stored verbatim and never followed here; the VM resolves it.
+        fs.symlinkSync(target, host);
+        lchownQuiet(host, owner.uid, owner.gid);
+      },
+      path,
+    );
   }
 
   // ---- file contents -------------------------------------------------------------------------
@@ -351,17 +360,45 @@ export class HostDirFs implements VfsBackend {
     });
   }
 
+  /**
+   * What this directory holds (apparent sizes, like `du --apparent-size`, walked without
+   * following links) and, as the total, that plus the host's free space. Reporting the host
+   * filesystem's own totals would tell the guest about unrelated host data. The walk costs
+   * one lstat per entry and stops counting after USAGE_WALK_LIMIT entries.
+   */
   usage(): { usedBytes: number; totalBytes: number; usedInodes: number } {
+    let usedBytes = 0;
+    let usedInodes = 0;
+    const pending = [this.#root];
+    walk: while (pending.length > 0) {
+      const dir = pending.pop()!;
+      let names: string[];
+      try {
+        names = fs.readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        if (usedInodes >= USAGE_WALK_LIMIT) break walk;
+        const child = dir + "/" + name;
+        try {
+          const st = fs.lstatSync(child);
+          usedInodes++;
+          if (st.isDirectory()) pending.push(child);
+          else usedBytes += st.size;
+        } catch {
+          // Vanished while walking.
+        }
+      }
+    }
+    let free = 0;
     try {
       const s = fs.statfsSync(this.#root);
-      return {
-        usedBytes: (s.blocks - s.bfree) * s.bsize,
-        totalBytes: s.blocks * s.bsize,
-        usedInodes: Math.max(0, s.files - s.ffree),
-      };
+      free = s.bavail * s.bsize;
     } catch {
-      return { usedBytes: 0, totalBytes: 0, usedInodes: 0 };
+      // No statfs: report what is used only.
     }
+    return { usedBytes, totalBytes: usedBytes + free, usedInodes: usedInodes + 1 };
   }
 
   /** Closes host descriptors still open, so an unmounted VM leaks none. */
@@ -402,16 +439,16 @@ class HostFile implements VfsFile {
   }
 
   async truncate(length: number): Promise<void> {
-    return guard("ftruncate", this.#path, () => fs.ftruncateSync(this.#handle("ftruncate"), length));
+    return guard("ftruncate", this.#path, () => {
+      const fd = this.#handle("ftruncate");
+      checkLength(length, "ftruncate", this.#path);
+      fs.ftruncateSync(fd, length);
+    });
   }
 
+  /** Idempotent: a descriptor number must never be closed twice (it may be reused). */
   async close(): Promise<void> {
-    return guard("close", this.#path, () => {
-      const fd = this.#handle("close");
-      this.#fd = null;
-      this.#registry.delete(this);
-      fs.closeSync(fd);
-    });
+    this.closeNow();
   }
 
   closeNow(): void {
@@ -428,6 +465,11 @@ class HostFile implements VfsFile {
 }
 
 // ---- helpers -----------------------------------------------------------------------------
+
+/** Node clamps negative lengths to 0; truncate(2) says EINVAL. */
+function checkLength(length: number, syscall: string, path: string): void {
+  if (!Number.isSafeInteger(length) || length < 0) throw fsError("EINVAL", syscall, path);
+}
 
 /** Validates and normalises a backend path; ".." cannot climb above "/". */
 function checkPath(path: string, syscall: string): string {
@@ -448,7 +490,10 @@ function guard<T>(syscall: string, path: string, fn: () => T, dest?: string): Pr
 
 /** Maps a host error to a KernelError naming the backend path only (never the host one). */
 function hostError(err: unknown, syscall: string, path: string, dest?: string): KernelError {
-  if (err instanceof KernelError) return err;
+  if (err instanceof KernelError) {
+    // Two-path calls name both paths, whichever of them the check was about.
+    return dest === undefined ? err : new KernelError(err.code, err.syscall, path, dest);
+  }
   const code = (err as { code?: unknown } | null)?.code;
   return new KernelError(errnoOf(code), syscall, path, dest);
 }

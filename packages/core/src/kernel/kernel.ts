@@ -182,27 +182,69 @@ export class Kernel {
    * before any process exists, as posix_spawn reports them.
    */
   async spawn(parentPid: number, request: SpawnRequest): Promise<number> {
+    const parent = this.#checkSpawn(parentPid, request);
+    const env = request.env ?? parent.env;
+    const cwd = request.cwd === undefined ? parent.cwd : absolutePath(parent.cwd, request.cwd);
+    let program: LoadedProgram;
+    if (request.main) program = this.#inline(request);
+    else {
+      this.#checkChildPolicy(parent, request.argv[0]);
+      program = await this.#load(parent, request.argv[0], request.argv, env, cwd);
+      this.#checkSpawn(parentPid, request);
+    }
+    return this.#create(parent, request, program, env, cwd);
+  }
+
+  /**
+   * Starts a child at once and returns its pid; the program is looked up inside the child,
+   * like fork + exec. A failed lookup ends the child with 127 (not found) or 126 and a message
+   * on its stderr, as a shell's child would.
+   */
+  start(parentPid: number, request: SpawnRequest): number {
+    const parent = this.#checkSpawn(parentPid, request);
+    if (request.main) return this.#create(parent, request, this.#inline(request), parent.env, parent.cwd);
+    this.#checkChildPolicy(parent, request.argv[0]);
+    const env = request.env ?? parent.env;
+    const cwd = request.cwd === undefined ? parent.cwd : absolutePath(parent.cwd, request.cwd);
+    const name = request.argv[0];
+    const loader: CommandMain = async (ctx) => {
+      const self = this.process(ctx.pid);
+      let program: LoadedProgram;
+      try {
+        program = await this.#load(self, name, request.argv, env, cwd);
+      } catch (err) {
+        const reason = isKernelError(err) ? (err.code === "ENOENT" ? "command not found" : err.description) : String(err);
+        await ctx.err(`${name}: ${reason}\n`);
+        return isKernelError(err, "ENOENT") ? 127 : 126;
+      }
+      self.argv.splice(0, self.argv.length, ...program.argv);
+      self.command = program.command;
+      return program.definition.main(ctx);
+    };
+    return this.#create(parent, request, { command: name, definition: { name, main: loader }, argv: [...request.argv] }, env, cwd);
+  }
+
+  #inline(request: SpawnRequest): LoadedProgram {
+    return {
+      command: request.argv[0],
+      definition: { name: request.argv[0], main: request.main!, driver: request.driver ?? "builtin" },
+      argv: request.argv,
+    };
+  }
+
+  #checkSpawn(parentPid: number, request: SpawnRequest): Process {
     if (this.#shutdown) throw new KernelError("ESRCH", "spawn", undefined, undefined, "the VM is shut down");
     const parent = this.#live(parentPid);
     if (!Array.isArray(request.argv) || request.argv.length === 0 || request.argv.some((a) => typeof a !== "string")) {
       throw new KernelError("EINVAL", "spawn", undefined, undefined, "argv must be a non-empty array of strings");
     }
-    const env = request.env ?? parent.env;
-    const cwd = request.cwd === undefined ? parent.cwd : absolutePath(parent.cwd, request.cwd);
-    let program: LoadedProgram;
-    if (request.main) {
-      program = {
-        command: request.argv[0],
-        definition: { name: request.argv[0], main: request.main, driver: request.driver ?? "builtin" },
-        argv: request.argv,
-      };
-    } else {
-      this.#checkChildPolicy(parent, request.argv[0]);
-      program = await this.#load(parent, request.argv[0], request.argv, env, cwd);
-    }
-    if (this.#live(parentPid) && this.#countLive() >= this.limits.maxProcesses) {
+    if (this.#countLive() >= this.limits.maxProcesses) {
       throw new KernelError("EAGAIN", "fork", undefined, undefined, `process limit reached (${this.limits.maxProcesses})`);
     }
+    return parent;
+  }
+
+  #create(parent: Process, request: SpawnRequest, program: LoadedProgram, env: Record<string, string>, cwd: string): number {
     const pid = this.#nextPid++;
     const setsid = request.setsid === true;
     const pgid = setsid || request.pgid === 0 ? pid : (request.pgid ?? parent.pgid);

@@ -64,8 +64,8 @@ export class Process {
   sid: number;
   readonly argv: string[];
   /** Resolved path of the program (or the command name for functions spawned in-process). */
-  readonly command: string;
-  readonly driver: string;
+  command: string;
+  driver: string;
   env: Record<string, string>;
   cwd: string;
   uid: number;

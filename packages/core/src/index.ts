@@ -1,0 +1,33 @@
+/** @agentos/core: the public API. */
+export { KernelError, isKernelError } from "./fs/errors.ts";
+export type { VfsBackend, VfsFile, Stat, DirEntry as VfsDirEntry } from "./fs/types.ts";
+export type { VirtualFileSystem, VirtualStat, VirtualDirEntry } from "./fs/virtual-file-system.ts";
+export { MemoryFs } from "./fs/memory-fs.ts";
+export { HostDirFs } from "./fs/host-dir-fs.ts";
+export { OverlayFs } from "./fs/overlay-fs.ts";
+export type { KernelLimits } from "./kernel/limits.ts";
+export type { ProcessInfo, ProcessTreeNode } from "./kernel/process.ts";
+export {
+  AgentOs,
+  type AgentOsOptions,
+  type BatchReadResult,
+  type BatchWriteEntry,
+  type BatchWriteResult,
+  type DirEntry,
+  type ExecOptions,
+  type ExecResult,
+  type ReaddirRecursiveOptions,
+  type SpawnOptions,
+} from "./vm/agent-os.ts";
+export {
+  createHostDirBackend,
+  type HostDirBackendOptions,
+  type MountConfig,
+  type MountConfigCustom,
+  type MountConfigMemory,
+  type MountConfigOverlay,
+  type NativeMountConfig,
+  nodeModulesMount,
+} from "./vm/mounts.ts";
+export type { Permissions } from "./vm/permissions.ts";
+export type { SpawnedProcessInfo } from "./vm/spawned-process.ts";

@@ -1,0 +1,740 @@
+/**
+ * `AgentOs`: one VM. Owns a kernel (processes, descriptors, signals) over a filesystem
+ * namespace, and exposes the public API: lifecycle, files, processes. Every method validates
+ * its arguments and fails with a message naming the method; nothing a caller passes can
+ * crash the host.
+ */
+import { defaultRegistry } from "../commands/index.ts";
+import { isKernelError, KernelError } from "../fs/errors.ts";
+import { Namespace } from "../fs/namespace.ts";
+import { dirname, joinPath, normalizePath } from "../fs/path.ts";
+import { type DirEntry as FsDirEntry, isDirMode, isLinkMode, type Stat } from "../fs/types.ts";
+import type { VfsBackend } from "../fs/types.ts";
+import type { VirtualFileSystem, VirtualStat } from "../fs/virtual-file-system.ts";
+import { CommandRegistry } from "../kernel/command-registry.ts";
+import { Kernel } from "../kernel/kernel.ts";
+import { type KernelLimits, resolveLimits } from "../kernel/limits.ts";
+import { type PipeOpenFile, SinkOpenFile } from "../kernel/open-file.ts";
+import { type ProcessInfo, type ProcessTreeNode, statusCode } from "../kernel/process.ts";
+import { SIGNALS } from "../kernel/signals.ts";
+import { buildMountBackend, type MountConfig } from "./mounts.ts";
+import { checkEnvPolicy, fsAccessPolicy, kernelPolicy, type Permissions, validatePermissions } from "./permissions.ts";
+import { createRootFs, DEFAULT_HOSTNAME, DEFAULT_PATH, HOME, sharedRootImage, USER } from "./root-image.ts";
+import { type OutputHandler, SpawnedProcess, type SpawnedProcessInfo } from "./spawned-process.ts";
+import { checkAbsolutePath, checkData, checkEnv, checkOptions, checkPid, checkString, describe } from "./validate.ts";
+
+export interface AgentOsOptions {
+  /** Filesystems to mount at boot. */
+  mounts?: MountConfig[];
+  /** Environment added to every process (the host's environment is never inherited). */
+  env?: Record<string, string>;
+  /** Default working directory of processes (default /home/user). */
+  cwd?: string;
+  hostname?: string;
+  limits?: Partial<KernelLimits>;
+  permissions?: Permissions;
+  /** Host ports guest code may reach on the host's loopback (used by the network layer). */
+  loopbackExemptPorts?: number[];
+  /** Text appended to agents' system prompts (used by sessions). */
+  additionalInstructions?: string;
+}
+
+const KNOWN_OPTIONS = ["mounts", "env", "cwd", "hostname", "limits", "permissions", "loopbackExemptPorts", "additionalInstructions"];
+const LATER_OPTIONS: Record<string, string> = {
+  software: "software packages",
+  toolKits: "host tool kits",
+  commandDirs: "command directories",
+  sidecar: "sidecars",
+  preview: "preview URLs",
+};
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Input for the command's stdin; without it stdin is /dev/null-like (immediate EOF). */
+  stdin?: string | Uint8Array;
+  /** Milliseconds before the command (and everything it started) is killed; exitCode is then 124. */
+  timeout?: number;
+  onStdout?: (data: Uint8Array) => void;
+  onStderr?: (data: Uint8Array) => void;
+  /** Most bytes of stdout (and of stderr) kept; beyond it the command is killed (default 64 MiB). */
+  maxBuffer?: number;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** True when the timeout killed the command. */
+  timedOut?: boolean;
+}
+
+export interface SpawnOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  onStdout?: (data: Uint8Array) => void;
+  onStderr?: (data: Uint8Array) => void;
+  onExit?: (exitCode: number) => void;
+}
+
+export interface DirEntry {
+  /** Absolute path. */
+  path: string;
+  type: "file" | "directory" | "symlink" | "other";
+  size: number;
+}
+
+export interface ReaddirRecursiveOptions {
+  maxDepth?: number;
+  /** Entry names to skip (and not descend into), e.g. ["node_modules", ".git"]. */
+  exclude?: string[];
+}
+
+export interface BatchWriteEntry {
+  path: string;
+  content: string | Uint8Array;
+}
+export interface BatchWriteResult {
+  path: string;
+  success: boolean;
+  error?: string;
+}
+export interface BatchReadResult {
+  path: string;
+  content: Uint8Array | null;
+  error?: string;
+}
+
+const EXEC_OPTIONS = ["cwd", "env", "stdin", "timeout", "onStdout", "onStderr", "maxBuffer"] as const;
+const SPAWN_OPTIONS = ["cwd", "env", "onStdout", "onStderr", "onExit"] as const;
+const ROOT_CALLER = { uid: 0, gid: 0, pid: 1 };
+const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
+const decoder = new TextDecoder();
+
+export class AgentOs {
+  readonly #kernel: Kernel;
+  readonly #permissions: Permissions;
+  readonly #spawned = new Map<number, SpawnedProcess>();
+  readonly #options: AgentOsOptions;
+  #disposed = false;
+
+  private constructor(kernel: Kernel, permissions: Permissions, options: AgentOsOptions) {
+    this.#kernel = kernel;
+    this.#permissions = permissions;
+    this.#options = options;
+    kernel.onProcessEvent((event) => {
+      if (event.type === "exit") this.#spawned.get(event.info.pid)?.exit(statusCode(event.info));
+    });
+  }
+
+  /** Creates and boots a VM. */
+  static async create(options: AgentOsOptions = {}): Promise<AgentOs> {
+    if (typeof options !== "object" || options === null) throw new TypeError("AgentOs.create: options must be an object");
+    for (const key of Object.keys(options)) {
+      if (key in LATER_OPTIONS) throw new Error(`AgentOs.create: option "${key}" (${LATER_OPTIONS[key]}) is not supported yet`);
+      if (!KNOWN_OPTIONS.includes(key)) throw new TypeError(`AgentOs.create: unknown option "${key}"`);
+    }
+    const permissions = validatePermissions(options.permissions);
+    const env = checkEnv("AgentOs.create", options.env);
+    checkEnvPolicy(permissions, env, "AgentOs.create");
+    const cwd = options.cwd === undefined ? HOME : normalizePath(checkAbsolutePath("AgentOs.create", options.cwd, "cwd"));
+    const hostname = options.hostname === undefined ? DEFAULT_HOSTNAME : checkString("AgentOs.create", options.hostname, "hostname");
+    if (!/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/.test(hostname)) throw new TypeError(`AgentOs.create: invalid hostname ${JSON.stringify(hostname)}`);
+    const mounts = options.mounts ?? [];
+    if (!Array.isArray(mounts)) throw new TypeError("AgentOs.create: mounts must be an array");
+    const builtMounts = mounts.map((config, i) => {
+      const where = `AgentOs.create: mounts[${i}]`;
+      if (typeof config !== "object" || config === null) throw new TypeError(`${where} must be an object`);
+      const path = normalizePath(checkAbsolutePath(where, config.path));
+      return { path, readOnly: config.readOnly === true, ...buildMountBackend(config, where, config.readOnly === true) };
+    });
+
+    const registry = new CommandRegistry(defaultRegistry());
+    const image = await sharedRootImage(defaultRegistry());
+    const limits = resolveLimits(options.limits);
+    const fs = new Namespace(createRootFs(image, limits.maxFsBytes), {
+      rootOptions: { type: "rootfs", source: "rootfs" },
+      policy: fsAccessPolicy(permissions),
+    });
+    const kernel = new Kernel({
+      fs,
+      registry,
+      limits,
+      policy: kernelPolicy(permissions),
+      env: {
+        PATH: DEFAULT_PATH,
+        HOME,
+        USER: "user",
+        LOGNAME: "user",
+        SHELL: "/bin/bash",
+        HOSTNAME: hostname,
+        LANG: "C.UTF-8",
+        PWD: cwd,
+        ...env,
+      },
+      cwd,
+      uid: USER.uid,
+      gid: USER.gid,
+    });
+    const vm = new AgentOs(kernel, permissions, options);
+    await vm.#boot(hostname, builtMounts);
+    return vm;
+  }
+
+  async #boot(hostname: string, mounts: Array<{ path: string; readOnly: boolean; backend: VfsBackend; type: string; source: string }>): Promise<void> {
+    const root = ROOT_CALLER;
+    if (hostname !== DEFAULT_HOSTNAME) {
+      await this.#kernel.fs.writeFile(root, "/etc/hostname", new TextEncoder().encode(`${hostname}\n`), 0o644);
+    }
+    for (const mount of mounts) {
+      await this.#mkdirp(mount.path, root);
+      await this.#kernel.fs.mount(root, mount.path, mount.backend, { readOnly: mount.readOnly, type: mount.type, source: mount.source });
+    }
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  /** Kills every process and releases the VM. Idempotent; later calls on the VM fail clearly. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#kernel.shutdown();
+    for (const record of this.#spawned.values()) record.exit(128 + SIGNALS.SIGKILL);
+    for (const mount of this.#kernel.fs.mounts.list()) {
+      try {
+        await mount.backend.dispose?.();
+      } catch {
+        // Disposal continues with the other mounts.
+      }
+    }
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  #alive(method: string): void {
+    if (this.#disposed) throw new Error(`${method}: this VM has been disposed`);
+  }
+
+  /** The kernel, for layers built on the VM (shell, runtimes); not part of the stable API. */
+  get kernel(): Kernel {
+    return this.#kernel;
+  }
+
+  get options(): Readonly<AgentOsOptions> {
+    return this.#options;
+  }
+
+  // ---- filesystem --------------------------------------------------------------------------
+
+  get #caller() {
+    return this.#kernel.init;
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    this.#alive("readFile");
+    checkAbsolutePath("readFile", path);
+    return this.#kernel.fs.readFile(this.#caller, path);
+  }
+
+  async writeFile(path: string, content: string | Uint8Array): Promise<void> {
+    this.#alive("writeFile");
+    checkAbsolutePath("writeFile", path);
+    const data = checkData("writeFile", content);
+    if (data.length > this.#kernel.limits.maxFileSizeBytes) throw new KernelError("EFBIG", "write", path);
+    await this.#kernel.fs.writeFile(this.#caller, path, data);
+  }
+
+  async readFiles(paths: string[]): Promise<BatchReadResult[]> {
+    this.#alive("readFiles");
+    if (!Array.isArray(paths)) throw new TypeError(`readFiles: paths must be an array, got ${describe(paths)}`);
+    const results: BatchReadResult[] = [];
+    for (const path of paths) {
+      try {
+        results.push({ path, content: await this.readFile(path) });
+      } catch (err) {
+        results.push({ path, content: null, error: (err as Error).message });
+      }
+    }
+    return results;
+  }
+
+  /** Writes each entry, creating parent directories; one failure does not stop the others. */
+  async writeFiles(entries: BatchWriteEntry[]): Promise<BatchWriteResult[]> {
+    this.#alive("writeFiles");
+    if (!Array.isArray(entries)) throw new TypeError(`writeFiles: entries must be an array, got ${describe(entries)}`);
+    const results: BatchWriteResult[] = [];
+    for (const entry of entries) {
+      const path = typeof entry === "object" && entry !== null ? entry.path : undefined;
+      try {
+        if (typeof entry !== "object" || entry === null) throw new TypeError("writeFiles: each entry must be { path, content }");
+        checkAbsolutePath("writeFiles", entry.path);
+        const data = checkData("writeFiles", entry.content);
+        await this.#mkdirp(dirname(normalizePath(entry.path)), this.#caller);
+        await this.#kernel.fs.writeFile(this.#caller, entry.path, data);
+        results.push({ path: String(path), success: true });
+      } catch (err) {
+        results.push({ path: String(path), success: false, error: (err as Error).message });
+      }
+    }
+    return results;
+  }
+
+  /** Creates a directory and any missing parents (an existing directory is fine). */
+  async mkdir(path: string, options: { recursive?: boolean } = {}): Promise<void> {
+    this.#alive("mkdir");
+    checkAbsolutePath("mkdir", path);
+    checkOptions("mkdir", options, ["recursive"]);
+    if (options.recursive === false) return this.#kernel.fs.mkdir(this.#caller, path);
+    await this.#mkdirp(normalizePath(path), this.#caller);
+  }
+
+  async #mkdirp(path: string, caller: { uid: number; gid: number; pid: number }): Promise<void> {
+    try {
+      const stat = await this.#kernel.fs.stat(caller, path);
+      if (!isDirMode(stat.mode)) throw new KernelError("ENOTDIR", "mkdir", path);
+      return;
+    } catch (err) {
+      if (!isKernelError(err, "ENOENT")) throw err;
+    }
+    if (path !== "/") await this.#mkdirp(dirname(path), caller);
+    try {
+      await this.#kernel.fs.mkdir(caller, path, 0o755);
+    } catch (err) {
+      if (!isKernelError(err, "EEXIST")) throw err;
+    }
+  }
+
+  async readdir(path: string): Promise<string[]> {
+    this.#alive("readdir");
+    checkAbsolutePath("readdir", path);
+    const entries = await this.#kernel.fs.readdir(this.#caller, path);
+    return entries.map((e) => e.name);
+  }
+
+  /** Lists a tree depth-first with metadata. Symlinks are listed, not followed. */
+  async readdirRecursive(path: string, options: ReaddirRecursiveOptions = {}): Promise<DirEntry[]> {
+    this.#alive("readdirRecursive");
+    checkAbsolutePath("readdirRecursive", path);
+    checkOptions("readdirRecursive", options, ["maxDepth", "exclude"]);
+    const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
+    if (typeof maxDepth !== "number" || maxDepth < 0) throw new TypeError("readdirRecursive: maxDepth must be a non-negative number");
+    const exclude = new Set(options.exclude ?? []);
+    const out: DirEntry[] = [];
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      const entries: FsDirEntry[] = await this.#kernel.fs.readdir(this.#caller, dir);
+      for (const entry of entries) {
+        if (exclude.has(entry.name)) continue;
+        const full = joinPath(dir, entry.name);
+        let stat: Stat;
+        try {
+          stat = await this.#kernel.fs.lstat(this.#caller, full);
+        } catch {
+          continue; // vanished between readdir and lstat
+        }
+        const type = isDirMode(stat.mode) ? "directory" : isLinkMode(stat.mode) ? "symlink" : entry.kind === "file" ? "file" : "other";
+        out.push({ path: full, type, size: stat.size });
+        if (type === "directory" && depth < maxDepth) await walk(full, depth + 1);
+      }
+    };
+    await walk(normalizePath(path), 1);
+    return out;
+  }
+
+  async stat(path: string): Promise<VirtualStat> {
+    this.#alive("stat");
+    checkAbsolutePath("stat", path);
+    return toVirtualStat(await this.#kernel.fs.stat(this.#caller, path));
+  }
+
+  async lstat(path: string): Promise<VirtualStat> {
+    this.#alive("lstat");
+    checkAbsolutePath("lstat", path);
+    return toVirtualStat(await this.#kernel.fs.lstat(this.#caller, path));
+  }
+
+  async exists(path: string): Promise<boolean> {
+    this.#alive("exists");
+    checkAbsolutePath("exists", path);
+    try {
+      await this.#kernel.fs.stat(this.#caller, path);
+      return true;
+    } catch (err) {
+      if (isKernelError(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Renames; across mounts it copies then deletes, as `mv` does. */
+  async move(from: string, to: string): Promise<void> {
+    this.#alive("move");
+    checkAbsolutePath("move", from, "from");
+    checkAbsolutePath("move", to, "to");
+    try {
+      await this.#kernel.fs.rename(this.#caller, from, to);
+    } catch (err) {
+      if (!isKernelError(err, "EXDEV")) throw err;
+      await this.#copyTree(from, to);
+      await this.#deleteTree(from);
+    }
+  }
+
+  async #copyTree(from: string, to: string): Promise<void> {
+    const fs = this.#kernel.fs;
+    const stat = await fs.lstat(this.#caller, from);
+    if (isDirMode(stat.mode)) {
+      await fs.mkdir(this.#caller, to, stat.mode & 0o7777);
+      for (const entry of await fs.readdir(this.#caller, from)) {
+        await this.#copyTree(joinPath(from, entry.name), joinPath(to, entry.name));
+      }
+    } else if (isLinkMode(stat.mode)) {
+      await fs.symlink(this.#caller, await fs.readlink(this.#caller, from), to);
+    } else {
+      await fs.writeFile(this.#caller, to, await fs.readFile(this.#caller, from), stat.mode & 0o7777);
+    }
+  }
+
+  async delete(path: string, options: { recursive?: boolean } = {}): Promise<void> {
+    this.#alive("delete");
+    checkAbsolutePath("delete", path);
+    checkOptions("delete", options, ["recursive"]);
+    const stat = await this.#kernel.fs.lstat(this.#caller, path);
+    if (!isDirMode(stat.mode)) return this.#kernel.fs.unlink(this.#caller, path);
+    if (options.recursive) return this.#deleteTree(path);
+    return this.#kernel.fs.rmdir(this.#caller, path);
+  }
+
+  async #deleteTree(path: string): Promise<void> {
+    const fs = this.#kernel.fs;
+    const stat = await fs.lstat(this.#caller, path);
+    if (!isDirMode(stat.mode)) return fs.unlink(this.#caller, path);
+    for (const entry of await fs.readdir(this.#caller, path)) await this.#deleteTree(joinPath(path, entry.name));
+    await fs.rmdir(this.#caller, path);
+  }
+
+  /**
+   * Mounts a filesystem at `path` (created if missing). The mount routes at once; the
+   * returned promise settles when the mount point is visible in its parent's listing.
+   */
+  mountFs(path: string, driver: VirtualFileSystem | VfsBackend, options: { readOnly?: boolean } = {}): Promise<void> {
+    this.#alive("mountFs");
+    checkAbsolutePath("mountFs", path);
+    checkOptions("mountFs", options, ["readOnly"]);
+    const canonical = normalizePath(path);
+    if (canonical === "/") throw new Error("mountFs: cannot mount over /");
+    const readOnly = options.readOnly === true;
+    const built = buildMountBackend({ driver }, "mountFs", readOnly);
+    const under = this.#kernel.fs.mounts.route(canonical);
+    this.#kernel.fs.mounts.mount(canonical, built.backend, { readOnly, type: built.type, source: built.source });
+    // The mount point directory in the filesystem underneath only matters for listings of
+    // the parent; routing works without it.
+    return this.#mkdirp(dirname(canonical), ROOT_CALLER)
+      .then(() => under.mount.backend.mkdir(under.inner, 0o755, USER))
+      .catch(() => {});
+  }
+
+  unmountFs(path: string): void {
+    this.#alive("unmountFs");
+    checkAbsolutePath("unmountFs", path);
+    const canonical = normalizePath(path);
+    try {
+      const mount = this.#kernel.fs.mounts.unmount(canonical);
+      void Promise.resolve(mount.backend.dispose?.()).catch(() => {});
+    } catch (err) {
+      if (isKernelError(err, "EINVAL")) throw new Error(`unmountFs: nothing is mounted at ${canonical}`);
+      if (isKernelError(err, "EBUSY")) throw new Error(`unmountFs: ${canonical} has other mounts below it; unmount those first`);
+      throw err;
+    }
+  }
+
+  // ---- processes ---------------------------------------------------------------------------
+
+  /** Runs `command` with the VM's shell (`sh -c`) and collects its output. */
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    this.#alive("exec");
+    checkString("exec", command, "command");
+    checkOptions("exec", options, EXEC_OPTIONS);
+    const env = checkEnv("exec", options.env);
+    checkEnvPolicy(this.#permissions, env, "exec");
+    const cwd = await this.#checkCwd("exec", options.cwd);
+    const timeout = options.timeout;
+    if (timeout !== undefined && (typeof timeout !== "number" || !(timeout > 0))) throw new TypeError("exec: timeout must be a positive number of milliseconds");
+    const maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
+    if (typeof maxBuffer !== "number" || !(maxBuffer > 0)) throw new TypeError("exec: maxBuffer must be a positive number");
+    for (const key of ["onStdout", "onStderr"] as const) {
+      if (options[key] !== undefined && typeof options[key] !== "function") throw new TypeError(`exec: ${key} must be a function`);
+    }
+    const input = options.stdin === undefined ? undefined : checkData("exec", options.stdin, "stdin");
+
+    const stdout: Uint8Array[] = [];
+    const stderr: Uint8Array[] = [];
+    let outBytes = 0;
+    let errBytes = 0;
+    let overflow = false;
+    let pid = 0;
+    const kill = (): void => {
+      try {
+        this.#kernel.kill(1, -pid, SIGNALS.SIGKILL);
+      } catch {
+        // Already gone.
+      }
+    };
+    const collect = (chunks: Uint8Array[], data: Uint8Array, stream: "out" | "err", handler?: (d: Uint8Array) => void): void => {
+      const total = stream === "out" ? (outBytes += data.length) : (errBytes += data.length);
+      if (total > maxBuffer) {
+        if (!overflow) {
+          overflow = true;
+          kill();
+        }
+        return;
+      }
+      chunks.push(data);
+      if (handler) {
+        try {
+          handler(data);
+        } catch {
+          // The caller's callback must not break the command.
+        }
+      }
+    };
+    const out = new SinkOpenFile("exec:stdout", (d) => collect(stdout, d, "out", options.onStdout));
+    const err = new SinkOpenFile("exec:stderr", (d) => collect(stderr, d, "err", options.onStderr));
+    const stdin = this.#kernel.createPipe();
+    pid = this.#kernel.start(1, {
+      argv: ["/bin/sh", "-c", command],
+      cwd,
+      env: env ? { ...this.#kernel.init.env, PWD: cwd, ...env } : { ...this.#kernel.init.env, PWD: cwd },
+      pgid: 0,
+      fds: [
+        [0, stdin.readEnd],
+        [1, out],
+        [2, err],
+      ],
+      inheritFds: false,
+    });
+    const exited = this.#kernel.process(pid).exited;
+    void this.#feed(stdin.writeEnd, input);
+    let timedOut = false;
+    const timer =
+      timeout === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            kill();
+          }, timeout);
+    const status = await exited;
+    if (timer) clearTimeout(timer);
+    if (overflow) {
+      const error = new Error(`exec: output exceeded maxBuffer (${maxBuffer} bytes); the command was killed`);
+      Object.assign(error, { stdout: concatText(stdout), stderr: concatText(stderr) });
+      throw error;
+    }
+    const result: ExecResult = { stdout: concatText(stdout), stderr: concatText(stderr), exitCode: timedOut ? 124 : statusCode(status) };
+    if (timedOut) result.timedOut = true;
+    return result;
+  }
+
+  /** Writes `input` (if any) into a host-held pipe end, then closes it. */
+  async #feed(writeEnd: PipeOpenFile, input: Uint8Array | undefined): Promise<void> {
+    try {
+      if (input && input.length > 0) await writeEnd.write(input);
+    } catch {
+      // The process closed its stdin early; that is its choice.
+    } finally {
+      writeEnd.release();
+    }
+  }
+
+  async #checkCwd(method: string, cwd: unknown): Promise<string> {
+    if (cwd === undefined) return this.#kernel.init.cwd;
+    const path = normalizePath(checkAbsolutePath(method, cwd, "cwd"));
+    let stat: Stat;
+    try {
+      stat = await this.#kernel.fs.stat(this.#caller, path);
+    } catch (err) {
+      throw new Error(`${method}: cwd ${path}: ${(err as Error).message}`);
+    }
+    if (!isDirMode(stat.mode)) throw new Error(`${method}: cwd ${path} is not a directory`);
+    return path;
+  }
+
+  /**
+   * Starts `command` (a program name or path, looked up on PATH) with `args`, returning its
+   * pid at once. Output and exit reach `onStdout`/`onStderr`/`onExit` and any later
+   * subscriber (`onProcessOutput`, `onProcessExit`), which first get what was already produced.
+   */
+  spawn(command: string, args: string[] = [], options: SpawnOptions = {}): { pid: number } {
+    this.#alive("spawn");
+    checkString("spawn", command, "command");
+    if (command.length === 0) throw new TypeError("spawn: command must not be empty");
+    if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw new TypeError("spawn: args must be an array of strings");
+    checkOptions("spawn", options, SPAWN_OPTIONS);
+    const env = checkEnv("spawn", options.env);
+    checkEnvPolicy(this.#permissions, env, "spawn");
+    for (const key of ["onStdout", "onStderr", "onExit"] as const) {
+      if (options[key] !== undefined && typeof options[key] !== "function") throw new TypeError(`spawn: ${key} must be a function`);
+    }
+    let cwd = this.#kernel.init.cwd;
+    if (options.cwd !== undefined) cwd = normalizePath(checkAbsolutePath("spawn", options.cwd, "cwd"));
+    let record: SpawnedProcess | undefined;
+    const pending: Array<[Uint8Array, "stdout" | "stderr"]> = [];
+    const emit = (data: Uint8Array, stream: "stdout" | "stderr"): void => {
+      if (record) record.output(data, stream);
+      else pending.push([data, stream]);
+    };
+    const stdin = this.#kernel.createPipe();
+    const pid = this.#kernel.start(1, {
+      argv: [command, ...args],
+      cwd,
+      env: { ...this.#kernel.init.env, PWD: cwd, ...env },
+      pgid: 0,
+      fds: [
+        [0, stdin.readEnd],
+        [1, new SinkOpenFile(`spawn:stdout`, (d) => emit(d, "stdout"))],
+        [2, new SinkOpenFile(`spawn:stderr`, (d) => emit(d, "stderr"))],
+      ],
+      inheritFds: false,
+    });
+    record = new SpawnedProcess(pid, command, [...args]);
+    record.stdin = stdin.writeEnd;
+    this.#spawned.set(pid, record);
+    for (const [data, stream] of pending) record.output(data, stream);
+    const { onStdout, onStderr, onExit } = options;
+    if (onStdout || onStderr) {
+      record.onOutput((data, stream) => (stream === "stdout" ? onStdout?.(data) : onStderr?.(data)));
+    }
+    if (onExit) record.onExit(onExit);
+    record.exited.then(() => {
+      if (record.stdin) {
+        record.stdin.release();
+        record.stdin = undefined;
+      }
+    });
+    return { pid };
+  }
+
+  #record(method: string, pid: unknown): SpawnedProcess {
+    checkPid(method, pid);
+    const record = this.#spawned.get(pid as number);
+    if (!record) throw new Error(`${method}: no process with pid ${pid} was started by spawn() on this VM`);
+    return record;
+  }
+
+  async writeProcessStdin(pid: number, data: string | Uint8Array): Promise<void> {
+    this.#alive("writeProcessStdin");
+    const record = this.#record("writeProcessStdin", pid);
+    const bytes = checkData("writeProcessStdin", data, "data");
+    if (!record.stdin) throw new Error(`writeProcessStdin: stdin of process ${pid} is closed`);
+    try {
+      await record.stdin.write(bytes);
+    } catch (err) {
+      if (isKernelError(err, "EPIPE")) throw new Error(`writeProcessStdin: process ${pid} is no longer reading its stdin`);
+      throw err;
+    }
+  }
+
+  closeProcessStdin(pid: number): void {
+    this.#alive("closeProcessStdin");
+    const record = this.#record("closeProcessStdin", pid);
+    if (record.stdin) {
+      record.stdin.release();
+      record.stdin = undefined;
+    }
+  }
+
+  /** Resolves with the exit code (128 + signal when killed). */
+  waitProcess(pid: number): Promise<number> {
+    this.#alive("waitProcess");
+    return this.#record("waitProcess", pid).exited;
+  }
+
+  /** Subscribes to a spawned process's output; replays what it already wrote (up to 1 MiB). */
+  onProcessOutput(pid: number, handler: OutputHandler): () => void {
+    this.#alive("onProcessOutput");
+    if (typeof handler !== "function") throw new TypeError("onProcessOutput: handler must be a function");
+    return this.#record("onProcessOutput", pid).onOutput(handler);
+  }
+
+  /** Subscribes to a spawned process's exit; fires at once if it already exited. */
+  onProcessExit(pid: number, handler: (exitCode: number) => void): () => void {
+    this.#alive("onProcessExit");
+    if (typeof handler !== "function") throw new TypeError("onProcessExit: handler must be a function");
+    return this.#record("onProcessExit", pid).onExit(handler);
+  }
+
+  listProcesses(): SpawnedProcessInfo[] {
+    this.#alive("listProcesses");
+    return [...this.#spawned.values()].map((r) => r.info());
+  }
+
+  getProcess(pid: number): SpawnedProcessInfo {
+    this.#alive("getProcess");
+    return this.#record("getProcess", pid).info();
+  }
+
+  allProcesses(): ProcessInfo[] {
+    this.#alive("allProcesses");
+    return this.#kernel.list();
+  }
+
+  processTree(): ProcessTreeNode[] {
+    this.#alive("processTree");
+    return this.#kernel.tree();
+  }
+
+  /** SIGTERM. */
+  stopProcess(pid: number): void {
+    this.#signal("stopProcess", pid, SIGNALS.SIGTERM);
+  }
+
+  /** SIGKILL. */
+  killProcess(pid: number): void {
+    this.#signal("killProcess", pid, SIGNALS.SIGKILL);
+  }
+
+  #signal(method: string, pid: number, signal: number): void {
+    this.#alive(method);
+    checkPid(method, pid);
+    if (pid === 1) throw new Error(`${method}: pid 1 is the VM's init and cannot be signalled`);
+    if (!this.#kernel.has(pid)) {
+      if (this.#spawned.has(pid)) return; // already exited: nothing to do
+      throw new Error(`${method}: no process with pid ${pid}`);
+    }
+    this.#kernel.kill(1, pid, signal);
+  }
+}
+
+function concatText(chunks: Uint8Array[]): string {
+  if (chunks.length === 1) return decoder.decode(chunks[0]);
+  let total = 0;
+  for (const c of chunks) total += c.length;
+  const all = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    all.set(c, offset);
+    offset += c.length;
+  }
+  return decoder.decode(all);
+}
+
+export function toVirtualStat(stat: Stat): VirtualStat {
+  const type = stat.mode & 0o170000;
+  return {
+    mode: stat.mode,
+    size: stat.size,
+    isFile: type === 0o100000,
+    isDirectory: type === 0o040000,
+    isSymbolicLink: type === 0o120000,
+    atimeMs: stat.atimeMs,
+    mtimeMs: stat.mtimeMs,
+    ctimeMs: stat.ctimeMs,
+    birthtimeMs: stat.birthtimeMs,
+    ino: stat.ino,
+    nlink: stat.nlink,
+    uid: stat.uid,
+    gid: stat.gid,
+    dev: stat.dev,
+  };
+}
+
