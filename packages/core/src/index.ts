@@ -1,10 +1,10 @@
 /** @agentos/core: the public API. */
-export { KernelError, isKernelError } from "./fs/errors.ts";
-export type { VfsBackend, VfsFile, Stat, DirEntry as VfsDirEntry } from "./fs/types.ts";
-export type { VirtualFileSystem, VirtualStat, VirtualDirEntry } from "./fs/virtual-file-system.ts";
-export { MemoryFs } from "./fs/memory-fs.ts";
+export { isKernelError, KernelError } from "./fs/errors.ts";
 export { HostDirFs } from "./fs/host-dir-fs.ts";
+export { MemoryFs } from "./fs/memory-fs.ts";
 export { OverlayFs } from "./fs/overlay-fs.ts";
+export type { DirEntry as VfsDirEntry, Stat, VfsBackend, VfsFile } from "./fs/types.ts";
+export type { VirtualDirEntry, VirtualFileSystem, VirtualStat } from "./fs/virtual-file-system.ts";
 export type { KernelLimits } from "./kernel/limits.ts";
 export type { ProcessInfo, ProcessTreeNode } from "./kernel/process.ts";
 export {

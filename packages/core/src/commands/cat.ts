@@ -50,7 +50,9 @@ export const cat: CommandDefinition = {
       }
       const letters = arg.startsWith("--") ? LONG[arg] : arg.slice(1);
       if (letters === undefined) {
-        await ctx.err(`cat: unrecognized option '${arg}'\nTry 'cat --help' for more information.\n`);
+        await ctx.err(
+          `cat: unrecognized option '${arg}'\nTry 'cat --help' for more information.\n`,
+        );
         return 1;
       }
       for (const letter of letters) {
@@ -85,7 +87,9 @@ export const cat: CommandDefinition = {
           case "u":
             break;
           default:
-            await ctx.err(`cat: invalid option -- '${letter}'\nTry 'cat --help' for more information.\n`);
+            await ctx.err(
+              `cat: invalid option -- '${letter}'\nTry 'cat --help' for more information.\n`,
+            );
             return 1;
         }
       }
@@ -118,7 +122,11 @@ export const cat: CommandDefinition = {
   },
 };
 
-async function copy(ctx: ProcessContext, fd: number, formatter: LineFormatter | undefined): Promise<void> {
+async function copy(
+  ctx: ProcessContext,
+  fd: number,
+  formatter: LineFormatter | undefined,
+): Promise<void> {
   for (;;) {
     const chunk = await ctx.read(fd);
     if (chunk === null || chunk.length === 0) return;

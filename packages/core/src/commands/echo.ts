@@ -65,7 +65,9 @@ export function expandEchoEscapes(text: string): { value: string; stop: boolean 
         i += digits.length;
       }
     } else if (next === "u" || next === "U") {
-      const digits = new RegExp(`^[0-9a-fA-F]{0,${next === "u" ? 4 : 8}}`).exec(text.slice(i + 1))![0];
+      const digits = new RegExp(`^[0-9a-fA-F]{0,${next === "u" ? 4 : 8}}`).exec(
+        text.slice(i + 1),
+      )![0];
       if (digits.length === 0) out += "\\" + next;
       else {
         out += String.fromCodePoint(Math.min(Number.parseInt(digits, 16), 0x10ffff));

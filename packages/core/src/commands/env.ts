@@ -18,7 +18,9 @@ export const env: CommandDefinition = {
       else if (arg === "-u" || arg === "--unset") {
         const name = args[++i];
         if (name === undefined) {
-          await ctx.err("env: option requires an argument -- 'u'\nTry 'env --help' for more information.\n");
+          await ctx.err(
+            "env: option requires an argument -- 'u'\nTry 'env --help' for more information.\n",
+          );
           return 125;
         }
         delete vars[name];
@@ -27,7 +29,9 @@ export const env: CommandDefinition = {
         i++;
         break;
       } else if (arg.startsWith("-") && arg.length > 1) {
-        await ctx.err(`env: invalid option -- '${arg.slice(1, 2)}'\nTry 'env --help' for more information.\n`);
+        await ctx.err(
+          `env: invalid option -- '${arg.slice(1, 2)}'\nTry 'env --help' for more information.\n`,
+        );
         return 125;
       } else break;
     }

@@ -10,7 +10,9 @@ export const pwd: CommandDefinition = {
       if (arg === "-L") logical = true;
       else if (arg === "-P") logical = false;
       else if (arg.startsWith("-") && arg !== "-") {
-        await ctx.err(`pwd: invalid option -- '${arg.slice(1, 2)}'\nTry 'pwd --help' for more information.\n`);
+        await ctx.err(
+          `pwd: invalid option -- '${arg.slice(1, 2)}'\nTry 'pwd --help' for more information.\n`,
+        );
         return 1;
       } else {
         await ctx.err("pwd: ignoring non-option arguments\n");

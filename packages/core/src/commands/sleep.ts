@@ -15,7 +15,9 @@ export const sleep: CommandDefinition = {
     for (const arg of args) {
       const match = /^(\+?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|inf(?:inity)?)([smhd]?)$/i.exec(arg);
       if (!match) {
-        await ctx.err(`sleep: invalid time interval '${arg}'\nTry 'sleep --help' for more information.\n`);
+        await ctx.err(
+          `sleep: invalid time interval '${arg}'\nTry 'sleep --help' for more information.\n`,
+        );
         return 1;
       }
       const value = /^inf/i.test(match[1]) ? Number.POSITIVE_INFINITY : Number(match[1]);

@@ -9,6 +9,7 @@
 import { isKernelError, KernelError } from "./errors.ts";
 import { type Mount, type MountOptions, MountTable } from "./mount-table.ts";
 import {
+  type DirEntry,
   isDirMode,
   isLinkMode,
   O_ACCMODE,
@@ -19,7 +20,6 @@ import {
   O_RDONLY,
   O_TRUNC,
   O_WRONLY,
-  type DirEntry,
   S_IFMT,
   S_ISVTX,
   type Stat,
@@ -76,7 +76,10 @@ export class Namespace {
   readonly mounts: MountTable;
   #policy: AccessPolicy | undefined;
 
-  constructor(root: VfsBackend, options: { rootOptions?: MountOptions; policy?: AccessPolicy } = {}) {
+  constructor(
+    root: VfsBackend,
+    options: { rootOptions?: MountOptions; policy?: AccessPolicy } = {},
+  ) {
     this.mounts = new MountTable(root, options.rootOptions ?? { type: "memfs" });
     this.#policy = options.policy;
   }
@@ -99,12 +102,13 @@ export class Namespace {
   }
 
   async #walk(caller: Caller, path: string, opts: WalkOptions): Promise<Resolved> {
-    if (typeof path !== "string" || path.length === 0) throw new KernelError("ENOENT", opts.syscall);
+    if (typeof path !== "string" || path.length === 0)
+      throw new KernelError("ENOENT", opts.syscall);
     if (path.charCodeAt(0) !== 47) throw new KernelError("EINVAL", opts.syscall, path);
     if (path.includes("\0")) throw new KernelError("EINVAL", opts.syscall, path);
     let queue = path.split("/");
     let last = lastMeaningful(queue);
-    let follow = opts.follow || path.endsWith("/");
+    const follow = opts.follow || path.endsWith("/");
     const trailingSlash = path.endsWith("/") && path.length > 1;
     const names: string[] = [];
     const stats: (Stat | null)[] = [null];
@@ -174,8 +178,10 @@ export class Namespace {
     const { mount, inner } = this.mounts.route(canonical);
     let stat = stats[stats.length - 1];
     if (stat === null) stat = { ...(await mount.backend.lstat(inner)), dev: mount.dev };
-    if (trailingSlash && !isDirMode(stat.mode)) throw new KernelError("ENOTDIR", opts.syscall, path);
-    const parent = names.length > 0 ? await this.#dirStat(names.slice(0, -1), stats.slice(0, -1)) : stat;
+    if (trailingSlash && !isDirMode(stat.mode))
+      throw new KernelError("ENOTDIR", opts.syscall, path);
+    const parent =
+      names.length > 0 ? await this.#dirStat(names.slice(0, -1), stats.slice(0, -1)) : stat;
     return { path: canonical, mount, inner, stat, parent };
   }
 
@@ -215,7 +221,8 @@ export class Namespace {
 
   /** Permission to add or remove entries in the directory holding `r`. */
   #checkDirWrite(caller: Caller, r: Resolved, syscall: string, shownPath: string): void {
-    if (!permits(caller, r.parent, W_OK | X_OK)) throw new KernelError("EACCES", syscall, shownPath);
+    if (!permits(caller, r.parent, W_OK | X_OK))
+      throw new KernelError("EACCES", syscall, shownPath);
   }
 
   /** Sticky directories (like /tmp) only let owners remove or rename their entries. */
@@ -242,7 +249,8 @@ export class Namespace {
 
   async access(caller: Caller, path: string, mode: number): Promise<void> {
     const r = await this.resolve(caller, path, true, "access");
-    if (mode !== 0 && !permits(caller, r.stat!, mode)) throw new KernelError("EACCES", "access", path);
+    if (mode !== 0 && !permits(caller, r.stat!, mode))
+      throw new KernelError("EACCES", "access", path);
     if (mode & W_OK && r.mount.readOnly) throw new KernelError("EROFS", "access", path);
   }
 
@@ -271,19 +279,27 @@ export class Namespace {
 
   async chmod(caller: Caller, path: string, mode: number): Promise<void> {
     const r = await this.resolve(caller, path, true, "chmod");
-    if (caller.uid !== 0 && caller.uid !== r.stat!.uid) throw new KernelError("EPERM", "chmod", path);
+    if (caller.uid !== 0 && caller.uid !== r.stat!.uid)
+      throw new KernelError("EPERM", "chmod", path);
     this.#checkWritable(r, "chmod", path);
     await call(r.mount.backend.chmod(r.inner, mode & 0o7777), "chmod", path);
   }
 
-  async chown(caller: Caller, path: string, uid: number, gid: number, follow = true): Promise<void> {
+  async chown(
+    caller: Caller,
+    path: string,
+    uid: number,
+    gid: number,
+    follow = true,
+  ): Promise<void> {
     const r = await this.resolve(caller, path, follow, "chown");
     const st = r.stat!;
     const newUid = uid === -1 ? st.uid : uid;
     const newGid = gid === -1 ? st.gid : gid;
     if (caller.uid !== 0) {
       const ownsIt = caller.uid === st.uid && newUid === st.uid;
-      const groupOk = newGid === st.gid || newGid === caller.gid || !!caller.groups?.includes(newGid);
+      const groupOk =
+        newGid === st.gid || newGid === caller.gid || !!caller.groups?.includes(newGid);
       if (!ownsIt || !groupOk) throw new KernelError("EPERM", "chown", path);
     }
     this.#checkWritable(r, "chown", path);
@@ -321,7 +337,8 @@ export class Namespace {
   async rmdir(caller: Caller, path: string): Promise<void> {
     const r = await this.resolve(caller, path, false, "rmdir");
     if (!isDirMode(r.stat!.mode)) throw new KernelError("ENOTDIR", "rmdir", path);
-    if (r.path === "/" || this.mounts.isMountPoint(r.path)) throw new KernelError("EBUSY", "rmdir", path);
+    if (r.path === "/" || this.mounts.isMountPoint(r.path))
+      throw new KernelError("EBUSY", "rmdir", path);
     this.#checkDirWrite(caller, r, "rmdir", path);
     this.#checkSticky(caller, r, "rmdir", path);
     this.#checkWritable(r, "rmdir", path);
@@ -378,7 +395,8 @@ export class Namespace {
   }
 
   async symlink(caller: Caller, target: string, path: string): Promise<void> {
-    if (typeof target !== "string" || target.length === 0) throw new KernelError("ENOENT", "symlink", path);
+    if (typeof target !== "string" || target.length === 0)
+      throw new KernelError("ENOENT", "symlink", path);
     const r = await this.resolve(caller, path, false, "symlink", true);
     if (r.stat) throw new KernelError("EEXIST", "symlink", target, path);
     this.#checkDirWrite(caller, r, "symlink", path);
@@ -403,7 +421,12 @@ export class Namespace {
       this.#checkWritable(r, "open", path);
       const perm = mode & 0o7777 & ~(caller.umask ?? 0o022);
       const file = await call(
-        r.mount.backend.open(r.inner, flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC), perm, caller),
+        r.mount.backend.open(
+          r.inner,
+          flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC),
+          perm,
+          caller,
+        ),
         "open",
         path,
       );
@@ -413,8 +436,11 @@ export class Namespace {
     const stat = r.stat;
     if (creating && flags & O_EXCL) throw new KernelError("EEXIST", "open", path);
     if (isLinkMode(stat.mode)) throw new KernelError("ELOOP", "open", path);
-    if (flags & O_DIRECTORY && !isDirMode(stat.mode)) throw new KernelError("ENOTDIR", "open", path);
-    const want = (access === O_RDONLY ? R_OK : access === O_WRONLY ? W_OK : R_OK | W_OK) | (writing ? W_OK : 0);
+    if (flags & O_DIRECTORY && !isDirMode(stat.mode))
+      throw new KernelError("ENOTDIR", "open", path);
+    const want =
+      (access === O_RDONLY ? R_OK : access === O_WRONLY ? W_OK : R_OK | W_OK) |
+      (writing ? W_OK : 0);
     if (!permits(caller, stat, want)) throw new KernelError("EACCES", "open", path);
     this.#checkPolicy(r.path, "read", "open");
     if (writing) this.#checkWritable(r, "open", path);
@@ -480,7 +506,12 @@ export class Namespace {
   // ---- mounts ------------------------------------------------------------------------------
 
   /** Mounts `backend` on the existing directory `path`. */
-  async mount(caller: Caller, path: string, backend: VfsBackend, options: MountOptions = {}): Promise<Mount> {
+  async mount(
+    caller: Caller,
+    path: string,
+    backend: VfsBackend,
+    options: MountOptions = {},
+  ): Promise<Mount> {
     const r = await this.resolve(caller, path, true, "mount");
     if (!isDirMode(r.stat!.mode)) throw new KernelError("ENOTDIR", "mount", path);
     return this.mounts.mount(r.path, backend, options);
@@ -500,7 +531,8 @@ export function permits(caller: Caller, stat: Stat, want: number): boolean {
   }
   let bits: number;
   if (stat.uid === caller.uid) bits = (stat.mode >> 6) & 7;
-  else if (stat.gid === caller.gid || caller.groups?.includes(stat.gid)) bits = (stat.mode >> 3) & 7;
+  else if (stat.gid === caller.gid || caller.groups?.includes(stat.gid))
+    bits = (stat.mode >> 3) & 7;
   else bits = stat.mode & 7;
   return (bits & want) === want;
 }

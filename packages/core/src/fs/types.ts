@@ -29,7 +29,14 @@ export const O_DIRECTORY = 0o200000;
 export const O_NOFOLLOW = 0o400000;
 export const O_CLOEXEC = 0o2000000;
 
-export type FileKind = "file" | "directory" | "symlink" | "chardev" | "blockdev" | "fifo" | "socket";
+export type FileKind =
+  | "file"
+  | "directory"
+  | "symlink"
+  | "chardev"
+  | "blockdev"
+  | "fifo"
+  | "socket";
 
 /** A stat record, in the shape of Node's `fs.Stats` numeric fields (times in ms). */
 export interface Stat {

@@ -45,7 +45,8 @@ export class CommandRegistry {
     if (!/^[A-Za-z0-9_.+:@-][A-Za-z0-9_.+:@[\]-]*$/.test(definition.name)) {
       throw new Error(`invalid command name: ${JSON.stringify(definition.name)}`);
     }
-    if (typeof definition.main !== "function") throw new Error(`command ${definition.name} has no main function`);
+    if (typeof definition.main !== "function")
+      throw new Error(`command ${definition.name} has no main function`);
     this.#commands.set(definition.name, definition);
   }
 

@@ -9,8 +9,22 @@
 import { isKernelError, KernelError } from "../fs/errors.ts";
 import { type Caller, type Namespace, permits, X_OK } from "../fs/namespace.ts";
 import { absolutePath } from "../fs/path.ts";
-import { type DirEntry, isDirMode, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, type Stat } from "../fs/types.ts";
-import { type CommandDefinition, type CommandMain, type CommandRegistry, parseBuiltinStub } from "./command-registry.ts";
+import {
+  type DirEntry,
+  isDirMode,
+  O_ACCMODE,
+  O_APPEND,
+  O_CLOEXEC,
+  O_NONBLOCK,
+  O_RDONLY,
+  type Stat,
+} from "../fs/types.ts";
+import {
+  type CommandDefinition,
+  type CommandMain,
+  type CommandRegistry,
+  parseBuiltinStub,
+} from "./command-registry.ts";
 import { type KernelLimits, resolveLimits } from "./limits.ts";
 import { DirectoryOpenFile, FileOpenFile, type OpenFile, PipeOpenFile } from "./open-file.ts";
 import { Pipe } from "./pipe.ts";
@@ -121,7 +135,8 @@ export class Kernel {
   /** The live (or zombie) process `pid`; ESRCH when there is none. */
   process(pid: number): Process {
     const proc = this.#procs.get(pid);
-    if (!proc) throw new KernelError("ESRCH", "kill", undefined, undefined, `no such process ${pid}`);
+    if (!proc)
+      throw new KernelError("ESRCH", "kill", undefined, undefined, `no such process ${pid}`);
     return proc;
   }
 
@@ -164,7 +179,8 @@ export class Kernel {
 
   #live(pid: number): Process {
     const proc = this.#procs.get(pid);
-    if (!proc) throw new KernelError("ESRCH", "syscall", undefined, undefined, `no such process ${pid}`);
+    if (!proc)
+      throw new KernelError("ESRCH", "syscall", undefined, undefined, `no such process ${pid}`);
     if (!proc.alive) throw new ProcessTerminated(pid);
     return proc;
   }
@@ -202,7 +218,8 @@ export class Kernel {
    */
   start(parentPid: number, request: SpawnRequest): number {
     const parent = this.#checkSpawn(parentPid, request);
-    if (request.main) return this.#create(parent, request, this.#inline(request), parent.env, parent.cwd);
+    if (request.main)
+      return this.#create(parent, request, this.#inline(request), parent.env, parent.cwd);
     this.#checkChildPolicy(parent, request.argv[0]);
     const env = request.env ?? parent.env;
     const cwd = request.cwd === undefined ? parent.cwd : absolutePath(parent.cwd, request.cwd);
@@ -213,7 +230,11 @@ export class Kernel {
       try {
         program = await this.#load(self, name, request.argv, env, cwd);
       } catch (err) {
-        const reason = isKernelError(err) ? (err.code === "ENOENT" ? "command not found" : err.description) : String(err);
+        const reason = isKernelError(err)
+          ? err.code === "ENOENT"
+            ? "command not found"
+            : err.description
+          : String(err);
         await ctx.err(`${name}: ${reason}\n`);
         return isKernelError(err, "ENOENT") ? 127 : 126;
       }
@@ -221,30 +242,63 @@ export class Kernel {
       self.command = program.command;
       return program.definition.main(ctx);
     };
-    return this.#create(parent, request, { command: name, definition: { name, main: loader }, argv: [...request.argv] }, env, cwd);
+    return this.#create(
+      parent,
+      request,
+      { command: name, definition: { name, main: loader }, argv: [...request.argv] },
+      env,
+      cwd,
+    );
   }
 
   #inline(request: SpawnRequest): LoadedProgram {
     return {
       command: request.argv[0],
-      definition: { name: request.argv[0], main: request.main!, driver: request.driver ?? "builtin" },
+      definition: {
+        name: request.argv[0],
+        main: request.main!,
+        driver: request.driver ?? "builtin",
+      },
       argv: request.argv,
     };
   }
 
   #checkSpawn(parentPid: number, request: SpawnRequest): Process {
-    if (this.#shutdown) throw new KernelError("ESRCH", "spawn", undefined, undefined, "the VM is shut down");
+    if (this.#shutdown)
+      throw new KernelError("ESRCH", "spawn", undefined, undefined, "the VM is shut down");
     const parent = this.#live(parentPid);
-    if (!Array.isArray(request.argv) || request.argv.length === 0 || request.argv.some((a) => typeof a !== "string")) {
-      throw new KernelError("EINVAL", "spawn", undefined, undefined, "argv must be a non-empty array of strings");
+    if (
+      !Array.isArray(request.argv) ||
+      request.argv.length === 0 ||
+      request.argv.some((a) => typeof a !== "string")
+    ) {
+      throw new KernelError(
+        "EINVAL",
+        "spawn",
+        undefined,
+        undefined,
+        "argv must be a non-empty array of strings",
+      );
     }
     if (this.#countLive() >= this.limits.maxProcesses) {
-      throw new KernelError("EAGAIN", "fork", undefined, undefined, `process limit reached (${this.limits.maxProcesses})`);
+      throw new KernelError(
+        "EAGAIN",
+        "fork",
+        undefined,
+        undefined,
+        `process limit reached (${this.limits.maxProcesses})`,
+      );
     }
     return parent;
   }
 
-  #create(parent: Process, request: SpawnRequest, program: LoadedProgram, env: Record<string, string>, cwd: string): number {
+  #create(
+    parent: Process,
+    request: SpawnRequest,
+    program: LoadedProgram,
+    env: Record<string, string>,
+    cwd: string,
+  ): number {
     const pid = this.#nextPid++;
     const setsid = request.setsid === true;
     const pgid = setsid || request.pgid === 0 ? pid : (request.pgid ?? parent.pgid);
@@ -281,7 +335,13 @@ export class Kernel {
     if (rule === undefined || rule === true) return;
     const base = name.slice(name.lastIndexOf("/") + 1);
     if (rule === false || !rule.includes(base)) {
-      throw new KernelError("EPERM", "spawn", name, undefined, `starting '${base}' is not permitted by the VM's process policy`);
+      throw new KernelError(
+        "EPERM",
+        "spawn",
+        name,
+        undefined,
+        `starting '${base}' is not permitted by the VM's process policy`,
+      );
     }
   }
 
@@ -347,17 +407,26 @@ export class Kernel {
     depth = 0,
   ): Promise<LoadedProgram> {
     if (file.length === 0) throw new KernelError("ENOENT", "execve", file);
-    const path = file.includes("/") ? absolutePath(cwd, file) : await this.findInPath(caller, file, env.PATH, cwd);
+    const path = file.includes("/")
+      ? absolutePath(cwd, file)
+      : await this.findInPath(caller, file, env.PATH, cwd);
     if (path === undefined) throw new KernelError("ENOENT", "execve", file);
     const stat = await this.fs.stat(caller, path);
-    if (isDirMode(stat.mode) || (stat.mode & 0o170000) !== 0o100000) throw new KernelError("EACCES", "execve", file);
+    if (isDirMode(stat.mode) || (stat.mode & 0o170000) !== 0o100000)
+      throw new KernelError("EACCES", "execve", file);
     if (!permits(caller, stat, X_OK)) throw new KernelError("EACCES", "execve", file);
     const head = await this.#readHead(caller, path);
     const builtin = parseBuiltinStub(head);
     if (builtin !== undefined) {
       const definition = this.registry.get(builtin);
       if (!definition) {
-        throw new KernelError("ENOEXEC", "execve", file, undefined, `'${builtin}' is not supported in this VM`);
+        throw new KernelError(
+          "ENOEXEC",
+          "execve",
+          file,
+          undefined,
+          `'${builtin}' is not supported in this VM`,
+        );
       }
       return { command: path, definition, argv };
     }
@@ -394,10 +463,18 @@ export class Kernel {
    * match without execute permission is returned only if nothing better is found (so the
    * caller reports "Permission denied" as bash does).
    */
-  async findInPath(caller: Caller, name: string, pathVar: string | undefined, cwd: string): Promise<string | undefined> {
+  async findInPath(
+    caller: Caller,
+    name: string,
+    pathVar: string | undefined,
+    cwd: string,
+  ): Promise<string | undefined> {
     let denied: string | undefined;
     for (const dir of (pathVar ?? "/usr/local/bin:/usr/bin:/bin").split(":")) {
-      const candidate = dir === "" ? absolutePath(cwd, name) : absolutePath(cwd, dir.endsWith("/") ? dir + name : `${dir}/${name}`);
+      const candidate =
+        dir === ""
+          ? absolutePath(cwd, name)
+          : absolutePath(cwd, dir.endsWith("/") ? dir + name : `${dir}/${name}`);
       let stat: Stat;
       try {
         stat = await this.fs.stat(caller, candidate);
@@ -416,7 +493,7 @@ export class Kernel {
   /** Ends `pid` with `code` (what `exit(2)` does). */
   exit(pid: number, code: number): void {
     const proc = this.#procs.get(pid);
-    if (!proc || !proc.alive) return;
+    if (!proc?.alive) return;
     this.#terminate(proc, code & 0xff, null);
   }
 
@@ -467,7 +544,11 @@ export class Kernel {
    * Waits for a child of `callerPid` to exit (`pid` -1 for any) and reaps it. With `noHang`
    * returns null instead of waiting. ECHILD when there is no such child.
    */
-  async waitpid(callerPid: number, pid: number, options: { noHang?: boolean } = {}): Promise<{ pid: number; status: ExitStatus } | null> {
+  async waitpid(
+    callerPid: number,
+    pid: number,
+    options: { noHang?: boolean } = {},
+  ): Promise<{ pid: number; status: ExitStatus } | null> {
     const caller = this.#live(callerPid);
     for (;;) {
       const candidates = pid === -1 ? [...caller.children] : caller.children.has(pid) ? [pid] : [];
@@ -489,7 +570,8 @@ export class Kernel {
    * group -pid. Signal 0 only checks that the target exists.
    */
   kill(senderPid: number, pid: number, signal: number): void {
-    if (!Number.isInteger(signal) || signal < 0 || signal > 64) throw new KernelError("EINVAL", "kill");
+    if (!Number.isInteger(signal) || signal < 0 || signal > 64)
+      throw new KernelError("EINVAL", "kill");
     const sender = this.#procs.get(senderPid);
     if (!sender) throw new KernelError("ESRCH", "kill");
     let targets: Process[];
@@ -556,7 +638,8 @@ export class Kernel {
   /** Sets what `signal` does to `pid` (SIGKILL and SIGSTOP cannot be caught or ignored). */
   setSignalDisposition(pid: number, signal: number, disposition: SignalDisposition): void {
     const proc = this.#live(pid);
-    if (signal === SIGNALS.SIGKILL || signal === SIGNALS.SIGSTOP) throw new KernelError("EINVAL", "sigaction");
+    if (signal === SIGNALS.SIGKILL || signal === SIGNALS.SIGSTOP)
+      throw new KernelError("EINVAL", "sigaction");
     if (disposition === "default") proc.dispositions.delete(signal);
     else proc.dispositions.set(signal, disposition);
   }
@@ -564,7 +647,8 @@ export class Kernel {
   setProcessGroup(callerPid: number, pid: number, pgid: number): void {
     const caller = this.#live(callerPid);
     const target = pid === 0 ? caller : this.process(pid);
-    if (target.pid !== caller.pid && target.ppid !== caller.pid) throw new KernelError("ESRCH", "setpgid");
+    if (target.pid !== caller.pid && target.ppid !== caller.pid)
+      throw new KernelError("ESRCH", "setpgid");
     target.pgid = pgid === 0 ? target.pid : pgid;
   }
 
@@ -584,11 +668,23 @@ export class Kernel {
     if (opened.kind === "directory") {
       const caller: Caller = proc;
       const dir = opened.path;
-      file = new DirectoryOpenFile(dir, statusFlags, () => this.fs.stat(caller, dir), () => this.fs.readdir(caller, dir));
+      file = new DirectoryOpenFile(
+        dir,
+        statusFlags,
+        () => this.fs.stat(caller, dir),
+        () => this.fs.readdir(caller, dir),
+      );
     } else {
-      file = new FileOpenFile(opened.file, statusFlags, opened.path, opened.mount, opened.stat.mode, {
-        maxFileSize: this.limits.maxFileSizeBytes,
-      });
+      file = new FileOpenFile(
+        opened.file,
+        statusFlags,
+        opened.path,
+        opened.mount,
+        opened.stat.mode,
+        {
+          maxFileSize: this.limits.maxFileSizeBytes,
+        },
+      );
     }
     try {
       return proc.fds.allocate(file, cloexec);
@@ -809,7 +905,8 @@ export class Kernel {
   writeFile(pid: number, path: string, data: Uint8Array | string, mode = 0o666): Promise<void> {
     const proc = this.#live(pid);
     const bytes = typeof data === "string" ? textEncoder.encode(data) : data;
-    if (bytes.length > this.limits.maxFileSizeBytes) return Promise.reject(new KernelError("EFBIG", "write", path));
+    if (bytes.length > this.limits.maxFileSizeBytes)
+      return Promise.reject(new KernelError("EFBIG", "write", path));
     return this.fs.writeFile(proc, this.#abs(proc, path), bytes, mode);
   }
 

@@ -24,7 +24,8 @@ export const DEFAULT_LIMITS: KernelLimits = {
 export function resolveLimits(partial: Partial<KernelLimits> | undefined): KernelLimits {
   const limits = { ...DEFAULT_LIMITS };
   if (partial === undefined) return limits;
-  if (typeof partial !== "object" || partial === null) throw new TypeError("limits must be an object");
+  if (typeof partial !== "object" || partial === null)
+    throw new TypeError("limits must be an object");
   for (const [key, value] of Object.entries(partial)) {
     if (!(key in DEFAULT_LIMITS)) throw new TypeError(`unknown limit: ${key}`);
     if (value === undefined) continue;

@@ -86,7 +86,14 @@ export class FileOpenFile extends OpenFile {
   readonly #limits: FileWriteLimits;
   readonly #isDevice: boolean;
 
-  constructor(file: VfsFile, flags: number, path: string, mount: Mount, mode: number, limits: FileWriteLimits) {
+  constructor(
+    file: VfsFile,
+    flags: number,
+    path: string,
+    mount: Mount,
+    mode: number,
+    limits: FileWriteLimits,
+  ) {
     super(flags, path);
     this.file = file;
     this.mount = mount;
@@ -145,7 +152,12 @@ export class DirectoryOpenFile extends OpenFile {
   readonly #stat: () => Promise<Stat>;
   readonly listing: () => Promise<DirEntry[]>;
 
-  constructor(path: string, flags: number, stat: () => Promise<Stat>, listing: () => Promise<DirEntry[]>) {
+  constructor(
+    path: string,
+    flags: number,
+    stat: () => Promise<Stat>,
+    listing: () => Promise<DirEntry[]>,
+  ) {
     super(flags, path);
     this.path = path;
     this.#stat = stat;

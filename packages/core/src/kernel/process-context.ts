@@ -6,7 +6,12 @@
 import type { DirEntry, Stat } from "../fs/types.ts";
 import type { Kernel, SpawnRequest } from "./kernel.ts";
 import type { OpenFile } from "./open-file.ts";
-import { type ExitStatus, ProcessExit, ProcessTerminated, type SignalDisposition } from "./process.ts";
+import {
+  type ExitStatus,
+  ProcessExit,
+  ProcessTerminated,
+  type SignalDisposition,
+} from "./process.ts";
 
 const decoder = new TextDecoder();
 
@@ -243,7 +248,10 @@ export class ProcessContext {
     return this.kernel.spawn(this.pid, request);
   }
 
-  waitpid(pid: number, options?: { noHang?: boolean }): Promise<{ pid: number; status: ExitStatus } | null> {
+  waitpid(
+    pid: number,
+    options?: { noHang?: boolean },
+  ): Promise<{ pid: number; status: ExitStatus } | null> {
     return this.kernel.waitpid(this.pid, pid, options);
   }
 

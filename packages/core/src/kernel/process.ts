@@ -149,7 +149,8 @@ export class Process {
       args: this.argv.slice(1),
       cwd: this.cwd,
       uid: this.uid,
-      status: this.state === "running" ? "running" : this.state === "stopped" ? "stopped" : "exited",
+      status:
+        this.state === "running" ? "running" : this.state === "stopped" ? "stopped" : "exited",
       exitCode: this.exitCode,
       signal: this.termSignal,
       startTime: this.startTime,

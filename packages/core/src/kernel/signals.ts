@@ -65,7 +65,8 @@ export function signalName(signal: number): string | undefined {
 
 /** Accepts 15, "15", "TERM", "SIGTERM" (any case); returns undefined for anything else. */
 export function parseSignal(value: string | number): number | undefined {
-  if (typeof value === "number") return Number.isInteger(value) && value >= 0 && value < 65 ? value : undefined;
+  if (typeof value === "number")
+    return Number.isInteger(value) && value >= 0 && value < 65 ? value : undefined;
   if (/^\d+$/.test(value)) return parseSignal(Number(value));
   const upper = value.toUpperCase();
   const name = upper.startsWith("SIG") ? upper : "SIG" + upper;

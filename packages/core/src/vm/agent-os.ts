@@ -8,8 +8,8 @@ import { defaultRegistry } from "../commands/index.ts";
 import { isKernelError, KernelError } from "../fs/errors.ts";
 import { Namespace } from "../fs/namespace.ts";
 import { dirname, joinPath, normalizePath } from "../fs/path.ts";
-import { type DirEntry as FsDirEntry, isDirMode, isLinkMode, type Stat } from "../fs/types.ts";
 import type { VfsBackend } from "../fs/types.ts";
+import { type DirEntry as FsDirEntry, isDirMode, isLinkMode, type Stat } from "../fs/types.ts";
 import type { VirtualFileSystem, VirtualStat } from "../fs/virtual-file-system.ts";
 import { CommandRegistry } from "../kernel/command-registry.ts";
 import { Kernel } from "../kernel/kernel.ts";
@@ -18,10 +18,31 @@ import { type PipeOpenFile, SinkOpenFile } from "../kernel/open-file.ts";
 import { type ProcessInfo, type ProcessTreeNode, statusCode } from "../kernel/process.ts";
 import { SIGNALS } from "../kernel/signals.ts";
 import { buildMountBackend, type MountConfig } from "./mounts.ts";
-import { checkEnvPolicy, fsAccessPolicy, kernelPolicy, type Permissions, validatePermissions } from "./permissions.ts";
-import { createRootFs, DEFAULT_HOSTNAME, DEFAULT_PATH, HOME, sharedRootImage, USER } from "./root-image.ts";
+import {
+  checkEnvPolicy,
+  fsAccessPolicy,
+  kernelPolicy,
+  type Permissions,
+  validatePermissions,
+} from "./permissions.ts";
+import {
+  createRootFs,
+  DEFAULT_HOSTNAME,
+  DEFAULT_PATH,
+  HOME,
+  sharedRootImage,
+  USER,
+} from "./root-image.ts";
 import { type OutputHandler, SpawnedProcess, type SpawnedProcessInfo } from "./spawned-process.ts";
-import { checkAbsolutePath, checkData, checkEnv, checkOptions, checkPid, checkString, describe } from "./validate.ts";
+import {
+  checkAbsolutePath,
+  checkData,
+  checkEnv,
+  checkOptions,
+  checkPid,
+  checkString,
+  describe,
+} from "./validate.ts";
 
 export interface AgentOsOptions {
   /** Filesystems to mount at boot. */
@@ -39,7 +60,16 @@ export interface AgentOsOptions {
   additionalInstructions?: string;
 }
 
-const KNOWN_OPTIONS = ["mounts", "env", "cwd", "hostname", "limits", "permissions", "loopbackExemptPorts", "additionalInstructions"];
+const KNOWN_OPTIONS = [
+  "mounts",
+  "env",
+  "cwd",
+  "hostname",
+  "limits",
+  "permissions",
+  "loopbackExemptPorts",
+  "additionalInstructions",
+];
 const LATER_OPTIONS: Record<string, string> = {
   software: "software packages",
   toolKits: "host tool kits",
@@ -105,7 +135,15 @@ export interface BatchReadResult {
   error?: string;
 }
 
-const EXEC_OPTIONS = ["cwd", "env", "stdin", "timeout", "onStdout", "onStderr", "maxBuffer"] as const;
+const EXEC_OPTIONS = [
+  "cwd",
+  "env",
+  "stdin",
+  "timeout",
+  "onStdout",
+  "onStderr",
+  "maxBuffer",
+] as const;
 const SPAWN_OPTIONS = ["cwd", "env", "onStdout", "onStderr", "onExit"] as const;
 const ROOT_CALLER = { uid: 0, gid: 0, pid: 1 };
 const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
@@ -129,24 +167,41 @@ export class AgentOs {
 
   /** Creates and boots a VM. */
   static async create(options: AgentOsOptions = {}): Promise<AgentOs> {
-    if (typeof options !== "object" || options === null) throw new TypeError("AgentOs.create: options must be an object");
+    if (typeof options !== "object" || options === null)
+      throw new TypeError("AgentOs.create: options must be an object");
     for (const key of Object.keys(options)) {
-      if (key in LATER_OPTIONS) throw new Error(`AgentOs.create: option "${key}" (${LATER_OPTIONS[key]}) is not supported yet`);
-      if (!KNOWN_OPTIONS.includes(key)) throw new TypeError(`AgentOs.create: unknown option "${key}"`);
+      if (key in LATER_OPTIONS)
+        throw new Error(
+          `AgentOs.create: option "${key}" (${LATER_OPTIONS[key]}) is not supported yet`,
+        );
+      if (!KNOWN_OPTIONS.includes(key))
+        throw new TypeError(`AgentOs.create: unknown option "${key}"`);
     }
     const permissions = validatePermissions(options.permissions);
     const env = checkEnv("AgentOs.create", options.env);
     checkEnvPolicy(permissions, env, "AgentOs.create");
-    const cwd = options.cwd === undefined ? HOME : normalizePath(checkAbsolutePath("AgentOs.create", options.cwd, "cwd"));
-    const hostname = options.hostname === undefined ? DEFAULT_HOSTNAME : checkString("AgentOs.create", options.hostname, "hostname");
-    if (!/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/.test(hostname)) throw new TypeError(`AgentOs.create: invalid hostname ${JSON.stringify(hostname)}`);
+    const cwd =
+      options.cwd === undefined
+        ? HOME
+        : normalizePath(checkAbsolutePath("AgentOs.create", options.cwd, "cwd"));
+    const hostname =
+      options.hostname === undefined
+        ? DEFAULT_HOSTNAME
+        : checkString("AgentOs.create", options.hostname, "hostname");
+    if (!/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/.test(hostname))
+      throw new TypeError(`AgentOs.create: invalid hostname ${JSON.stringify(hostname)}`);
     const mounts = options.mounts ?? [];
     if (!Array.isArray(mounts)) throw new TypeError("AgentOs.create: mounts must be an array");
     const builtMounts = mounts.map((config, i) => {
       const where = `AgentOs.create: mounts[${i}]`;
-      if (typeof config !== "object" || config === null) throw new TypeError(`${where} must be an object`);
+      if (typeof config !== "object" || config === null)
+        throw new TypeError(`${where} must be an object`);
       const path = normalizePath(checkAbsolutePath(where, config.path));
-      return { path, readOnly: config.readOnly === true, ...buildMountBackend(config, where, config.readOnly === true) };
+      return {
+        path,
+        readOnly: config.readOnly === true,
+        ...buildMountBackend(config, where, config.readOnly === true),
+      };
     });
 
     const registry = new CommandRegistry(defaultRegistry());
@@ -181,14 +236,32 @@ export class AgentOs {
     return vm;
   }
 
-  async #boot(hostname: string, mounts: Array<{ path: string; readOnly: boolean; backend: VfsBackend; type: string; source: string }>): Promise<void> {
+  async #boot(
+    hostname: string,
+    mounts: Array<{
+      path: string;
+      readOnly: boolean;
+      backend: VfsBackend;
+      type: string;
+      source: string;
+    }>,
+  ): Promise<void> {
     const root = ROOT_CALLER;
     if (hostname !== DEFAULT_HOSTNAME) {
-      await this.#kernel.fs.writeFile(root, "/etc/hostname", new TextEncoder().encode(`${hostname}\n`), 0o644);
+      await this.#kernel.fs.writeFile(
+        root,
+        "/etc/hostname",
+        new TextEncoder().encode(`${hostname}\n`),
+        0o644,
+      );
     }
     for (const mount of mounts) {
       await this.#mkdirp(mount.path, root);
-      await this.#kernel.fs.mount(root, mount.path, mount.backend, { readOnly: mount.readOnly, type: mount.type, source: mount.source });
+      await this.#kernel.fs.mount(root, mount.path, mount.backend, {
+        readOnly: mount.readOnly,
+        type: mount.type,
+        source: mount.source,
+      });
     }
   }
 
@@ -242,13 +315,15 @@ export class AgentOs {
     this.#alive("writeFile");
     checkAbsolutePath("writeFile", path);
     const data = checkData("writeFile", content);
-    if (data.length > this.#kernel.limits.maxFileSizeBytes) throw new KernelError("EFBIG", "write", path);
+    if (data.length > this.#kernel.limits.maxFileSizeBytes)
+      throw new KernelError("EFBIG", "write", path);
     await this.#kernel.fs.writeFile(this.#caller, path, data);
   }
 
   async readFiles(paths: string[]): Promise<BatchReadResult[]> {
     this.#alive("readFiles");
-    if (!Array.isArray(paths)) throw new TypeError(`readFiles: paths must be an array, got ${describe(paths)}`);
+    if (!Array.isArray(paths))
+      throw new TypeError(`readFiles: paths must be an array, got ${describe(paths)}`);
     const results: BatchReadResult[] = [];
     for (const path of paths) {
       try {
@@ -263,12 +338,14 @@ export class AgentOs {
   /** Writes each entry, creating parent directories; one failure does not stop the others. */
   async writeFiles(entries: BatchWriteEntry[]): Promise<BatchWriteResult[]> {
     this.#alive("writeFiles");
-    if (!Array.isArray(entries)) throw new TypeError(`writeFiles: entries must be an array, got ${describe(entries)}`);
+    if (!Array.isArray(entries))
+      throw new TypeError(`writeFiles: entries must be an array, got ${describe(entries)}`);
     const results: BatchWriteResult[] = [];
     for (const entry of entries) {
       const path = typeof entry === "object" && entry !== null ? entry.path : undefined;
       try {
-        if (typeof entry !== "object" || entry === null) throw new TypeError("writeFiles: each entry must be { path, content }");
+        if (typeof entry !== "object" || entry === null)
+          throw new TypeError("writeFiles: each entry must be { path, content }");
         checkAbsolutePath("writeFiles", entry.path);
         const data = checkData("writeFiles", entry.content);
         await this.#mkdirp(dirname(normalizePath(entry.path)), this.#caller);
@@ -319,7 +396,8 @@ export class AgentOs {
     checkAbsolutePath("readdirRecursive", path);
     checkOptions("readdirRecursive", options, ["maxDepth", "exclude"]);
     const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
-    if (typeof maxDepth !== "number" || maxDepth < 0) throw new TypeError("readdirRecursive: maxDepth must be a non-negative number");
+    if (typeof maxDepth !== "number" || maxDepth < 0)
+      throw new TypeError("readdirRecursive: maxDepth must be a non-negative number");
     const exclude = new Set(options.exclude ?? []);
     const out: DirEntry[] = [];
     const walk = async (dir: string, depth: number): Promise<void> => {
@@ -333,7 +411,13 @@ export class AgentOs {
         } catch {
           continue; // vanished between readdir and lstat
         }
-        const type = isDirMode(stat.mode) ? "directory" : isLinkMode(stat.mode) ? "symlink" : entry.kind === "file" ? "file" : "other";
+        const type = isDirMode(stat.mode)
+          ? "directory"
+          : isLinkMode(stat.mode)
+            ? "symlink"
+            : entry.kind === "file"
+              ? "file"
+              : "other";
         out.push({ path: full, type, size: stat.size });
         if (type === "directory" && depth < maxDepth) await walk(full, depth + 1);
       }
@@ -391,7 +475,12 @@ export class AgentOs {
     } else if (isLinkMode(stat.mode)) {
       await fs.symlink(this.#caller, await fs.readlink(this.#caller, from), to);
     } else {
-      await fs.writeFile(this.#caller, to, await fs.readFile(this.#caller, from), stat.mode & 0o7777);
+      await fs.writeFile(
+        this.#caller,
+        to,
+        await fs.readFile(this.#caller, from),
+        stat.mode & 0o7777,
+      );
     }
   }
 
@@ -409,7 +498,8 @@ export class AgentOs {
     const fs = this.#kernel.fs;
     const stat = await fs.lstat(this.#caller, path);
     if (!isDirMode(stat.mode)) return fs.unlink(this.#caller, path);
-    for (const entry of await fs.readdir(this.#caller, path)) await this.#deleteTree(joinPath(path, entry.name));
+    for (const entry of await fs.readdir(this.#caller, path))
+      await this.#deleteTree(joinPath(path, entry.name));
     await fs.rmdir(this.#caller, path);
   }
 
@@ -417,7 +507,11 @@ export class AgentOs {
    * Mounts a filesystem at `path` (created if missing). The mount routes at once; the
    * returned promise settles when the mount point is visible in its parent's listing.
    */
-  mountFs(path: string, driver: VirtualFileSystem | VfsBackend, options: { readOnly?: boolean } = {}): Promise<void> {
+  mountFs(
+    path: string,
+    driver: VirtualFileSystem | VfsBackend,
+    options: { readOnly?: boolean } = {},
+  ): Promise<void> {
     this.#alive("mountFs");
     checkAbsolutePath("mountFs", path);
     checkOptions("mountFs", options, ["readOnly"]);
@@ -426,7 +520,11 @@ export class AgentOs {
     const readOnly = options.readOnly === true;
     const built = buildMountBackend({ driver }, "mountFs", readOnly);
     const under = this.#kernel.fs.mounts.route(canonical);
-    this.#kernel.fs.mounts.mount(canonical, built.backend, { readOnly, type: built.type, source: built.source });
+    this.#kernel.fs.mounts.mount(canonical, built.backend, {
+      readOnly,
+      type: built.type,
+      source: built.source,
+    });
     // The mount point directory in the filesystem underneath only matters for listings of
     // the parent; routing works without it.
     return this.#mkdirp(dirname(canonical), ROOT_CALLER)
@@ -442,8 +540,10 @@ export class AgentOs {
       const mount = this.#kernel.fs.mounts.unmount(canonical);
       void Promise.resolve(mount.backend.dispose?.()).catch(() => {});
     } catch (err) {
-      if (isKernelError(err, "EINVAL")) throw new Error(`unmountFs: nothing is mounted at ${canonical}`);
-      if (isKernelError(err, "EBUSY")) throw new Error(`unmountFs: ${canonical} has other mounts below it; unmount those first`);
+      if (isKernelError(err, "EINVAL"))
+        throw new Error(`unmountFs: nothing is mounted at ${canonical}`);
+      if (isKernelError(err, "EBUSY"))
+        throw new Error(`unmountFs: ${canonical} has other mounts below it; unmount those first`);
       throw err;
     }
   }
@@ -459,13 +559,17 @@ export class AgentOs {
     checkEnvPolicy(this.#permissions, env, "exec");
     const cwd = await this.#checkCwd("exec", options.cwd);
     const timeout = options.timeout;
-    if (timeout !== undefined && (typeof timeout !== "number" || !(timeout > 0))) throw new TypeError("exec: timeout must be a positive number of milliseconds");
+    if (timeout !== undefined && (typeof timeout !== "number" || !(timeout > 0)))
+      throw new TypeError("exec: timeout must be a positive number of milliseconds");
     const maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
-    if (typeof maxBuffer !== "number" || !(maxBuffer > 0)) throw new TypeError("exec: maxBuffer must be a positive number");
+    if (typeof maxBuffer !== "number" || !(maxBuffer > 0))
+      throw new TypeError("exec: maxBuffer must be a positive number");
     for (const key of ["onStdout", "onStderr"] as const) {
-      if (options[key] !== undefined && typeof options[key] !== "function") throw new TypeError(`exec: ${key} must be a function`);
+      if (options[key] !== undefined && typeof options[key] !== "function")
+        throw new TypeError(`exec: ${key} must be a function`);
     }
-    const input = options.stdin === undefined ? undefined : checkData("exec", options.stdin, "stdin");
+    const input =
+      options.stdin === undefined ? undefined : checkData("exec", options.stdin, "stdin");
 
     const stdout: Uint8Array[] = [];
     const stderr: Uint8Array[] = [];
@@ -480,7 +584,12 @@ export class AgentOs {
         // Already gone.
       }
     };
-    const collect = (chunks: Uint8Array[], data: Uint8Array, stream: "out" | "err", handler?: (d: Uint8Array) => void): void => {
+    const collect = (
+      chunks: Uint8Array[],
+      data: Uint8Array,
+      stream: "out" | "err",
+      handler?: (d: Uint8Array) => void,
+    ): void => {
       const total = stream === "out" ? (outBytes += data.length) : (errBytes += data.length);
       if (total > maxBuffer) {
         if (!overflow) {
@@ -504,7 +613,9 @@ export class AgentOs {
     pid = this.#kernel.start(1, {
       argv: ["/bin/sh", "-c", command],
       cwd,
-      env: env ? { ...this.#kernel.init.env, PWD: cwd, ...env } : { ...this.#kernel.init.env, PWD: cwd },
+      env: env
+        ? { ...this.#kernel.init.env, PWD: cwd, ...env }
+        : { ...this.#kernel.init.env, PWD: cwd },
       pgid: 0,
       fds: [
         [0, stdin.readEnd],
@@ -526,11 +637,17 @@ export class AgentOs {
     const status = await exited;
     if (timer) clearTimeout(timer);
     if (overflow) {
-      const error = new Error(`exec: output exceeded maxBuffer (${maxBuffer} bytes); the command was killed`);
+      const error = new Error(
+        `exec: output exceeded maxBuffer (${maxBuffer} bytes); the command was killed`,
+      );
       Object.assign(error, { stdout: concatText(stdout), stderr: concatText(stderr) });
       throw error;
     }
-    const result: ExecResult = { stdout: concatText(stdout), stderr: concatText(stderr), exitCode: timedOut ? 124 : statusCode(status) };
+    const result: ExecResult = {
+      stdout: concatText(stdout),
+      stderr: concatText(stderr),
+      exitCode: timedOut ? 124 : statusCode(status),
+    };
     if (timedOut) result.timedOut = true;
     return result;
   }
@@ -568,15 +685,18 @@ export class AgentOs {
     this.#alive("spawn");
     checkString("spawn", command, "command");
     if (command.length === 0) throw new TypeError("spawn: command must not be empty");
-    if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw new TypeError("spawn: args must be an array of strings");
+    if (!Array.isArray(args) || args.some((a) => typeof a !== "string"))
+      throw new TypeError("spawn: args must be an array of strings");
     checkOptions("spawn", options, SPAWN_OPTIONS);
     const env = checkEnv("spawn", options.env);
     checkEnvPolicy(this.#permissions, env, "spawn");
     for (const key of ["onStdout", "onStderr", "onExit"] as const) {
-      if (options[key] !== undefined && typeof options[key] !== "function") throw new TypeError(`spawn: ${key} must be a function`);
+      if (options[key] !== undefined && typeof options[key] !== "function")
+        throw new TypeError(`spawn: ${key} must be a function`);
     }
     let cwd = this.#kernel.init.cwd;
-    if (options.cwd !== undefined) cwd = normalizePath(checkAbsolutePath("spawn", options.cwd, "cwd"));
+    if (options.cwd !== undefined)
+      cwd = normalizePath(checkAbsolutePath("spawn", options.cwd, "cwd"));
     let record: SpawnedProcess | undefined;
     const pending: Array<[Uint8Array, "stdout" | "stderr"]> = [];
     const emit = (data: Uint8Array, stream: "stdout" | "stderr"): void => {
@@ -602,7 +722,9 @@ export class AgentOs {
     for (const [data, stream] of pending) record.output(data, stream);
     const { onStdout, onStderr, onExit } = options;
     if (onStdout || onStderr) {
-      record.onOutput((data, stream) => (stream === "stdout" ? onStdout?.(data) : onStderr?.(data)));
+      record.onOutput((data, stream) =>
+        stream === "stdout" ? onStdout?.(data) : onStderr?.(data),
+      );
     }
     if (onExit) record.onExit(onExit);
     record.exited.then(() => {
@@ -617,7 +739,8 @@ export class AgentOs {
   #record(method: string, pid: unknown): SpawnedProcess {
     checkPid(method, pid);
     const record = this.#spawned.get(pid as number);
-    if (!record) throw new Error(`${method}: no process with pid ${pid} was started by spawn() on this VM`);
+    if (!record)
+      throw new Error(`${method}: no process with pid ${pid} was started by spawn() on this VM`);
     return record;
   }
 
@@ -629,7 +752,8 @@ export class AgentOs {
     try {
       await record.stdin.write(bytes);
     } catch (err) {
-      if (isKernelError(err, "EPIPE")) throw new Error(`writeProcessStdin: process ${pid} is no longer reading its stdin`);
+      if (isKernelError(err, "EPIPE"))
+        throw new Error(`writeProcessStdin: process ${pid} is no longer reading its stdin`);
       throw err;
     }
   }
@@ -652,14 +776,16 @@ export class AgentOs {
   /** Subscribes to a spawned process's output; replays what it already wrote (up to 1 MiB). */
   onProcessOutput(pid: number, handler: OutputHandler): () => void {
     this.#alive("onProcessOutput");
-    if (typeof handler !== "function") throw new TypeError("onProcessOutput: handler must be a function");
+    if (typeof handler !== "function")
+      throw new TypeError("onProcessOutput: handler must be a function");
     return this.#record("onProcessOutput", pid).onOutput(handler);
   }
 
   /** Subscribes to a spawned process's exit; fires at once if it already exited. */
   onProcessExit(pid: number, handler: (exitCode: number) => void): () => void {
     this.#alive("onProcessExit");
-    if (typeof handler !== "function") throw new TypeError("onProcessExit: handler must be a function");
+    if (typeof handler !== "function")
+      throw new TypeError("onProcessExit: handler must be a function");
     return this.#record("onProcessExit", pid).onExit(handler);
   }
 
@@ -737,4 +863,3 @@ export function toVirtualStat(stat: Stat): VirtualStat {
     dev: stat.dev,
   };
 }
-

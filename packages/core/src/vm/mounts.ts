@@ -8,8 +8,8 @@ import { HostDirFs } from "../fs/host-dir-fs.ts";
 import { MemoryFs } from "../fs/memory-fs.ts";
 import { OverlayFs } from "../fs/overlay-fs.ts";
 import type { VfsBackend } from "../fs/types.ts";
-import { createVirtualFsBackend } from "../fs/virtual-fs-adapter.ts";
 import type { VirtualFileSystem } from "../fs/virtual-file-system.ts";
+import { createVirtualFsBackend } from "../fs/virtual-fs-adapter.ts";
 
 /** A native mount plugin, identified by id (only "host_dir" exists so far). */
 export interface NativeMountPlugin {
@@ -27,8 +27,17 @@ export type MountSource =
 export type MountConfig = MountSource & { path: string; readOnly?: boolean };
 
 export type NativeMountConfig = { path: string; plugin: NativeMountPlugin; readOnly?: boolean };
-export type MountConfigCustom = { path: string; driver: VirtualFileSystem | VfsBackend; readOnly?: boolean };
-export type MountConfigMemory = { path: string; type: "memory"; maxBytes?: number; readOnly?: boolean };
+export type MountConfigCustom = {
+  path: string;
+  driver: VirtualFileSystem | VfsBackend;
+  readOnly?: boolean;
+};
+export type MountConfigMemory = {
+  path: string;
+  type: "memory";
+  maxBytes?: number;
+  readOnly?: boolean;
+};
 export type MountConfigOverlay = {
   path: string;
   type: "overlay";
@@ -47,7 +56,11 @@ export function nodeModulesMount(hostPath: string): NativeMountConfig {
   if (typeof hostPath !== "string" || hostPath.length === 0) {
     throw new TypeError("nodeModulesMount(hostPath): hostPath must be a non-empty string");
   }
-  return { path: "/root/node_modules", plugin: { id: "host_dir", config: { hostPath } }, readOnly: true };
+  return {
+    path: "/root/node_modules",
+    plugin: { id: "host_dir", config: { hostPath } },
+    readOnly: true,
+  };
 }
 
 /** The `host_dir` plugin descriptor for a mount config. */
@@ -62,14 +75,30 @@ export interface BuiltMount {
 }
 
 /** Turns a mount source into a backend, validating it with messages that name the mount. */
-export function buildMountBackend(source: MountSource, where: string, readOnly = false): BuiltMount {
-  if (typeof source !== "object" || source === null) throw new TypeError(`${where}: mount must be an object`);
+export function buildMountBackend(
+  source: MountSource,
+  where: string,
+  readOnly = false,
+): BuiltMount {
+  if (typeof source !== "object" || source === null)
+    throw new TypeError(`${where}: mount must be an object`);
   if ("plugin" in source) return buildPlugin(source.plugin, where, readOnly);
   if ("driver" in source) {
     const driver = source.driver;
-    if (typeof driver !== "object" || driver === null) throw new TypeError(`${where}: driver must be an object`);
+    if (typeof driver !== "object" || driver === null)
+      throw new TypeError(`${where}: driver must be an object`);
     if (isVfsBackend(driver)) return { backend: driver, type: "vfs", source: "driver" };
-    for (const method of ["readFile", "writeFile", "readDir", "stat", "exists", "mkdir", "removeFile", "removeDir", "rename"]) {
+    for (const method of [
+      "readFile",
+      "writeFile",
+      "readDir",
+      "stat",
+      "exists",
+      "mkdir",
+      "removeFile",
+      "removeDir",
+      "rename",
+    ]) {
       if (typeof (driver as unknown as Record<string, unknown>)[method] !== "function") {
         throw new TypeError(`${where}: driver is missing the VirtualFileSystem method ${method}()`);
       }
@@ -77,17 +106,26 @@ export function buildMountBackend(source: MountSource, where: string, readOnly =
     return { backend: createVirtualFsBackend(driver), type: "vfs", source: "driver" };
   }
   if ("type" in source && source.type === "memory") {
-    return { backend: new MemoryFs({ maxBytes: source.maxBytes }), type: "memfs", source: "memory" };
+    return {
+      backend: new MemoryFs({ maxBytes: source.maxBytes }),
+      type: "memfs",
+      source: "memory",
+    };
   }
   if ("type" in source && source.type === "overlay") {
     const lowers = (Array.isArray(source.lower) ? source.lower : [source.lower]).map(
       (lower, i) => buildMountBackend(lower, `${where}.lower[${i}]`, true).backend,
     );
-    if (lowers.length === 0) throw new TypeError(`${where}: an overlay needs at least one lower layer`);
-    const upper = source.upper ? buildMountBackend(source.upper, `${where}.upper`).backend : new MemoryFs();
+    if (lowers.length === 0)
+      throw new TypeError(`${where}: an overlay needs at least one lower layer`);
+    const upper = source.upper
+      ? buildMountBackend(source.upper, `${where}.upper`).backend
+      : new MemoryFs();
     return { backend: new OverlayFs({ upper, lowers }), type: "overlay", source: "overlay" };
   }
-  throw new TypeError(`${where}: unknown mount kind; use plugin, driver, type "memory" or type "overlay"`);
+  throw new TypeError(
+    `${where}: unknown mount kind; use plugin, driver, type "memory" or type "overlay"`,
+  );
 }
 
 function buildPlugin(plugin: NativeMountPlugin, where: string, readOnly: boolean): BuiltMount {
@@ -104,10 +142,14 @@ function buildPlugin(plugin: NativeMountPlugin, where: string, readOnly: boolean
     }
     return { backend: new HostDirFs({ hostPath, readOnly }), type: "hostdir", source: hostPath };
   }
-  throw new Error(`${where}: mount plugin "${plugin.id}" is not supported yet (available: host_dir)`);
+  throw new Error(
+    `${where}: mount plugin "${plugin.id}" is not supported yet (available: host_dir)`,
+  );
 }
 
 function isVfsBackend(value: object): value is VfsBackend {
   const v = value as Record<string, unknown>;
-  return typeof v.lstat === "function" && typeof v.open === "function" && typeof v.readdir === "function";
+  return (
+    typeof v.lstat === "function" && typeof v.open === "function" && typeof v.readdir === "function"
+  );
 }

@@ -19,27 +19,38 @@ export interface Permissions {
 
 export function validatePermissions(value: unknown): Permissions {
   if (value === undefined) return {};
-  if (typeof value !== "object" || value === null) throw new TypeError("permissions must be an object");
+  if (typeof value !== "object" || value === null)
+    throw new TypeError("permissions must be an object");
   const p = value as Record<string, unknown>;
   for (const key of Object.keys(p)) {
-    if (!["fs", "childProcess", "env", "network"].includes(key)) throw new TypeError(`permissions: unknown key "${key}"`);
+    if (!["fs", "childProcess", "env", "network"].includes(key))
+      throw new TypeError(`permissions: unknown key "${key}"`);
   }
   if (p.fs !== undefined) {
     const fs = p.fs as Record<string, unknown>;
-    if (typeof fs !== "object" || fs === null) throw new TypeError("permissions.fs must be { read?, write? }");
+    if (typeof fs !== "object" || fs === null)
+      throw new TypeError("permissions.fs must be { read?, write? }");
     for (const key of ["read", "write"]) {
-      if (fs[key] !== undefined && !isStringArray(fs[key])) throw new TypeError(`permissions.fs.${key} must be an array of path globs`);
+      if (fs[key] !== undefined && !isStringArray(fs[key]))
+        throw new TypeError(`permissions.fs.${key} must be an array of path globs`);
     }
   }
-  if (p.childProcess !== undefined && typeof p.childProcess !== "boolean" && !isStringArray(p.childProcess)) {
+  if (
+    p.childProcess !== undefined &&
+    typeof p.childProcess !== "boolean" &&
+    !isStringArray(p.childProcess)
+  ) {
     throw new TypeError("permissions.childProcess must be a boolean or an array of command names");
   }
-  if (p.env !== undefined && !isStringArray(p.env)) throw new TypeError("permissions.env must be an array of variable names");
+  if (p.env !== undefined && !isStringArray(p.env))
+    throw new TypeError("permissions.env must be an array of variable names");
   if (p.network !== undefined) {
     const net = p.network as Record<string, unknown>;
-    if (typeof net !== "object" || net === null) throw new TypeError("permissions.network must be { allow?, deny? }");
+    if (typeof net !== "object" || net === null)
+      throw new TypeError("permissions.network must be { allow?, deny? }");
     for (const key of ["allow", "deny"]) {
-      if (net[key] !== undefined && !isStringArray(net[key])) throw new TypeError(`permissions.network.${key} must be an array`);
+      if (net[key] !== undefined && !isStringArray(net[key]))
+        throw new TypeError(`permissions.network.${key} must be an array`);
     }
   }
   return p as Permissions;
@@ -54,7 +65,10 @@ export function fsAccessPolicy(permissions: Permissions): AccessPolicy | undefin
   if (!permissions.fs) return undefined;
   const options = { dot: true };
   const write = picomatch(permissions.fs.write ?? [], options);
-  const read = picomatch([...(permissions.fs.read ?? []), ...(permissions.fs.write ?? [])], options);
+  const read = picomatch(
+    [...(permissions.fs.read ?? []), ...(permissions.fs.write ?? [])],
+    options,
+  );
   // A directory named by a "dir/**" glob is itself allowed, as users mean it.
   return (path, access) => {
     const matcher = access === "write" ? write : read;
@@ -67,12 +81,18 @@ export function kernelPolicy(permissions: Permissions): KernelPolicy {
 }
 
 /** Throws EPERM-style errors for caller-supplied variables the policy does not allow. */
-export function checkEnvPolicy(permissions: Permissions, env: Record<string, string> | undefined, what: string): void {
+export function checkEnvPolicy(
+  permissions: Permissions,
+  env: Record<string, string> | undefined,
+  what: string,
+): void {
   if (!env || !permissions.env) return;
   const allowed = picomatch(permissions.env);
   for (const name of Object.keys(env)) {
     if (!allowed(name)) {
-      throw new Error(`${what}: EPERM: environment variable ${name} is not permitted by the VM's env policy`);
+      throw new Error(
+        `${what}: EPERM: environment variable ${name} is not permitted by the VM's env policy`,
+      );
     }
   }
 }

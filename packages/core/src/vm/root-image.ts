@@ -68,7 +68,10 @@ export function etcFiles(hostname: string): Array<[string, string]> {
     ],
     ["/etc/group", "root:x:0:\ndaemon:x:1:\nusers:x:100:user\nuser:x:1000:\nnogroup:x:65534:\n"],
     ["/etc/hostname", `${hostname}\n`],
-    ["/etc/hosts", `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`],
+    [
+      "/etc/hosts",
+      `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`,
+    ],
     [
       "/etc/os-release",
       'PRETTY_NAME="agentOS"\nNAME="agentOS"\nID=agentos\nID_LIKE=debian\nVERSION_ID="0.1"\n' +
@@ -77,7 +80,7 @@ export function etcFiles(hostname: string): Array<[string, string]> {
     [
       "/etc/profile",
       `export PATH="${DEFAULT_PATH}"\n` +
-        'if [ "$(id -u)" -eq 0 ]; then PS1=\'\\u@\\h:\\w# \'; else PS1=\'\\u@\\h:\\w\\$ \'; fi\n' +
+        "if [ \"$(id -u)\" -eq 0 ]; then PS1='\\u@\\h:\\w# '; else PS1='\\u@\\h:\\w\\$ '; fi\n" +
         "export PS1\n",
     ],
     ["/etc/shells", "/bin/sh\n/usr/bin/sh\n/bin/bash\n/usr/bin/bash\n"],
@@ -101,7 +104,11 @@ export async function buildRootImage(registry: CommandRegistry): Promise<MemoryF
 }
 
 /** Writes /usr/bin/<name> as an executable stub for a registered command. */
-export async function installCommandStub(fs: VfsBackend, name: string, dir = "/usr/bin"): Promise<void> {
+export async function installCommandStub(
+  fs: VfsBackend,
+  name: string,
+  dir = "/usr/bin",
+): Promise<void> {
   const path = `${dir}/${name}`;
   if (fs.writeFile) await fs.writeFile(path, builtinStub(name), 0o755, ROOT);
   else {

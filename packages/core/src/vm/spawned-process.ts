@@ -43,7 +43,13 @@ export class SpawnedProcess {
   }
 
   info(): SpawnedProcessInfo {
-    return { pid: this.pid, command: this.command, args: [...this.args], running: this.exitCode === null, exitCode: this.exitCode };
+    return {
+      pid: this.pid,
+      command: this.command,
+      args: [...this.args],
+      running: this.exitCode === null,
+      exitCode: this.exitCode,
+    };
   }
 
   output(data: Uint8Array, stream: OutputStream): void {
