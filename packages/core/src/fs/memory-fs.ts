@@ -120,7 +120,7 @@ class Space {
     const grow = end - node.size;
     if (grow > 0) {
       this.reserveBytes(grow, "write");
-      ensureCapacity(node, end);
+      ensureCapacity(node, end, "write");
     }
     node.data.set(src.subarray(offset, offset + length), position);
     if (grow > 0) {
@@ -138,7 +138,7 @@ class Space {
     const size = node.size;
     if (length > size) {
       this.reserveBytes(length - size, syscall, path);
-      ensureCapacity(node, length);
+      ensureCapacity(node, length, syscall);
     } else if (length < size) {
       const cap = node.data.length;
       if (length === 0) node.data = EMPTY;
@@ -423,7 +423,13 @@ export class MemoryFs implements VfsBackend {
    * Resolves the directory holding the last component: path[0, end) must be a chain of
    * directories. Errors name `path` (and `dest`) as given.
    */
-  private walkDirs(path: string, end: number, syscall: string, errPath: string, dest?: string) {
+  private walkDirs(
+    path: string,
+    end: number,
+    syscall: string,
+    errPath: string,
+    dest?: string,
+  ): Inode {
     let node = this.root;
     let start = 1;
     while (start < end) {
@@ -534,14 +540,24 @@ function checkRange(buf: Uint8Array, offset: number, length: number, pos: number
 }
 
 /** Grows a file's buffer geometrically, so repeated appends cost amortised O(1) per byte. */
-function ensureCapacity(node: Inode, needed: number): void {
+function ensureCapacity(node: Inode, needed: number, syscall: string): void {
   const cap = node.data.length;
   if (needed <= cap) return;
   // First allocation is exact: most files are written once, whole.
   const next = cap === 0 ? needed : Math.max(needed, cap * 2);
-  const bigger = new Uint8Array(next);
+  const bigger = allocate(next) ?? (next > needed ? allocate(needed) : null);
+  // The host refusing the memory is, for the guest, a full disk: nothing has changed yet.
+  if (bigger === null) throw fsError("ENOSPC", syscall);
   bigger.set(node.data.subarray(0, node.size));
   node.data = bigger;
+}
+
+function allocate(size: number): Uint8Array | null {
+  try {
+    return new Uint8Array(size);
+  } catch {
+    return null;
+  }
 }
 
 function touchDir(dir: Inode, now: number): void {

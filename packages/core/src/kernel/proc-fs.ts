@@ -22,12 +22,10 @@ import { fsError, isKernelError } from "../fs/errors.ts";
 import type { Mount } from "../fs/mount-table.ts";
 import {
   type DirEntry,
-  type FileKind,
   O_ACCMODE,
   O_CREAT,
   O_RDONLY,
   O_TRUNC,
-  O_WRONLY,
   S_IFDIR,
   S_IFLNK,
   S_IFREG,
@@ -103,7 +101,7 @@ export class ProcFs implements VfsBackend {
     for (const name of node.names()) {
       // A process may exit between listing and lookup; skip what vanished.
       const child = node.child(name);
-      if (child) out.push({ name, kind: kindOf(child) });
+      if (child) out.push({ name, kind: child.kind });
     }
     return out;
   }
@@ -289,10 +287,6 @@ function fdDir(proc: Process, attrs: Attrs): ProcDir {
       return { kind: "symlink", ...attrs, perm, target: () => file.label };
     },
   };
-}
-
-function kindOf(node: ProcNode): FileKind {
-  return node.kind;
 }
 
 /** Per-path inode number (32-bit FNV-1a), the root being 1 as on Linux. */
@@ -557,7 +551,7 @@ function uptime(kernel: Kernel): string {
  */
 function loadavg(kernel: Kernel): string {
   const procs = kernel.list().filter((p) => p.status !== "exited");
-  const runnable = procs.filter((p) => p.status === "running").length;
+  const runnable = procs.filter((p) => p.status === "running" && p.driver !== "kernel").length;
   const newest = procs.reduce((max, p) => Math.max(max, p.pid), 0);
   return `0.00 0.00 0.00 ${runnable}/${procs.length} ${newest}\n`;
 }
@@ -576,5 +570,3 @@ function version(kernel: Kernel): string {
   const built = new Date(kernel.bootTime).toUTCString();
   return `Linux version ${PROC_OS_RELEASE} (agentos@agentos) (Node.js ${process.version}) #1 SMP ${built}\n`;
 }
-
-export { O_WRONLY as PROC_O_WRONLY };

@@ -1,0 +1,49 @@
+/**
+ * A short tour of the AgentOs API: boot a VM, use its filesystem, run processes, inspect them.
+ * Run with `./dev demo`.
+ */
+import { AgentOs } from "../packages/core/src/index.ts";
+
+const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+const started = performance.now();
+const vm = await AgentOs.create({ env: { GREETING: "hello from the VM" } });
+console.log(`VM booted in ${(performance.now() - started).toFixed(2)} ms`);
+
+// Files: the VM has its own tree, laid out like a small Linux system.
+await vm.writeFiles([
+  { path: "/home/user/project/README.md", content: "# demo\n" },
+  { path: "/home/user/project/src/index.ts", content: "console.log('hi');\n" },
+]);
+for (const entry of await vm.readdirRecursive("/home/user/project")) {
+  console.log(`${entry.type.padEnd(9)} ${entry.path} (${entry.size} bytes)`);
+}
+console.log("hostname:", text(await vm.readFile("/etc/hostname")).trim());
+
+// Processes: spawn streams output; exit codes and signals are reported as a shell would.
+const echo = vm.spawn("env", [], {
+  onStdout: (d) =>
+    process.stdout.write(
+      `[env] ${text(d)
+        .split("\n")
+        .find((l) => l.startsWith("GREETING"))}\n`,
+    ),
+});
+console.log("env exited with", await vm.waitProcess(echo.pid));
+
+const cat = vm.spawn("cat", ["-n"]);
+vm.onProcessOutput(cat.pid, (d) => process.stdout.write(`[cat] ${text(d)}`));
+await vm.writeProcessStdin(cat.pid, "first line\nsecond line\n");
+vm.closeProcessStdin(cat.pid);
+console.log("cat exited with", await vm.waitProcess(cat.pid));
+
+const sleeper = vm.spawn("sleep", ["60"]);
+await new Promise((r) => setTimeout(r, 10));
+console.log(
+  "processes:",
+  vm.allProcesses().map((p) => `${p.pid}:${p.command}:${p.status}`),
+);
+vm.stopProcess(sleeper.pid);
+console.log("sleep stopped with", await vm.waitProcess(sleeper.pid), "(128 + SIGTERM)");
+
+await vm.dispose();
