@@ -107,15 +107,20 @@ export const cat: CommandDefinition = {
     let status = 0;
     for (const name of files) {
       let fd = 0;
+      let opened = false;
       try {
-        if (name !== "-") fd = await ctx.open(name, O_RDONLY);
+        if (name !== "-") {
+          fd = await ctx.open(name, O_RDONLY);
+          opened = true;
+        }
         await copy(ctx, fd, formatter);
       } catch (err) {
         if (!ctx.alive) throw err;
         await ctx.err(`cat: ${name}: ${describeError(err)}\n`);
         status = 1;
       } finally {
-        if (fd !== 0) ctx.close(fd);
+        // A file can land on fd 0 when stdin is closed; close what we opened, never stdin.
+        if (opened) ctx.close(fd);
       }
     }
     return status;

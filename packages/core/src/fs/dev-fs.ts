@@ -23,6 +23,7 @@ import {
   O_ACCMODE,
   O_CREAT,
   O_RDONLY,
+  O_TRUNC,
   O_WRONLY,
   type Owner,
   S_IFCHR,
@@ -189,12 +190,15 @@ export class DevFs implements VfsBackend {
 
   async open(path: string, flags: number, mode: number, owner: Owner): Promise<VfsFile> {
     const inner = shmPath(path);
-    if (inner !== undefined) return new ShmFile(await (await this.#shm).open(inner, flags, mode, owner));
+    if (inner !== undefined)
+      return new ShmFile(await (await this.#shm).open(inner, flags, mode, owner));
     const entry = ENTRIES.get(path);
     if (entry === undefined) {
       const missing = this.#missing(path, "open");
       // Only shm takes new files: creating in the fixed structure is refused.
-      throw missing.code === "ENOENT" && flags & O_CREAT ? fsError("EACCES", "open", path) : missing;
+      throw missing.code === "ENOENT" && flags & O_CREAT
+        ? fsError("EACCES", "open", path)
+        : missing;
     }
     if (entry.device === undefined) throw fsError("EACCES", "open", path);
     if (entry.device === "tty") return this.#tty(owner, path);
@@ -214,7 +218,8 @@ export class DevFs implements VfsBackend {
   async writeFile(path: string, data: Uint8Array, mode: number, owner: Owner): Promise<void> {
     const inner = shmPath(path);
     if (inner !== undefined) return (await this.#shm).writeFile(inner, data, mode, owner);
-    const file = await this.open(path, O_WRONLY, mode, owner);
+    // Creating is refused (EACCES) and devices ignore O_TRUNC, as open(2) would do.
+    const file = await this.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode, owner);
     try {
       let done = 0;
       while (done < data.length) done += await file.write(data, done, data.length - done, 0);
@@ -339,7 +344,12 @@ class DeviceFile implements VfsFile {
     this.#stat = stat;
   }
 
-  async read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+  async read(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<number> {
     if (this.#access === O_WRONLY) throw fsError("EBADF", "read");
     if (this.#device === "null" || length === 0) return 0;
     if (position >= READ_WHOLE_LIMIT) throw fsError("EFBIG", "read");

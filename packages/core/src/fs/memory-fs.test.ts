@@ -161,6 +161,15 @@ describe("MemoryFs limits", () => {
     );
   });
 
+  it("turns an allocation the host refuses into ENOSPC, changing nothing", async () => {
+    const fs = new MemoryFs();
+    await fs.writeFile("/f", bytes("abc"), 0o644, OWNER);
+    const file = await fs.open("/f", O_RDWR, 0, OWNER);
+    await expectNoSpaceAndNoChange(fs, ["/f"], () => file.write(bytes("x"), 0, 1, 2 ** 52));
+    await expectNoSpaceAndNoChange(fs, ["/f"], () => fs.truncate("/f", 2 ** 52));
+    await file.close();
+  });
+
   it("reports maxBytes as totalBytes", () => {
     assert.equal(new MemoryFs({ maxBytes: 1234 }).usage().totalBytes, 1234);
   });

@@ -157,7 +157,7 @@ export class Namespace {
         }
         if (!isLast || follow) {
           if (++links > MAX_SYMLINKS) throw new KernelError("ELOOP", opts.syscall, path);
-          const target = await mount.backend.readlink(inner);
+          const target = await mount.backend.readlink(inner, caller);
           if (target.length === 0) throw new KernelError("ENOENT", opts.syscall, path);
           if (target.charCodeAt(0) === 47) {
             names.length = 0;
@@ -274,7 +274,7 @@ export class Namespace {
     const r = await this.resolve(caller, path, false, "readlink");
     if (!isLinkMode(r.stat!.mode)) throw new KernelError("EINVAL", "readlink", path);
     this.#checkPolicy(r.path, "read", "readlink");
-    return r.mount.backend.readlink(r.inner);
+    return r.mount.backend.readlink(r.inner, caller);
   }
 
   async chmod(caller: Caller, path: string, mode: number): Promise<void> {

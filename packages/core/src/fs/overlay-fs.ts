@@ -508,7 +508,6 @@ export class OverlayFs implements VfsBackend {
 
   rename(from: string, to: string): Promise<void> {
     return this.#serial(from, to, async () => {
-      if (from === "/" || to === "/") throw fsError("EBUSY", "rename", from, to);
       this.#checkNames(from, "rename");
       this.#checkNames(to, "rename", true);
       const fromParent = dirname(from);
@@ -518,6 +517,7 @@ export class OverlayFs implements VfsBackend {
       // Checks in the order rename(2) makes them, so errno precedence matches other backends.
       const fromParentStack = await this.#resolveDir(fromParent, "rename", from);
       const toParentStack = await this.#resolveDir(toParent, "rename", to);
+      if (from === "/" || to === "/") throw fsError("EBUSY", "rename", from, to);
       const src = await this.#child(fromParentStack, fromParent, fromName);
       if (src.length === 0) throw fsError("ENOENT", "rename", from, to);
       if (to.startsWith(from + "/")) throw fsError("EINVAL", "rename", from, to);

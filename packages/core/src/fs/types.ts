@@ -101,7 +101,8 @@ export interface VfsBackend {
   rename(from: string, to: string): Promise<void>;
   link(existing: string, newPath: string): Promise<void>;
   symlink(target: string, path: string, owner: Owner): Promise<void>;
-  readlink(path: string): Promise<string>;
+  /** `caller` is the namespace's Caller: it lets /proc/self name the calling process. */
+  readlink(path: string, caller?: { pid: number }): Promise<string>;
   chmod(path: string, mode: number): Promise<void>;
   chown(path: string, uid: number, gid: number): Promise<void>;
   utimes(path: string, atimeMs: number, mtimeMs: number): Promise<void>;

@@ -450,13 +450,16 @@ class VirtualFsBackend implements VfsBackend {
 
   rename(from: string, to: string): Promise<void> {
     return this.#run("rename", from, to, async () => {
+      // Checks in the order rename(2) makes them, so errno precedence matches other backends.
+      await this.#requireDir(dirname(from), "rename");
+      await this.#requireDir(dirname(to), "rename");
       if (from === "/" || to === "/") throw fsError("EBUSY", "rename", from, to);
       const src = await this.#lstat(from, "rename");
-      await this.#requireDir(dirname(to), "rename");
+      if (to.startsWith(from + "/")) throw fsError("EINVAL", "rename", from, to);
+      if (from.startsWith(to + "/")) throw fsError("ENOTEMPTY", "rename", from, to);
       const dst = await this.#tryLstat(to, "rename");
       if (from === to) return;
       const srcIsDir = isDirMode(src.mode);
-      if (srcIsDir && to.startsWith(from + "/")) throw fsError("EINVAL", "rename", from, to);
       if (dst) {
         const dstIsDir = isDirMode(dst.mode);
         if (srcIsDir && !dstIsDir) throw fsError("ENOTDIR", "rename", from, to);

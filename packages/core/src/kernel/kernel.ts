@@ -218,11 +218,10 @@ export class Kernel {
    */
   start(parentPid: number, request: SpawnRequest): number {
     const parent = this.#checkSpawn(parentPid, request);
-    if (request.main)
-      return this.#create(parent, request, this.#inline(request), parent.env, parent.cwd);
-    this.#checkChildPolicy(parent, request.argv[0]);
     const env = request.env ?? parent.env;
     const cwd = request.cwd === undefined ? parent.cwd : absolutePath(parent.cwd, request.cwd);
+    if (request.main) return this.#create(parent, request, this.#inline(request), env, cwd);
+    this.#checkChildPolicy(parent, request.argv[0]);
     const name = request.argv[0];
     const loader: CommandMain = async (ctx) => {
       const self = this.process(ctx.pid);
@@ -357,15 +356,21 @@ export class Kernel {
         if (!entry.cloexec) child.fds.install(fd, entry.file);
       }
     }
-    for (const [fd, source] of request.fds ?? []) {
-      let displaced: OpenFile | undefined;
-      if (source === null) {
-        if (child.fds.has(fd)) displaced = child.fds.remove(fd);
-      } else {
-        const file = typeof source === "number" ? parent.fds.get(source) : source;
-        displaced = child.fds.install(fd, file);
+    try {
+      for (const [fd, source] of request.fds ?? []) {
+        let displaced: OpenFile | undefined;
+        if (source === null) {
+          if (child.fds.has(fd)) displaced = child.fds.remove(fd);
+        } else {
+          const file = typeof source === "number" ? parent.fds.get(source) : source;
+          displaced = child.fds.install(fd, file);
+        }
+        if (displaced) this.#release(displaced);
       }
-      if (displaced) this.#release(displaced);
+    } catch (err) {
+      // The child never runs: drop the references it took, or pipe peers would never see EOF.
+      for (const file of child.fds.clear()) this.#release(file);
+      throw err;
     }
   }
 
@@ -411,7 +416,8 @@ export class Kernel {
       ? absolutePath(cwd, file)
       : await this.findInPath(caller, file, env.PATH, cwd);
     if (path === undefined) throw new KernelError("ENOENT", "execve", file);
-    const stat = await this.fs.stat(caller, path);
+    // resolve (not stat): executing is governed by the x bits, not the VM's read policy.
+    const stat = (await this.fs.resolve(caller, path, true, "execve")).stat!;
     if (isDirMode(stat.mode) || (stat.mode & 0o170000) !== 0o100000)
       throw new KernelError("EACCES", "execve", file);
     if (!permits(caller, stat, X_OK)) throw new KernelError("EACCES", "execve", file);
@@ -447,14 +453,17 @@ export class Kernel {
 
   /** Reads the first bytes of a program (executing needs x, not the read policy). */
   async #readHead(caller: Process, path: string): Promise<Uint8Array> {
-    const opened = await this.fs.open({ uid: 0, gid: 0, pid: caller.pid }, path, O_RDONLY);
-    if (opened.kind !== "file") throw new KernelError("EACCES", "execve", path);
+    const root = { uid: 0, gid: 0, pid: caller.pid };
+    const r = await this.fs.resolve(root, path, true, "execve");
+    if (r.magic || !r.stat || (r.stat.mode & 0o170000) !== 0o100000)
+      throw new KernelError("EACCES", "execve", path);
+    const file = await r.mount.backend.open(r.inner, O_RDONLY, 0, root);
     try {
       const head = new Uint8Array(256);
-      const n = await opened.file.read(head, 0, head.length, 0);
+      const n = await file.read(head, 0, head.length, 0);
       return head.subarray(0, n);
     } finally {
-      await opened.file.close();
+      await file.close();
     }
   }
 
@@ -477,7 +486,7 @@ export class Kernel {
           : absolutePath(cwd, dir.endsWith("/") ? dir + name : `${dir}/${name}`);
       let stat: Stat;
       try {
-        stat = await this.fs.stat(caller, candidate);
+        stat = (await this.fs.resolve(caller, candidate, true, "execve")).stat!;
       } catch {
         continue;
       }

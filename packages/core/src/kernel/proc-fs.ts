@@ -260,7 +260,8 @@ function tableDir(attrs: Attrs, table: Table): ProcDir {
 
 function selfTarget(caller: ProcCaller | undefined, path: string): string {
   // Relative, as on Linux: "/proc/self" -> "42" resolves next to it, wherever /proc is mounted.
-  if (caller === undefined || typeof caller.pid !== "number") throw fsError("ENOENT", "readlink", path);
+  if (caller === undefined || typeof caller.pid !== "number")
+    throw fsError("ENOENT", "readlink", path);
   return String(caller.pid);
 }
 
@@ -336,7 +337,12 @@ class ProcFile implements VfsFile {
     this.#stat = stat;
   }
 
-  async read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+  async read(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<number> {
     this.#bytes ??= encoder.encode(this.#node.content());
     const bytes = this.#bytes;
     if (position >= bytes.length || length <= 0) return 0;
@@ -523,7 +529,9 @@ function meminfo(kernel: Kernel): string {
     ["Shmem", kb(used)],
   ];
   // Linux's layout: name and colon padded to 16 columns, value right-aligned in 8.
-  return rows.map(([name, value]) => `${`${name}:`.padEnd(16)}${String(value).padStart(8)} kB\n`).join("");
+  return rows
+    .map(([name, value]) => `${`${name}:`.padEnd(16)}${String(value).padStart(8)} kB\n`)
+    .join("");
 }
 
 /** One block per host CPU: the VM's processes really do run on all of them. */
@@ -558,11 +566,14 @@ function loadavg(kernel: Kernel): string {
 
 /** `source mountpoint type rw|ro 0 0`, with blanks and backslashes octal-escaped as Linux does. */
 function mounts(kernel: Kernel): string {
-  const escape = (text: string): string =>
+  const octal = (text: string): string =>
     text.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`);
   return kernel.fs.mounts
     .list()
-    .map((m: Mount) => `${escape(m.source)} ${escape(m.path)} ${m.type} ${m.readOnly ? "ro" : "rw"} 0 0\n`)
+    .map(
+      (m: Mount) =>
+        `${octal(m.source)} ${octal(m.path)} ${m.type} ${m.readOnly ? "ro" : "rw"} 0 0\n`,
+    )
     .join("");
 }
 

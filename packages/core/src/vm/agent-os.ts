@@ -5,6 +5,7 @@
  * crash the host.
  */
 import { defaultRegistry } from "../commands/index.ts";
+import { DevFs } from "../fs/dev-fs.ts";
 import { isKernelError, KernelError } from "../fs/errors.ts";
 import { Namespace } from "../fs/namespace.ts";
 import { dirname, joinPath, normalizePath } from "../fs/path.ts";
@@ -13,6 +14,7 @@ import { type DirEntry as FsDirEntry, isDirMode, isLinkMode, type Stat } from ".
 import type { VirtualFileSystem, VirtualStat } from "../fs/virtual-file-system.ts";
 import { CommandRegistry } from "../kernel/command-registry.ts";
 import { Kernel } from "../kernel/kernel.ts";
+import { ProcFs } from "../kernel/proc-fs.ts";
 import { type KernelLimits, resolveLimits } from "../kernel/limits.ts";
 import { type PipeOpenFile, SinkOpenFile } from "../kernel/open-file.ts";
 import { type ProcessInfo, type ProcessTreeNode, statusCode } from "../kernel/process.ts";
@@ -29,6 +31,7 @@ import {
   createRootFs,
   DEFAULT_HOSTNAME,
   DEFAULT_PATH,
+  etcFiles,
   HOME,
   sharedRootImage,
   USER,
@@ -177,7 +180,7 @@ export class AgentOs {
       if (!KNOWN_OPTIONS.includes(key))
         throw new TypeError(`AgentOs.create: unknown option "${key}"`);
     }
-    const permissions = validatePermissions(options.permissions);
+    const permissions = named("AgentOs.create", () => validatePermissions(options.permissions));
     const env = checkEnv("AgentOs.create", options.env);
     checkEnvPolicy(permissions, env, "AgentOs.create");
     const cwd =
@@ -206,10 +209,13 @@ export class AgentOs {
 
     const registry = new CommandRegistry(defaultRegistry());
     const image = await sharedRootImage(defaultRegistry());
-    const limits = resolveLimits(options.limits);
+    const limits = named("AgentOs.create", () => resolveLimits(options.limits));
+    // The VM's own boot writes (/etc/hostname, mount points) are not subject to the policy.
+    const policy = fsAccessPolicy(permissions);
+    let booting = true;
     const fs = new Namespace(createRootFs(image, limits.maxFsBytes), {
       rootOptions: { type: "rootfs", source: "rootfs" },
-      policy: fsAccessPolicy(permissions),
+      policy: policy && ((path, access) => booting || policy(path, access)),
     });
     const kernel = new Kernel({
       fs,
@@ -232,7 +238,11 @@ export class AgentOs {
       gid: USER.gid,
     });
     const vm = new AgentOs(kernel, permissions, options);
-    await vm.#boot(hostname, builtMounts);
+    try {
+      await vm.#boot(hostname, builtMounts);
+    } finally {
+      booting = false;
+    }
     return vm;
   }
 
@@ -248,13 +258,13 @@ export class AgentOs {
   ): Promise<void> {
     const root = ROOT_CALLER;
     if (hostname !== DEFAULT_HOSTNAME) {
-      await this.#kernel.fs.writeFile(
-        root,
-        "/etc/hostname",
-        new TextEncoder().encode(`${hostname}\n`),
-        0o644,
-      );
+      for (const [path, content] of etcFiles(hostname)) {
+        if (path !== "/etc/hostname" && path !== "/etc/hosts") continue;
+        await this.#kernel.fs.writeFile(root, path, new TextEncoder().encode(content), 0o644);
+      }
     }
+    await this.#kernel.fs.mount(root, "/dev", new DevFs(), { type: "devtmpfs", source: "udev" });
+    await this.#kernel.fs.mount(root, "/proc", new ProcFs(this.#kernel, { hostname }), { type: "proc", source: "proc" });
     for (const mount of mounts) {
       await this.#mkdirp(mount.path, root);
       await this.#kernel.fs.mount(root, mount.path, mount.backend, {
@@ -348,6 +358,8 @@ export class AgentOs {
           throw new TypeError("writeFiles: each entry must be { path, content }");
         checkAbsolutePath("writeFiles", entry.path);
         const data = checkData("writeFiles", entry.content);
+        if (data.length > this.#kernel.limits.maxFileSizeBytes)
+          throw new KernelError("EFBIG", "write", entry.path);
         await this.#mkdirp(dirname(normalizePath(entry.path)), this.#caller);
         await this.#kernel.fs.writeFile(this.#caller, entry.path, data);
         results.push({ path: String(path), success: true });
@@ -396,9 +408,12 @@ export class AgentOs {
     checkAbsolutePath("readdirRecursive", path);
     checkOptions("readdirRecursive", options, ["maxDepth", "exclude"]);
     const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
-    if (typeof maxDepth !== "number" || maxDepth < 0)
+    if (typeof maxDepth !== "number" || !(maxDepth >= 0))
       throw new TypeError("readdirRecursive: maxDepth must be a non-negative number");
-    const exclude = new Set(options.exclude ?? []);
+    const excluded = options.exclude ?? [];
+    if (!Array.isArray(excluded) || excluded.some((name) => typeof name !== "string"))
+      throw new TypeError("readdirRecursive: exclude must be an array of entry names");
+    const exclude = new Set(excluded);
     const out: DirEntry[] = [];
     const walk = async (dir: string, depth: number): Promise<void> => {
       const entries: FsDirEntry[] = await this.#kernel.fs.readdir(this.#caller, dir);
@@ -507,7 +522,7 @@ export class AgentOs {
    * Mounts a filesystem at `path` (created if missing). The mount routes at once; the
    * returned promise settles when the mount point is visible in its parent's listing.
    */
-  mountFs(
+  async mountFs(
     path: string,
     driver: VirtualFileSystem | VfsBackend,
     options: { readOnly?: boolean } = {},
@@ -768,7 +783,7 @@ export class AgentOs {
   }
 
   /** Resolves with the exit code (128 + signal when killed). */
-  waitProcess(pid: number): Promise<number> {
+  async waitProcess(pid: number): Promise<number> {
     this.#alive("waitProcess");
     return this.#record("waitProcess", pid).exited;
   }
@@ -828,6 +843,16 @@ export class AgentOs {
       throw new Error(`${method}: no process with pid ${pid}`);
     }
     this.#kernel.kill(1, pid, signal);
+  }
+}
+
+/** Runs a validator whose messages do not name the API method, prefixing `method`. */
+function named<T>(method: string, validate: () => T): T {
+  try {
+    return validate();
+  } catch (err) {
+    if (err instanceof TypeError) throw new TypeError(`${method}: ${err.message}`);
+    throw err;
   }
 }
 
