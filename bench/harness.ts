@@ -141,6 +141,8 @@ export class Report {
   readonly rows: Row[] = [];
   readonly #baselines = new Map<string, string>();
   readonly started = new Date();
+  /** Facts about the run (commit, machine) kept in the JSON output. */
+  readonly meta: Record<string, string | number | boolean> = {};
 
   add(row: Row): Row {
     this.rows.push(row);
@@ -256,6 +258,7 @@ export class Report {
       started: this.started.toISOString(),
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
+      ...this.meta,
       rows: this.rows,
       ratios: this.ratios(),
     };

@@ -2,7 +2,10 @@
  * Benchmark entry: `node --expose-gc bench/run.ts [suite...] [--json] [--quick]`.
  * Runs the named suites (default: all), then prints one report.
  */
+import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { GC_HELP, gcAvailable, Report } from "./harness.ts";
 import { type SuiteOptions, vmSuite } from "./suites/vm.ts";
 
@@ -41,15 +44,20 @@ async function main(argv: string[]): Promise<number> {
   const selected = names.length > 0 ? [...new Set(names)] : Object.keys(SUITES);
   const options: SuiteOptions = { quick: flags.has("--quick") };
 
+  const report = new Report();
   const cpu = cpus();
+  report.meta.cpus = cpu.length;
+  report.meta.cpuModel = cpu[0]?.model ?? "unknown";
+  const tree = treeState();
+  if (tree) Object.assign(report.meta, tree);
   console.log(
     `agentOS bench: node ${process.version}, ${process.platform} ${process.arch}, ` +
-      `${cpu.length} CPU(s) ${cpu[0]?.model ?? ""}`.trimEnd(),
+      `${cpu.length} CPU(s) ${report.meta.cpuModel}` +
+      (tree ? `, commit ${tree.commit}${tree.dirty ? " + uncommitted changes" : ""}` : ""),
   );
   if (!gcAvailable()) console.log(`note: ${GC_HELP}; memory rows will be empty`);
   if (options.quick) console.log("note: --quick run, figures are rough");
 
-  const report = new Report();
   let failed = false;
   for (const name of selected) {
     const start = performance.now();
@@ -66,6 +74,23 @@ async function main(argv: string[]): Promise<number> {
   report.print();
   if (flags.has("--json")) console.log(`\nresults written to ${report.writeJson()}`);
   return failed ? 1 : 0;
+}
+
+/** The commit the figures belong to, and whether tracked files differ from it (read-only git). */
+function treeState(): { commit: string; dirty: boolean } | null {
+  const git = (args: string[]): string =>
+    execFileSync("git", args, {
+      cwd: dirname(fileURLToPath(import.meta.url)),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  try {
+    const commit = git(["rev-parse", "--short", "HEAD"]);
+    const dirty = git(["status", "--porcelain", "--untracked-files=no"]) !== "";
+    return { commit, dirty };
+  } catch {
+    return null; // not a git checkout, or no git: the figures just lack a commit
+  }
 }
 
 process.exitCode = await main(process.argv.slice(2));

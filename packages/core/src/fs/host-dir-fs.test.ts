@@ -5,7 +5,17 @@ import * as os from "node:os";
 import { after, before, describe, it } from "node:test";
 import { isKernelError } from "./errors.ts";
 import { HostDirFs } from "./host-dir-fs.ts";
-import { O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, type Owner, S_IFIFO, S_IFLNK, S_IFMT } from "./types.ts";
+import {
+  O_CREAT,
+  O_RDONLY,
+  O_RDWR,
+  O_TRUNC,
+  O_WRONLY,
+  type Owner,
+  S_IFIFO,
+  S_IFLNK,
+  S_IFMT,
+} from "./types.ts";
 import { describeVfsContract } from "./vfs-contract.ts";
 import { fuzzVfsAgainstModel } from "./vfs-fuzz.ts";
 
@@ -82,7 +92,12 @@ describe("HostDirFs containment", () => {
 
   const secretStat = () => {
     const st = nodeFs.lstatSync(`${outside}/secret.txt`);
-    return { content: nodeFs.readFileSync(`${outside}/secret.txt`, "utf8"), mode: st.mode, uid: st.uid, mtime: st.mtimeMs };
+    return {
+      content: nodeFs.readFileSync(`${outside}/secret.txt`, "utf8"),
+      mode: st.mode,
+      uid: st.uid,
+      mtime: st.mtimeMs,
+    };
   };
   const outsideNames = () => nodeFs.readdirSync(outside).sort();
   const secretDirNames = () => nodeFs.readdirSync(`${outside}/secretdir`).sort();
@@ -278,7 +293,10 @@ describe("HostDirFs read-only", () => {
     const buf = new Uint8Array(4);
     assert.equal(await file.read(buf, 0, 4, 0), 4);
     await file.close();
-    assert.deepEqual((await fs.readdir("/")).map((e) => e.name), ["d", "f", "l"]);
+    assert.deepEqual(
+      (await fs.readdir("/")).map((e) => e.name),
+      ["d", "f", "l"],
+    );
     assert.equal(await fs.readlink("/l"), "f");
   });
 
@@ -356,7 +374,9 @@ describe("HostDirFs details", () => {
     await fs.writeFile("/open", bytes("x"), 0o644, OWNER);
     const file = await fs.open("/open", O_RDONLY, 0, OWNER);
     fs.dispose();
-    await assert.rejects(file.read(new Uint8Array(1), 0, 1, 0), (err: unknown) => isKernelError(err, "EBADF"));
+    await assert.rejects(file.read(new Uint8Array(1), 0, 1, 0), (err: unknown) =>
+      isKernelError(err, "EBADF"),
+    );
     await file.close();
   });
 

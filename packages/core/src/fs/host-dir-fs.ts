@@ -139,7 +139,9 @@ export class HostDirFs implements VfsBackend {
   // ---- metadata --------------------------------------------------------------------------
 
   async lstat(path: string): Promise<Stat> {
-    return guard("lstat", path, () => toStat(fs.lstatSync(this.#host(path, "lstat"), { bigint: true })));
+    return guard("lstat", path, () =>
+      toStat(fs.lstatSync(this.#host(path, "lstat"), { bigint: true })),
+    );
   }
 
   async readdir(path: string): Promise<DirEntry[]> {
@@ -217,7 +219,8 @@ export class HostDirFs implements VfsBackend {
         fs.rmdirSync(host);
       } catch (err) {
         // Some hosts say EEXIST for a non-empty directory.
-        if ((err as NodeJS.ErrnoException).code === "EEXIST") throw fsError("ENOTEMPTY", "rmdir", path);
+        if ((err as NodeJS.ErrnoException).code === "EEXIST")
+          throw fsError("ENOTEMPTY", "rmdir", path);
         throw err;
       }
     });
@@ -270,7 +273,8 @@ export class HostDirFs implements VfsBackend {
       target,
       () => {
         const host = this.#host(path, "symlink");
-        if (typeof target !== "string" || target.includes("\0")) throw fsError("EINVAL", "symlink", path);
+        if (typeof target !== "string" || target.includes("\0"))
+          throw fsError("EINVAL", "symlink", path);
         if (target.length === 0) throw fsError("ENOENT", "symlink", path);
         // The target is stored verbatim and never followed here; the VM resolves it.
         fs.symlinkSync(target, host);
@@ -296,7 +300,8 @@ export class HostDirFs implements VfsBackend {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
     if (existed) {
-      if (hostFlags & HOST.O_CREAT && hostFlags & HOST.O_EXCL) throw fsError("EEXIST", syscall, path);
+      if (hostFlags & HOST.O_CREAT && hostFlags & HOST.O_EXCL)
+        throw fsError("EEXIST", syscall, path);
       if (existed.isDirectory()) throw fsError("EISDIR", syscall, path);
       if (existed.isSymbolicLink()) throw fsError("ELOOP", syscall, path);
       if (!existed.isFile()) throw fsError("ENXIO", syscall, path);
@@ -324,7 +329,8 @@ export class HostDirFs implements VfsBackend {
     const mutating = access !== O_RDONLY || (flags & (O_CREAT | O_TRUNC)) !== 0;
     if (mutating) this.#writable("open", path);
     return guard("open", path, () => {
-      let hostFlags = access === O_RDWR ? HOST.O_RDWR : access === O_WRONLY ? HOST.O_WRONLY : HOST.O_RDONLY;
+      let hostFlags =
+        access === O_RDWR ? HOST.O_RDWR : access === O_WRONLY ? HOST.O_WRONLY : HOST.O_RDONLY;
       if (flags & O_CREAT) hostFlags |= HOST.O_CREAT;
       if (flags & O_EXCL) hostFlags |= HOST.O_EXCL;
       if (flags & O_TRUNC) hostFlags |= HOST.O_TRUNC;
@@ -424,18 +430,32 @@ class HostFile implements VfsFile {
     return this.#fd;
   }
 
-  async read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> {
-    return guard("read", this.#path, () => fs.readSync(this.#handle("read"), buffer, offset, length, position));
+  async read(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<number> {
+    return guard("read", this.#path, () =>
+      fs.readSync(this.#handle("read"), buffer, offset, length, position),
+    );
   }
 
-  async write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+  async write(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<number> {
     return guard("write", this.#path, () =>
       fs.writeSync(this.#handle("write"), buffer, offset, length, position),
     );
   }
 
   async stat(): Promise<Stat> {
-    return guard("fstat", this.#path, () => toStat(fs.fstatSync(this.#handle("fstat"), { bigint: true })));
+    return guard("fstat", this.#path, () =>
+      toStat(fs.fstatSync(this.#handle("fstat"), { bigint: true })),
+    );
   }
 
   async truncate(length: number): Promise<void> {
@@ -474,7 +494,11 @@ function checkLength(length: number, syscall: string, path: string): void {
 /** Validates and normalises a backend path; ".." cannot climb above "/". */
 function checkPath(path: string, syscall: string): string {
   if (typeof path !== "string" || path.charCodeAt(0) !== 47 || path.includes("\0")) {
-    throw fsError("EINVAL", syscall, typeof path === "string" ? path.replaceAll("\0", "") : undefined);
+    throw fsError(
+      "EINVAL",
+      syscall,
+      typeof path === "string" ? path.replaceAll("\0", "") : undefined,
+    );
   }
   return normalizePath(path);
 }

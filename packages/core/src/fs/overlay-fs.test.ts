@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import * as nodeFs from "node:fs";
+import * as os from "node:os";
 import { describe, it } from "node:test";
 import { isKernelError } from "./errors.ts";
+import { HostDirFs } from "./host-dir-fs.ts";
 import { MemoryFs } from "./memory-fs.ts";
 import { OverlayFs } from "./overlay-fs.ts";
 import {
@@ -37,7 +40,8 @@ function readOnlyView(backend: VfsBackend): VfsBackend {
     readlink: (p) => backend.readlink(p),
     readFile: (p) => backend.readFile!(p),
     open: (p, flags, mode, owner) => {
-      if ((flags & O_ACCMODE) !== O_RDONLY || flags & (O_CREAT | O_TRUNC)) refuse("open for writing")();
+      if ((flags & O_ACCMODE) !== O_RDONLY || flags & (O_CREAT | O_TRUNC))
+        refuse("open for writing")();
       return backend.open(p, flags, mode, owner);
     },
     mkdir: refuse("mkdir"),
@@ -89,9 +93,13 @@ async function dump(fs: VfsBackend, withTimes = false): Promise<Map<string, stri
     if (kind === "symlink") content = await fs.readlink(path);
     const size = kind === "directory" ? "" : ` size=${st.size}`;
     const times = withTimes ? ` mtime=${st.mtimeMs}` : "";
-    out.set(path, `${kind} ${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}${size}${times} ${content}`);
+    out.set(
+      path,
+      `${kind} ${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}${size}${times} ${content}`,
+    );
     if (kind !== "directory") return;
-    for (const e of await fs.readdir(path)) await walk(path === "/" ? `/${e.name}` : `${path}/${e.name}`);
+    for (const e of await fs.readdir(path))
+      await walk(path === "/" ? `/${e.name}` : `${path}/${e.name}`);
   };
   await walk("/");
   return out;
@@ -113,11 +121,26 @@ describeVfsContract("overlay (MemoryFs upper over an empty MemoryFs lower)", asy
   limits: { maxBytes: 1 << 20, maxInodes: 512 },
 }));
 
-describeVfsContract("overlay over two lowers whose content is hidden by an opaque root", async () => {
-  const bottom = await layer({ "/a/": "", "/a/f": "lower", "/f": "lower", "/d/": "" });
-  const middle = await layer({ "/.wh..wh..opq": "" });
+describeVfsContract(
+  "overlay over two lowers whose content is hidden by an opaque root",
+  async () => {
+    const bottom = await layer({ "/a/": "", "/a/f": "lower", "/f": "lower", "/d/": "" });
+    const middle = await layer({ "/.wh..wh..opq": "" });
+    return {
+      backend: new OverlayFs({
+        upper: new MemoryFs(),
+        lowers: [readOnlyView(middle), readOnlyView(bottom)],
+      }),
+    };
+  },
+);
+
+describeVfsContract("overlay with a host directory upper over a MemoryFs lower", async () => {
+  const dir = nodeFs.mkdtempSync(`${os.tmpdir()}/agentos-overlay-`);
   return {
-    backend: new OverlayFs({ upper: new MemoryFs(), lowers: [readOnlyView(middle), readOnlyView(bottom)] }),
+    backend: new OverlayFs({ upper: new HostDirFs({ hostPath: dir }), lowers: [readOnlyView(new MemoryFs())] }),
+    cleanup: async () => nodeFs.rmSync(dir, { recursive: true, force: true }),
+    skip: { enospc: "the upper is the host disk" },
   };
 });
 
@@ -141,9 +164,23 @@ describe("OverlayFs fuzz against the model", () => {
   });
 
   it("in a directory whose lower entries are whited out by a middle lower", async () => {
-    const bottom = await layer({ "/work/": "", "/work/a/": "", "/work/a/b": "x", "/work/b": "y", "/work/c": { link: "a" } });
-    const middle = await layer({ "/work/": "", "/work/.wh.a": "", "/work/.wh.b": "", "/work/.wh.c": "" });
-    const fs = new OverlayFs({ upper: new MemoryFs(), lowers: [readOnlyView(middle), readOnlyView(bottom)] });
+    const bottom = await layer({
+      "/work/": "",
+      "/work/a/": "",
+      "/work/a/b": "x",
+      "/work/b": "y",
+      "/work/c": { link: "a" },
+    });
+    const middle = await layer({
+      "/work/": "",
+      "/work/.wh.a": "",
+      "/work/.wh.b": "",
+      "/work/.wh.c": "",
+    });
+    const fs = new OverlayFs({
+      upper: new MemoryFs(),
+      lowers: [readOnlyView(middle), readOnlyView(bottom)],
+    });
     await fuzzVfsAgainstModel(fs, { ...options, seed: 12, root: "/work" });
   });
 
@@ -221,10 +258,23 @@ async function outcome(fn: () => Promise<unknown>): Promise<Outcome> {
 
 const statShape = (st: Stat) => {
   const kind: FileKind = kindOfMode(st.mode);
-  return { kind, mode: st.mode, uid: st.uid, gid: st.gid, size: kind === "directory" ? 0 : st.size, nlink: kind === "directory" ? 0 : st.nlink };
+  return {
+    kind,
+    mode: st.mode,
+    uid: st.uid,
+    gid: st.gid,
+    size: kind === "directory" ? 0 : st.size,
+    nlink: kind === "directory" ? 0 : st.nlink,
+  };
 };
 
-async function writeAt(fs: VfsBackend, path: string, flags: number, data: Uint8Array, position: number) {
+async function writeAt(
+  fs: VfsBackend,
+  path: string,
+  flags: number,
+  data: Uint8Array,
+  position: number,
+) {
   const file = await fs.open(path, flags, 0o604, OWNER);
   try {
     await file.write(data, 0, data.length, position);
@@ -233,10 +283,16 @@ async function writeAt(fs: VfsBackend, path: string, flags: number, data: Uint8A
   }
 }
 
-async function differentialFuzz(seed: number, steps: number, lowers: Spec[], merged: Spec): Promise<void> {
+async function differentialFuzz(
+  seed: number,
+  steps: number,
+  lowers: Spec[],
+  merged: Spec,
+  upper: VfsBackend = new MemoryFs(),
+): Promise<void> {
   const lowerFs = await Promise.all(lowers.map(layer));
   const lowerDumps = await Promise.all(lowerFs.map((l) => dump(l, true)));
-  const overlay = new OverlayFs({ upper: new MemoryFs(), lowers: lowerFs.map(readOnlyView) });
+  const overlay = new OverlayFs({ upper, lowers: lowerFs.map(readOnlyView) });
   const reference = await layer(merged);
   const random = rng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
@@ -276,7 +332,12 @@ async function differentialFuzz(seed: number, steps: number, lowers: Spec[], mer
         op = (fs) => fs.mkdir(path, 0o751, OWNER);
         break;
       case 1: {
-        const flags = pick([O_WRONLY, O_RDWR | O_CREAT, O_WRONLY | O_CREAT | O_TRUNC, O_WRONLY | O_CREAT | O_EXCL]);
+        const flags = pick([
+          O_WRONLY,
+          O_RDWR | O_CREAT,
+          O_WRONLY | O_CREAT | O_TRUNC,
+          O_WRONLY | O_CREAT | O_EXCL,
+        ]);
         const position = pick([0, 0, 3, 20]);
         label = `write ${path} flags=${flags.toString(8)} @${position}`;
         op = (fs) => writeAt(fs, path, flags, data, position);
@@ -335,17 +396,26 @@ async function differentialFuzz(seed: number, steps: number, lowers: Spec[], mer
     history.push(label);
     const want = await outcome(() => op(reference));
     const got = await outcome(() => op(overlay));
-    assert.equal(got, want, `seed ${seed} step ${step}: ${label}\n${history.slice(-30).join("\n")}`);
+    assert.equal(
+      got,
+      want,
+      `seed ${seed} step ${step}: ${label}\n${history.slice(-30).join("\n")}`,
+    );
     if (want === "ok") {
       tree = await dump(reference);
       known = [...tree.keys()];
       dirs = known.filter((p) => tree.get(p)!.startsWith("directory"));
     }
     if (step % 10 === 9 || step === steps - 1) {
-      assert.deepEqual(await dump(overlay), await dump(reference), `trees differ after step ${step} (seed ${seed})`);
+      assert.deepEqual(
+        await dump(overlay),
+        await dump(reference),
+        `trees differ after step ${step} (seed ${seed})`,
+      );
     }
   }
-  for (let i = 0; i < lowerFs.length; i++) assert.deepEqual(await dump(lowerFs[i], true), lowerDumps[i]);
+  for (let i = 0; i < lowerFs.length; i++)
+    assert.deepEqual(await dump(lowerFs[i], true), lowerDumps[i]);
 }
 
 describe("OverlayFs copy-up against a MemoryFs with the same content", () => {
@@ -361,11 +431,22 @@ describe("OverlayFs copy-up against a MemoryFs with the same content", () => {
       await differentialFuzz(seed, 250, [STACKED.top, STACKED.bottom], STACKED.merged);
     });
   }
+  it("with a host directory as the upper", async () => {
+    const dir = nodeFs.mkdtempSync(`${os.tmpdir()}/agentos-overlay-`);
+    nodeFs.chmodSync(dir, 0o755); // like the reference's root
+    try {
+      await differentialFuzz(201, 300, [STACKED.top, STACKED.bottom], STACKED.merged, new HostDirFs({ hostPath: dir }));
+    } finally {
+      nodeFs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 // ---- targeted behaviour ------------------------------------------------------------------
 
-async function overlayOn(...specs: Spec[]): Promise<{ fs: OverlayFs; upper: MemoryFs; lowers: MemoryFs[] }> {
+async function overlayOn(
+  ...specs: Spec[]
+): Promise<{ fs: OverlayFs; upper: MemoryFs; lowers: MemoryFs[] }> {
   const lowers = await Promise.all(specs.map(layer));
   const upper = new MemoryFs();
   return { fs: new OverlayFs({ upper, lowers: lowers.map(readOnlyView) }), upper, lowers };
@@ -560,14 +641,20 @@ describe("OverlayFs with several lowers", () => {
   });
 
   it("lists upper entries first, then each lower's new names", async () => {
-    const { fs } = await overlayOn({ "/d/": "", "/d/m": "1", "/d/z": "1" }, { "/d/": "", "/d/a": "2", "/d/m": "2" });
+    const { fs } = await overlayOn(
+      { "/d/": "", "/d/m": "1", "/d/z": "1" },
+      { "/d/": "", "/d/a": "2", "/d/m": "2" },
+    );
     await fs.writeFile("/d/u", bytes("0"), 0o644, OWNER);
     assert.deepEqual(await names(fs, "/d"), ["u", "m", "z", "a"]);
     assert.equal(text(await fs.readFile("/d/m")), "1");
   });
 
   it("lets a non-directory hide a directory below it, and a directory hide a file", async () => {
-    const { fs } = await overlayOn({ "/x": "file on top", "/y/": "" }, { "/x/": "", "/x/in": "hidden", "/y": "hidden file" });
+    const { fs } = await overlayOn(
+      { "/x": "file on top", "/y/": "" },
+      { "/x/": "", "/x/in": "hidden", "/y": "hidden file" },
+    );
     assert.equal(kindOfMode((await fs.lstat("/x")).mode), "file");
     await rejectsWith(fs.lstat("/x/in"), "ENOTDIR");
     assert.equal(kindOfMode((await fs.lstat("/y")).mode), "directory");
@@ -575,7 +662,11 @@ describe("OverlayFs with several lowers", () => {
   });
 
   it("skips a layer that lacks a directory and merges the ones below", async () => {
-    const { fs } = await overlayOn({ "/d/": "", "/d/top": "t" }, { "/other": "o" }, { "/d/": "", "/d/bottom": "b" });
+    const { fs } = await overlayOn(
+      { "/d/": "", "/d/top": "t" },
+      { "/other": "o" },
+      { "/d/": "", "/d/bottom": "b" },
+    );
     assert.deepEqual((await names(fs, "/d")).sort(), ["bottom", "top"]);
   });
 
@@ -588,7 +679,18 @@ describe("OverlayFs with several lowers", () => {
 
   it("keeps inode numbers distinct across layers and stable per object", async () => {
     const { fs } = await overlayOn(STACKED.top, STACKED.bottom);
-    const paths = ["/", "/a", "/a/f1", "/a/sub", "/a/sub/deep", "/a/link", "/c", "/c/y", "/d", "/e"];
+    const paths = [
+      "/",
+      "/a",
+      "/a/f1",
+      "/a/sub",
+      "/a/sub/deep",
+      "/a/link",
+      "/c",
+      "/c/y",
+      "/d",
+      "/e",
+    ];
     const inos = await Promise.all(paths.map(async (p) => (await fs.lstat(p)).ino));
     assert.equal(new Set(inos).size, paths.length);
     await fs.chmod("/a/sub/deep", 0o600);

@@ -38,6 +38,8 @@
  * - Operations run one at a time (a multi-step copy-up or rename must not interleave with
  *   another guest call); reads and writes on open files are not serialised.
  * - `dispose` disposes the upper only: lowers may be shared by several overlays.
+ * - Lowers must not change while mounted (as with Linux overlayfs): directory lookups are
+ *   cached between changes made through this overlay.
  */
 import { fsError, isKernelError, KernelError } from "./errors.ts";
 import { basename, dirname, joinPath, splitPath } from "./path.ts";
@@ -68,6 +70,7 @@ const OPAQUE = ".wh..wh..opq";
 const OVERLAY_DEV = 0x6f76;
 const ROOT: Owner = { uid: 0, gid: 0 };
 const CHUNK = 1 << 20;
+const DIR_CACHE_MAX = 4096;
 
 /** One layer's view of a path. `layer` 0 is the upper. */
 interface Found {
@@ -83,6 +86,13 @@ export class OverlayFs implements VfsBackend {
   readonly #inos = new Map<string, number>();
   #nextIno = 1;
   #queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Stacks of directories, used only as parent stacks (layer lists) while nothing changes:
+   * the namespace looks up every component of a path, and each would otherwise re-resolve
+   * all the directories above it. Emptied by every changing operation.
+   */
+  readonly #dirs = new Map<string, Stack>();
+  #caching = true;
 
   constructor(options: OverlayFsOptions) {
     this.#layers = [options.upper, ...options.lowers];
@@ -96,8 +106,24 @@ export class OverlayFs implements VfsBackend {
    * Runs `fn` after every earlier operation has finished. Its errors name `path` (and
    * `dest`), whatever layer path or marker the failing step was about.
    */
-  #serial<T>(path: string, dest: string | undefined, fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn).catch((err: unknown) => {
+  #serial<T>(
+    mutates: boolean,
+    path: string,
+    dest: string | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const body = async (): Promise<T> => {
+      if (!mutates) return fn();
+      // A change can make any cached directory stack wrong, even halfway through itself.
+      this.#dirs.clear();
+      this.#caching = false;
+      try {
+        return await fn();
+      } finally {
+        this.#caching = true;
+      }
+    };
+    const run = this.#queue.then(body).catch((err: unknown) => {
       throw renamed(err, path, dest);
     });
     this.#queue = run.then(
@@ -153,9 +179,15 @@ export class OverlayFs implements VfsBackend {
   }
 
   async #resolveDir(path: string, syscall: string, orig: string): Promise<Stack> {
+    const cached = this.#caching ? this.#dirs.get(path) : undefined;
+    if (cached) return cached;
     const stack = await this.#resolve(path, syscall, orig);
     if (stack.length === 0) throw fsError("ENOENT", syscall, orig);
     if (!isDirMode(stack[0].stat.mode)) throw fsError("ENOTDIR", syscall, orig);
+    if (this.#caching) {
+      if (this.#dirs.size >= DIR_CACHE_MAX) this.#dirs.clear();
+      this.#dirs.set(path, stack);
+    }
     return stack;
   }
 
@@ -287,20 +319,28 @@ export class OverlayFs implements VfsBackend {
       throw fsError("ENOTSUP", syscall, path);
     }
     try {
-      if (!isLinkMode(st.mode)) await upper.chmod(path, st.mode & 0o7777);
-      await upper.chown(path, st.uid, st.gid);
-      await upper.utimes(path, st.atimeMs, st.mtimeMs);
+      // Metadata is best effort: an upper that cannot store it still gets the data.
+      if (!isLinkMode(st.mode)) await bestEffort(() => upper.chmod(path, st.mode & 0o7777));
+      await bestEffort(() => upper.chown(path, st.uid, st.gid));
+      await bestEffort(() => upper.utimes(path, st.atimeMs, st.mtimeMs));
       // Copying up is not a change of the parent directory.
-      await upper.utimes(parent, parentTimes.atimeMs, parentTimes.mtimeMs);
+      await bestEffort(() => upper.utimes(parent, parentTimes.atimeMs, parentTimes.mtimeMs));
     } catch (err) {
       await this.#discard(path, st);
       throw err;
     }
     const copy = await upper.lstat(path);
-    if (isDirMode(st.mode) || st.nlink <= 1) this.#inos.set(this.#key(0, copy), this.#ino(src.layer, st));
+    if (isDirMode(st.mode) || st.nlink <= 1)
+      this.#inos.set(this.#key(0, copy), this.#ino(src.layer, st));
   }
 
-  async #copyData(lower: VfsBackend, path: string, st: Stat, owner: Owner, withData: boolean): Promise<void> {
+  async #copyData(
+    lower: VfsBackend,
+    path: string,
+    st: Stat,
+    owner: Owner,
+    withData: boolean,
+  ): Promise<void> {
     const out = await this.#upper.open(path, O_WRONLY | O_CREAT | O_EXCL, st.mode & 0o7777, owner);
     let failure: unknown;
     try {
@@ -349,7 +389,8 @@ export class OverlayFs implements VfsBackend {
       const childStack = await this.#child(stack, path, entry.name);
       const childPath = joinPath(path, entry.name);
       if (childStack.length === 0) continue;
-      if (isDirMode(childStack[0].stat.mode)) await this.#copyUpTree(childPath, childStack, syscall);
+      if (isDirMode(childStack[0].stat.mode))
+        await this.#copyUpTree(childPath, childStack, syscall);
       else await this.#copyUp(childPath, childStack, true, syscall);
     }
   }
@@ -381,14 +422,14 @@ export class OverlayFs implements VfsBackend {
   // ---- VfsBackend: metadata ----------------------------------------------------------------
 
   lstat(path: string): Promise<Stat> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(false, path, undefined, async () => {
       const stack = await this.#existing(path, "lstat");
       return this.#view(stack[0], stack.length > 1);
     });
   }
 
   readdir(path: string): Promise<DirEntry[]> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(false, path, undefined, async () => {
       const stack = await this.#existing(path, "scandir");
       if (!isDirMode(stack[0].stat.mode)) throw fsError("ENOTDIR", "scandir", path);
       return this.#mergedEntries(stack, path);
@@ -396,14 +437,14 @@ export class OverlayFs implements VfsBackend {
   }
 
   readlink(path: string): Promise<string> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(false, path, undefined, async () => {
       const stack = await this.#existing(path, "readlink");
       return this.#layers[stack[0].layer].readlink(path);
     });
   }
 
   chmod(path: string, mode: number): Promise<void> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(true, path, undefined, async () => {
       const stack = await this.#existing(path, "chmod");
       await this.#copyUp(path, stack, true, "chmod");
       await this.#upper.chmod(path, mode);
@@ -411,7 +452,7 @@ export class OverlayFs implements VfsBackend {
   }
 
   chown(path: string, uid: number, gid: number): Promise<void> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(true, path, undefined, async () => {
       const stack = await this.#existing(path, "chown");
       await this.#copyUp(path, stack, true, "chown");
       await this.#upper.chown(path, uid, gid);
@@ -419,7 +460,7 @@ export class OverlayFs implements VfsBackend {
   }
 
   utimes(path: string, atimeMs: number, mtimeMs: number): Promise<void> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(true, path, undefined, async () => {
       const stack = await this.#existing(path, "utime");
       await this.#copyUp(path, stack, true, "utime");
       await this.#upper.utimes(path, atimeMs, mtimeMs);
@@ -427,7 +468,7 @@ export class OverlayFs implements VfsBackend {
   }
 
   truncate(path: string, length: number): Promise<void> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(true, path, undefined, async () => {
       const stack = await this.#existing(path, "open");
       if (isDirMode(stack[0].stat.mode)) throw fsError("EISDIR", "open", path);
       if (!Number.isSafeInteger(length) || length < 0) throw fsError("EINVAL", "open", path);
@@ -439,13 +480,14 @@ export class OverlayFs implements VfsBackend {
   // ---- VfsBackend: directory entries -----------------------------------------------------------
 
   mkdir(path: string, mode: number, owner: Owner): Promise<void> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(true, path, undefined, async () => {
       if (path === "/") throw fsError("EEXIST", "mkdir", path);
       this.#checkNames(path, "mkdir", true);
       const parent = dirname(path);
       const name = basename(path);
       const parentStack = await this.#resolveDir(parent, "mkdir", path);
-      if ((await this.#child(parentStack, parent, name)).length > 0) throw fsError("EEXIST", "mkdir", path);
+      if ((await this.#child(parentStack, parent, name)).length > 0)
+        throw fsError("EEXIST", "mkdir", path);
       await this.#ensureUpperDir(parent, "mkdir");
       const shadows = await this.#lowersHave(parentStack, parent, name);
       await this.#upper.mkdir(path, mode, owner);
@@ -463,17 +505,18 @@ export class OverlayFs implements VfsBackend {
   }
 
   rmdir(path: string): Promise<void> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(true, path, undefined, async () => {
       const stack = await this.#existing(path, "rmdir");
       if (!isDirMode(stack[0].stat.mode)) throw fsError("ENOTDIR", "rmdir", path);
       if (path === "/") throw fsError("EBUSY", "rmdir", path);
-      if ((await this.#mergedEntries(stack, path)).length > 0) throw fsError("ENOTEMPTY", "rmdir", path);
+      if ((await this.#mergedEntries(stack, path)).length > 0)
+        throw fsError("ENOTEMPTY", "rmdir", path);
       await this.#remove(path, stack, "rmdir");
     });
   }
 
   unlink(path: string): Promise<void> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(true, path, undefined, async () => {
       const stack = await this.#existing(path, "unlink");
       if (isDirMode(stack[0].stat.mode)) throw fsError("EISDIR", "unlink", path);
       await this.#remove(path, stack, "unlink");
@@ -507,7 +550,7 @@ export class OverlayFs implements VfsBackend {
   }
 
   rename(from: string, to: string): Promise<void> {
-    return this.#serial(from, to, async () => {
+    return this.#serial(true, from, to, async () => {
       this.#checkNames(from, "rename");
       this.#checkNames(to, "rename", true);
       const fromParent = dirname(from);
@@ -527,7 +570,11 @@ export class OverlayFs implements VfsBackend {
       const srcIsDir = isDirMode(src[0].stat.mode);
       if (dst.length > 0) {
         // Two names of one inode: rename(2) does nothing.
-        if (dst[0].layer === src[0].layer && this.#key(0, dst[0].stat) === this.#key(0, src[0].stat)) return;
+        if (
+          dst[0].layer === src[0].layer &&
+          this.#key(0, dst[0].stat) === this.#key(0, src[0].stat)
+        )
+          return;
         const dstIsDir = isDirMode(dst[0].stat.mode);
         if (srcIsDir && !dstIsDir) throw fsError("ENOTDIR", "rename", from, to);
         if (!srcIsDir && dstIsDir) throw fsError("EISDIR", "rename", from, to);
@@ -543,7 +590,8 @@ export class OverlayFs implements VfsBackend {
       else await this.#copyUp(from, src, true, "rename");
       await this.#ensureUpperDir(toParent, "rename");
       // An existing destination directory is merged-empty: only markers can be left in it.
-      if (dst.length > 0 && dst[0].layer === 0 && isDirMode(dst[0].stat.mode)) await this.#clearMarkers(to);
+      if (dst.length > 0 && dst[0].layer === 0 && isDirMode(dst[0].stat.mode))
+        await this.#clearMarkers(to);
       const replaced = dst.length > 0 && dst[0].layer === 0 ? dst[0].stat : null;
 
       await this.#upper.rename(from, to);
@@ -557,7 +605,7 @@ export class OverlayFs implements VfsBackend {
   }
 
   link(existing: string, newPath: string): Promise<void> {
-    return this.#serial(existing, newPath, async () => {
+    return this.#serial(true, existing, newPath, async () => {
       const src = await this.#existing(existing, "link");
       this.#checkNames(newPath, "link", true);
       const parent = dirname(newPath);
@@ -576,13 +624,14 @@ export class OverlayFs implements VfsBackend {
 
   /** Like Node, symlink errors name the target as path and the new link as dest. */
   symlink(target: string, path: string, owner: Owner): Promise<void> {
-    return this.#serial(target, path, async () => {
+    return this.#serial(true, target, path, async () => {
       if (path === "/") throw fsError("EEXIST", "symlink", path);
       this.#checkNames(path, "symlink", true);
       const parent = dirname(path);
       const name = basename(path);
       const parentStack = await this.#resolveDir(parent, "symlink", path);
-      if ((await this.#child(parentStack, parent, name)).length > 0) throw fsError("EEXIST", "symlink", path);
+      if ((await this.#child(parentStack, parent, name)).length > 0)
+        throw fsError("EEXIST", "symlink", path);
       await this.#ensureUpperDir(parent, "symlink");
       await this.#upper.symlink(target, path, owner);
       await this.#removeWhiteout(parent, name);
@@ -592,10 +641,10 @@ export class OverlayFs implements VfsBackend {
   // ---- VfsBackend: file contents -----------------------------------------------------------
 
   open(path: string, flags: number, mode: number, owner: Owner): Promise<VfsFile> {
-    return this.#serial(path, undefined, async () => {
-      const creating = (flags & O_CREAT) !== 0;
+    const creating = (flags & O_CREAT) !== 0;
+    const writing = (flags & O_ACCMODE) !== O_RDONLY || (flags & O_TRUNC) !== 0;
+    return this.#serial(creating || writing, path, undefined, async () => {
       this.#checkNames(path, "open", creating);
-      const writing = (flags & O_ACCMODE) !== O_RDONLY || (flags & O_TRUNC) !== 0;
       const stack = await this.#resolve(path, "open");
       if (stack.length > 0) {
         if (creating && flags & O_EXCL) throw fsError("EEXIST", "open", path);
@@ -603,7 +652,10 @@ export class OverlayFs implements VfsBackend {
         if (isDirMode(top.stat.mode)) throw fsError("EISDIR", "open", path);
         const existingFlags = flags & ~(O_CREAT | O_EXCL);
         if (!writing) {
-          return this.#wrap(top.layer, await this.#layers[top.layer].open(path, existingFlags, mode, owner));
+          return this.#wrap(
+            top.layer,
+            await this.#layers[top.layer].open(path, existingFlags, mode, owner),
+          );
         }
         await this.#copyUp(path, stack, (flags & O_TRUNC) === 0, "open");
         return this.#wrap(0, await this.#upper.open(path, existingFlags, mode, owner));
@@ -618,7 +670,7 @@ export class OverlayFs implements VfsBackend {
   }
 
   readFile(path: string): Promise<Uint8Array> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(false, path, undefined, async () => {
       const stack = await this.#existing(path, "open");
       const top = stack[0];
       if (isDirMode(top.stat.mode)) throw fsError("EISDIR", "read", path);
@@ -634,7 +686,7 @@ export class OverlayFs implements VfsBackend {
   }
 
   writeFile(path: string, data: Uint8Array, mode: number, owner: Owner): Promise<void> {
-    return this.#serial(path, undefined, async () => {
+    return this.#serial(true, path, undefined, async () => {
       this.#checkNames(path, "open", true);
       const parent = dirname(path);
       const stack = await this.#resolve(path, "open");
@@ -697,6 +749,15 @@ class OverlayFile implements VfsFile {
 
   close(): Promise<void> {
     return this.#inner.close();
+  }
+}
+
+/** Runs a metadata call an upper may not support (ENOSYS, ENOTSUP) or allow (EPERM). */
+async function bestEffort(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if (!isKernelError(err) || !["ENOSYS", "ENOTSUP", "EPERM"].includes(err.code)) throw err;
   }
 }
 

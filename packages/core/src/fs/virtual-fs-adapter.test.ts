@@ -1,17 +1,28 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isKernelError } from "./errors.ts";
-import { O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, type Owner, S_IFDIR, S_IFREG, type VfsBackend } from "./types.ts";
+import {
+  O_CREAT,
+  O_RDONLY,
+  O_RDWR,
+  O_TRUNC,
+  O_WRONLY,
+  type Owner,
+  S_IFDIR,
+  S_IFREG,
+  type VfsBackend,
+} from "./types.ts";
 import { describeVfsContract } from "./vfs-contract.ts";
 import { fuzzVfsAgainstModel } from "./vfs-fuzz.ts";
-import { createVirtualFsBackend } from "./virtual-fs-adapter.ts";
 import type { VirtualDirEntry, VirtualFileSystem, VirtualStat } from "./virtual-file-system.ts";
+import { createVirtualFsBackend } from "./virtual-fs-adapter.ts";
 
 const OWNER: Owner = { uid: 1000, gid: 1000 };
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (data: Uint8Array): string => new TextDecoder().decode(data);
 
-const fail = (code: string, what: string): Error => Object.assign(new Error(`${code}: ${what}`), { code });
+const fail = (code: string, what: string): Error =>
+  Object.assign(new Error(`${code}: ${what}`), { code });
 
 interface Entry {
   kind: "file" | "dir" | "symlink";
@@ -63,7 +74,9 @@ class MapDriver implements VirtualFileSystem {
   }
 
   #children(path: string): string[] {
-    return [...this.entries.keys()].filter((p) => p !== "/" && p !== path && this.#parent(p) === path);
+    return [...this.entries.keys()].filter(
+      (p) => p !== "/" && p !== path && this.#parent(p) === path,
+    );
   }
 
   async readFile(path: string): Promise<Uint8Array> {
@@ -103,11 +116,15 @@ class MapDriver implements VirtualFileSystem {
     this.#dir(path);
     return this.#children(path).map((p) => {
       const e = this.entries.get(p)!;
-      return { name: p.slice(p.lastIndexOf("/") + 1), isDirectory: e.kind === "dir", isSymbolicLink: e.kind === "symlink" };
+      return {
+        name: p.slice(p.lastIndexOf("/") + 1),
+        isDirectory: e.kind === "dir",
+        isSymbolicLink: e.kind === "symlink",
+      };
     });
   }
 
-  #stat(entry: Entry): Partial<VirtualStat> & { isDirectory: boolean } {
+  protected statOf(entry: Entry): Partial<VirtualStat> & { isDirectory: boolean } {
     return {
       isDirectory: entry.kind === "dir",
       isFile: entry.kind === "file",
@@ -122,11 +139,11 @@ class MapDriver implements VirtualFileSystem {
   async stat(path: string) {
     let entry = this.#get(path);
     if (entry.kind === "symlink") entry = this.#get(entry.target);
-    return this.#stat(entry);
+    return this.statOf(entry);
   }
 
   async lstat(path: string) {
-    return this.#stat(this.#get(path));
+    return this.statOf(this.#get(path));
   }
 
   async exists(path: string): Promise<boolean> {
@@ -155,7 +172,8 @@ class MapDriver implements VirtualFileSystem {
     this.#get(from);
     this.#dir(this.#parent(to));
     const moved = [...this.entries].filter(([p]) => p === from || p.startsWith(from + "/"));
-    for (const [p] of [...this.entries]) if (p === to || p.startsWith(to + "/")) this.entries.delete(p);
+    for (const [p] of [...this.entries])
+      if (p === to || p.startsWith(to + "/")) this.entries.delete(p);
     for (const [p] of moved) this.entries.delete(p);
     for (const [p, e] of moved) this.entries.set(to + p.slice(from.length), e);
     const now = Date.now();
@@ -195,6 +213,43 @@ class MapDriver implements VirtualFileSystem {
   }
 }
 
+/**
+ * MapDriver plus hard links (two keys holding one entry), owners, and the inode numbers and
+ * link counts that come with them.
+ */
+class LinkingMapDriver extends MapDriver {
+  readonly #ids = new WeakMap<Entry, number>();
+  readonly #owners = new WeakMap<Entry, { uid: number; gid: number }>();
+  #nextId = 1;
+
+  async link(existing: string, newPath: string): Promise<void> {
+    const entry = this.entries.get(existing);
+    if (!entry) throw fail("ENOENT", existing);
+    if (this.entries.has(newPath)) throw fail("EEXIST", newPath);
+    this.entries.set(newPath, entry);
+  }
+
+  async chown(path: string, uid: number, gid: number): Promise<void> {
+    const entry = this.entries.get(path);
+    if (!entry) throw fail("ENOENT", path);
+    this.#owners.set(entry, { uid, gid });
+  }
+
+  protected override statOf(entry: Entry): Partial<VirtualStat> & { isDirectory: boolean } {
+    let id = this.#ids.get(entry);
+    if (id === undefined) this.#ids.set(entry, (id = this.#nextId++));
+    let nlink = 0;
+    for (const other of this.entries.values()) if (other === entry) nlink++;
+    const owner = this.#owners.get(entry) ?? { uid: 0, gid: 0 };
+    return {
+      ...super.statOf(entry),
+      ino: id,
+      nlink: entry.kind === "dir" ? undefined : nlink,
+      ...owner,
+    };
+  }
+}
+
 /** Written-down limits of MapDriver, for the contract. */
 const MAP_DRIVER_SKIPS = {
   hardLinks: "MapDriver has no link()",
@@ -209,14 +264,45 @@ describeVfsContract("VirtualFileSystem adapter over a Map driver", async () => (
   skip: MAP_DRIVER_SKIPS,
 }));
 
+describeVfsContract(
+  "VirtualFileSystem adapter over a Map driver with links and owners",
+  async () => ({
+    backend: createVirtualFsBackend(new LinkingMapDriver()),
+    skip: {
+      dirNlink: MAP_DRIVER_SKIPS.dirNlink,
+      atime: MAP_DRIVER_SKIPS.atime,
+      enospc: MAP_DRIVER_SKIPS.enospc,
+    },
+  }),
+);
+
 describe("VirtualFileSystem adapter fuzz against the model", () => {
+  for (const seed of [5, 6]) {
+    it(`seed ${seed}, with hard links`, async () => {
+      const fs = createVirtualFsBackend(new LinkingMapDriver());
+      await fuzzVfsAgainstModel(fs, { seed, steps: 500, checkDirNlink: false });
+    });
+  }
+
   for (const seed of [1, 2, 3, 4]) {
     it(`seed ${seed}`, async () => {
       const fs = createVirtualFsBackend(new MapDriver());
       await fuzzVfsAgainstModel(fs, {
         seed,
         steps: 500,
-        ops: ["mkdir", "write", "read", "unlink", "rmdir", "rename", "symlink", "readlink", "truncate", "readdir", "lstat"],
+        ops: [
+          "mkdir",
+          "write",
+          "read",
+          "unlink",
+          "rmdir",
+          "rename",
+          "symlink",
+          "readlink",
+          "truncate",
+          "readdir",
+          "lstat",
+        ],
         checkDirNlink: false,
       });
     });
@@ -229,7 +315,18 @@ describe("VirtualFileSystem adapter fuzz against the model", () => {
 function minimalDriver(): MapDriver {
   const driver = new MapDriver();
   const own = driver as unknown as Record<string, unknown>;
-  for (const name of ["lstat", "readDirWithTypes", "symlink", "readlink", "link", "chmod", "chown", "utimes", "truncate", "pread"]) {
+  for (const name of [
+    "lstat",
+    "readDirWithTypes",
+    "symlink",
+    "readlink",
+    "link",
+    "chmod",
+    "chown",
+    "utimes",
+    "truncate",
+    "pread",
+  ]) {
     own[name] = undefined;
   }
   return driver;
@@ -248,7 +345,11 @@ describe("VirtualFileSystem adapter: open files", () => {
     const fs = createVirtualFsBackend(driver);
     const file = await fs.open("/f", O_RDWR | O_CREAT, 0o644, OWNER);
     await file.write(bytes("hello"), 0, 5, 0);
-    assert.equal(text(driver.entries.get("/f")!.data), "", "nothing reaches the driver before close");
+    assert.equal(
+      text(driver.entries.get("/f")!.data),
+      "",
+      "nothing reaches the driver before close",
+    );
     assert.equal((await fs.lstat("/f")).size, 5, "the adapter itself sees the buffer");
     assert.equal(text(await fs.readFile!("/f")), "hello");
     await file.close();
@@ -302,7 +403,11 @@ describe("VirtualFileSystem adapter: open files", () => {
     await fs.writeFile!("/f", bytes("abc"), 0o644, OWNER);
     const file = await fs.open("/f", O_RDWR, 0, OWNER);
     await file.write(bytes("X"), 0, 1, 0);
-    assert.equal(text(driver.entries.get("/f")!.data), "abc", "the driver's stored buffer is untouched");
+    assert.equal(
+      text(driver.entries.get("/f")!.data),
+      "abc",
+      "the driver's stored buffer is untouched",
+    );
     await file.close();
     const stored = driver.entries.get("/f")!.data;
     assert.equal(text(stored), "Xbc");
@@ -397,7 +502,15 @@ describe("VirtualFileSystem adapter: optional methods", () => {
     const driver = new MapDriver();
     // mkdir -p semantics and silent success on existing paths.
     driver.mkdir = async (path: string) => {
-      if (!driver.entries.has(path)) driver.entries.set(path, { kind: "dir", data: new Uint8Array(0), target: "", mode: 0o755, atimeMs: 0, mtimeMs: 0 });
+      if (!driver.entries.has(path))
+        driver.entries.set(path, {
+          kind: "dir",
+          data: new Uint8Array(0),
+          target: "",
+          mode: 0o755,
+          atimeMs: 0,
+          mtimeMs: 0,
+        });
     };
     const fs = createVirtualFsBackend(driver);
     await fs.mkdir("/d", 0o755, OWNER);
@@ -447,7 +560,14 @@ describe("VirtualFileSystem adapter: driver errors and garbage", () => {
     const driver = new MapDriver();
     await driver.writeFile("/f", bytes("x"));
     const fs = createVirtualFsBackend(driver);
-    const throwers: unknown[] = [new Error("disk on fire"), "a string", null, undefined, 42, { code: "EWHATEVER" }];
+    const throwers: unknown[] = [
+      new Error("disk on fire"),
+      "a string",
+      null,
+      undefined,
+      42,
+      { code: "EWHATEVER" },
+    ];
     for (const thrown of throwers) {
       driver.readFile = async () => {
         throw thrown;
@@ -465,14 +585,32 @@ describe("VirtualFileSystem adapter: driver errors and garbage", () => {
   });
 
   it("answers EIO, never a crash, when the driver returns garbage", async () => {
-    const garbage: unknown[] = [null, undefined, 42, "str", {}, [], { isDirectory: "yes" }, [1, 2], [{ name: 5 }], Symbol("s")];
+    const garbage: unknown[] = [
+      null,
+      undefined,
+      42,
+      "str",
+      {},
+      [],
+      { isDirectory: "yes" },
+      [1, 2],
+      [{ name: 5 }],
+      Symbol("s"),
+    ];
     for (const value of garbage) {
       const driver = new MapDriver();
       await driver.mkdir("/d");
       await driver.writeFile("/d/f", bytes("data"));
       const fs = createVirtualFsBackend(driver);
       const own = driver as unknown as Record<string, unknown>;
-      for (const name of ["readFile", "readDir", "readDirWithTypes", "lstat", "readlink", "pread"]) {
+      for (const name of [
+        "readFile",
+        "readDir",
+        "readDirWithTypes",
+        "lstat",
+        "readlink",
+        "pread",
+      ]) {
         own[name] = async () => value;
       }
       const calls: [string, () => Promise<unknown>][] = [
@@ -520,7 +658,11 @@ describe("VirtualFileSystem adapter: driver errors and garbage", () => {
     const answers: (() => unknown)[] = [
       () => undefined,
       () => null,
-      () => ({ isDirectory: random() < 0.5, size: pick([1, -1, Number.NaN, "9", 2 ** 60]), mode: pick([0o644, -5, 1.5]) }),
+      () => ({
+        isDirectory: random() < 0.5,
+        size: pick([1, -1, Number.NaN, "9", 2 ** 60]),
+        mode: pick([0o644, -5, 1.5]),
+      }),
       () => ({ isDirectory: false, isSymbolicLink: pick([true, "no"]) }),
       () => pick([["a", "b"], ["a/b"], [""], [null], "ab", [{ name: "x", isDirectory: true }]]),
       () => pick([bytes("abc"), "text", 12, new Uint8Array(1 << 16)]),
@@ -550,7 +692,12 @@ describe("VirtualFileSystem adapter: driver errors and garbage", () => {
       () => fs.readFile!("/a"),
       () => fs.writeFile!("/a", bytes("x"), 0o644, OWNER),
       async () => {
-        const file = await fs.open("/a", pick([O_RDONLY, O_RDWR | O_CREAT, O_WRONLY | O_TRUNC]), 0o644, OWNER);
+        const file = await fs.open(
+          "/a",
+          pick([O_RDONLY, O_RDWR | O_CREAT, O_WRONLY | O_TRUNC]),
+          0o644,
+          OWNER,
+        );
         try {
           const buf = new Uint8Array(8);
           await file.read(buf, 0, 8, 0).catch((err) => assert.ok(isKernelError(err), String(err)));

@@ -90,6 +90,8 @@ class VirtualFsBackend implements VfsBackend {
   readonly #driver: VirtualFileSystem;
   readonly #meta = new Map<string, Meta>();
   readonly #open = new Map<string, OpenNode>();
+  /** Stats whose inode number is the driver's own (so equal numbers mean one inode). */
+  readonly #driverInos = new WeakSet<Stat>();
   #nextIno = 1;
 
   constructor(driver: VirtualFileSystem) {
@@ -103,7 +105,12 @@ class VirtualFsBackend implements VfsBackend {
   }
 
   /** Runs one backend call, naming `path` (and `dest`) in every error it raises. */
-  async #run<T>(syscall: string, path: string, dest: string | undefined, fn: () => Promise<T>): Promise<T> {
+  async #run<T>(
+    syscall: string,
+    path: string,
+    dest: string | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await fn();
     } catch (err) {
@@ -160,7 +167,8 @@ class VirtualFsBackend implements VfsBackend {
 
   async #lstat(path: string, syscall: string): Promise<Stat> {
     const fn = this.#method("lstat") ?? this.#method("stat");
-    if (!fn) throw new KernelError("EIO", syscall, path, undefined, "i/o error (driver has no stat)");
+    if (!fn)
+      throw new KernelError("EIO", syscall, path, undefined, "i/o error (driver has no stat)");
     let raw: unknown;
     try {
       raw = await fn(path);
@@ -204,11 +212,18 @@ class VirtualFsBackend implements VfsBackend {
 
   #toStat(raw: unknown, path: string, syscall: string): Stat {
     const bad = (what: string): KernelError =>
-      new KernelError("EIO", syscall, path, undefined, `i/o error (driver returned an invalid stat: ${what})`);
+      new KernelError(
+        "EIO",
+        syscall,
+        path,
+        undefined,
+        `i/o error (driver returned an invalid stat: ${what})`,
+      );
     if (raw === null || typeof raw !== "object") throw bad("not an object");
     const r = raw as Record<string, unknown>;
     if (typeof r.isDirectory !== "boolean") throw bad("isDirectory");
-    if (r.isSymbolicLink !== undefined && typeof r.isSymbolicLink !== "boolean") throw bad("isSymbolicLink");
+    if (r.isSymbolicLink !== undefined && typeof r.isSymbolicLink !== "boolean")
+      throw bad("isSymbolicLink");
     const type = r.isSymbolicLink === true ? S_IFLNK : r.isDirectory ? S_IFDIR : S_IFREG;
     const defaultPerm = type === S_IFLNK ? 0o777 : type === S_IFDIR ? 0o755 : 0o644;
     const number = (field: string, fallback: number, min = 0): number => {
@@ -244,6 +259,7 @@ class VirtualFsBackend implements VfsBackend {
       birthtimeMs: number("birthtimeMs", meta.birthtimeMs, -Infinity),
     };
     if (node) node.stat = stat;
+    if (ino > 0) this.#driverInos.add(stat);
     return stat;
   }
 
@@ -266,8 +282,10 @@ class VirtualFsBackend implements VfsBackend {
   async #applyModeOwner(path: string, mode: number | null, owner: Owner): Promise<void> {
     const chmod = this.#method("chmod");
     const chown = this.#method("chown");
-    if (chmod && mode !== null) await ignoring(["ENOSYS", "ENOTSUP", "EPERM"], () => chmod(path, mode & 0o7777));
-    if (chown) await ignoring(["ENOSYS", "ENOTSUP", "EPERM"], () => chown(path, owner.uid, owner.gid));
+    if (chmod && mode !== null)
+      await ignoring(["ENOSYS", "ENOTSUP", "EPERM"], () => chmod(path, mode & 0o7777));
+    if (chown)
+      await ignoring(["ENOSYS", "ENOTSUP", "EPERM"], () => chown(path, owner.uid, owner.gid));
   }
 
   // ---- open-file buffers -------------------------------------------------------------------
@@ -282,7 +300,7 @@ class VirtualFsBackend implements VfsBackend {
     return node.content;
   }
 
-  async #flush(node: OpenNode, syscall: string): Promise<void> {
+  async #flush(node: OpenNode): Promise<void> {
     if (!node.dirty || node.path === null || node.content === null) return;
     const path = node.path;
     await this.#driver.writeFile(path, node.content.slice(0, node.size));
@@ -314,25 +332,35 @@ class VirtualFsBackend implements VfsBackend {
       const byName = new Map<string, FileKind>();
       if (withTypes) {
         const raw = await withTypes(path);
-        if (!Array.isArray(raw)) throw invalid("scandir", path, "readDirWithTypes did not return an array");
+        if (!Array.isArray(raw))
+          throw invalid("scandir", path, "readDirWithTypes did not return an array");
         for (const entry of raw) {
-          if (entry === null || typeof entry !== "object") throw invalid("scandir", path, "bad entry");
+          if (entry === null || typeof entry !== "object")
+            throw invalid("scandir", path, "bad entry");
           const e = entry as Record<string, unknown>;
           checkName(e.name, "scandir", path);
           if (typeof e.isDirectory !== "boolean") throw invalid("scandir", path, "bad entry");
           const name = e.name as string;
           if (name === "." || name === "..") continue;
-          byName.set(name, e.isSymbolicLink === true ? "symlink" : e.isDirectory ? "directory" : "file");
+          byName.set(
+            name,
+            e.isSymbolicLink === true ? "symlink" : e.isDirectory ? "directory" : "file",
+          );
         }
       } else {
         for (const name of await this.#names(path, "scandir")) {
           const child = await this.#tryLstat(joinPath(path, name), "scandir");
           if (!child) continue; // Listed but gone: a race inside the driver.
-          byName.set(name, isLinkMode(child.mode) ? "symlink" : isDirMode(child.mode) ? "directory" : "file");
+          byName.set(
+            name,
+            isLinkMode(child.mode) ? "symlink" : isDirMode(child.mode) ? "directory" : "file",
+          );
         }
       }
       // Sorted, so the order is stable whatever order the driver lists in.
-      return [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, kind]) => ({ name, kind }));
+      return [...byName]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, kind]) => ({ name, kind }));
     });
   }
 
@@ -375,7 +403,8 @@ class VirtualFsBackend implements VfsBackend {
     return this.#run("utime", path, undefined, async () => {
       const fn = this.#method("utimes");
       if (!fn) throw fsError("ENOSYS", "utime", path);
-      if (!Number.isFinite(atimeMs) || !Number.isFinite(mtimeMs)) throw fsError("EINVAL", "utime", path);
+      if (!Number.isFinite(atimeMs) || !Number.isFinite(mtimeMs))
+        throw fsError("EINVAL", "utime", path);
       await this.#lstat(path, "utime");
       await fn(path, atimeMs, mtimeMs);
       const meta = this.#metaOf(path);
@@ -396,7 +425,7 @@ class VirtualFsBackend implements VfsBackend {
         await this.#load(node, "open");
         resize(node, length);
         node.dirty = true;
-        await this.#flush(node, "open");
+        await this.#flush(node);
         return;
       }
       const fn = this.#method("truncate");
@@ -464,9 +493,12 @@ class VirtualFsBackend implements VfsBackend {
         const dstIsDir = isDirMode(dst.mode);
         if (srcIsDir && !dstIsDir) throw fsError("ENOTDIR", "rename", from, to);
         if (!srcIsDir && dstIsDir) throw fsError("EISDIR", "rename", from, to);
-        if (dstIsDir && (await this.#names(to, "rename")).length > 0) throw fsError("ENOTEMPTY", "rename", from, to);
+        if (dstIsDir && (await this.#names(to, "rename")).length > 0)
+          throw fsError("ENOTEMPTY", "rename", from, to);
         // Hard links to one inode: rename(2) does nothing.
-        if (!srcIsDir && src.ino === dst.ino && src.dev === dst.dev && this.#driverInos(src, from)) return;
+        const sameInode =
+          this.#driverInos.has(src) && this.#driverInos.has(dst) && src.ino === dst.ino;
+        if (!srcIsDir && sameInode && src.dev === dst.dev) return;
         await this.#orphan(to, "rename");
       }
       try {
@@ -491,19 +523,14 @@ class VirtualFsBackend implements VfsBackend {
     });
   }
 
-  /** Whether the driver reported its own inode number for `path` (not one made up here). */
-  #driverInos(st: Stat, path: string): boolean {
-    return st.ino !== this.#meta.get(path)?.ino;
-  }
-
   link(existing: string, newPath: string): Promise<void> {
     return this.#run("link", existing, newPath, async () => {
       const fn = this.#method("link");
       if (!fn) throw fsError("ENOSYS", "link", existing, newPath);
       const st = await this.#lstat(existing, "link");
-      if (isDirMode(st.mode)) throw fsError("EPERM", "link", existing, newPath);
       await this.#requireDir(dirname(newPath), "link");
       if (await this.#tryLstat(newPath, "link")) throw fsError("EEXIST", "link", existing, newPath);
+      if (isDirMode(st.mode)) throw fsError("EPERM", "link", existing, newPath);
       await fn(existing, newPath);
       this.#created(newPath);
       this.#touch(existing, false);
@@ -515,7 +542,8 @@ class VirtualFsBackend implements VfsBackend {
     return this.#run("symlink", target, path, async () => {
       const fn = this.#method("symlink");
       if (!fn) throw fsError("ENOSYS", "symlink", target, path);
-      if (typeof target !== "string" || target.length === 0) throw fsError("ENOENT", "symlink", target, path);
+      if (typeof target !== "string" || target.length === 0)
+        throw fsError("ENOENT", "symlink", target, path);
       if (path === "/") throw fsError("EEXIST", "symlink", target, path);
       await this.#requireDir(dirname(path), "symlink");
       if (await this.#tryLstat(path, "symlink")) throw fsError("EEXIST", "symlink", target, path);
@@ -543,7 +571,7 @@ class VirtualFsBackend implements VfsBackend {
             node.content = new Uint8Array(0);
             node.size = 0;
             node.dirty = true;
-            await this.#flush(node, "open");
+            await this.#flush(node);
           } else {
             await this.#driver.writeFile(path, new Uint8Array(0));
             this.#touch(path, true);
@@ -561,7 +589,14 @@ class VirtualFsBackend implements VfsBackend {
       }
       let node = this.#open.get(path);
       if (!node) {
-        node = { path, content: fresh ? new Uint8Array(0) : null, size: 0, dirty: false, refs: 0, stat: null };
+        node = {
+          path,
+          content: fresh ? new Uint8Array(0) : null,
+          size: 0,
+          dirty: false,
+          refs: 0,
+          stat: null,
+        };
         this.#open.set(path, node);
       }
       node.refs++;
@@ -595,10 +630,10 @@ class VirtualFsBackend implements VfsBackend {
       written: (node) => {
         if (node.path !== null) this.#touch(node.path, true);
       },
-      release: async (node, syscall) => {
+      release: async (node) => {
         node.refs--;
         try {
-          await this.#flush(node, syscall);
+          await this.#flush(node);
         } finally {
           if (node.refs === 0 && node.path !== null && this.#open.get(node.path) === node) {
             this.#open.delete(node.path);
@@ -634,7 +669,7 @@ class VirtualFsBackend implements VfsBackend {
         node.content = copy;
         node.size = copy.length;
         node.dirty = true;
-        await this.#flush(node, "open");
+        await this.#flush(node);
         return;
       }
       // A copy, so the driver can keep it while the caller reuses its buffer.
@@ -654,7 +689,7 @@ interface FileIo {
   pread: ((node: OpenNode, position: number, length: number) => Promise<Uint8Array>) | null;
   stat(node: OpenNode): Promise<Stat>;
   written(node: OpenNode): void;
-  release(node: OpenNode, syscall: string): Promise<void>;
+  release(node: OpenNode): Promise<void>;
   error(err: unknown, syscall: string, node: OpenNode): KernelError;
 }
 
@@ -745,7 +780,7 @@ class AdapterFile implements VfsFile {
     return this.#guard("close", async () => {
       if (this.#closed) return;
       this.#closed = true;
-      await this.#io.release(this.#node, "close");
+      await this.#io.release(this.#node);
     });
   }
 }
@@ -769,7 +804,13 @@ function resize(node: OpenNode, length: number): void {
   node.size = length;
 }
 
-function checkRange(buf: Uint8Array, offset: number, length: number, position: number, syscall: string): void {
+function checkRange(
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+  syscall: string,
+): void {
   const ok =
     Number.isSafeInteger(offset) &&
     Number.isSafeInteger(length) &&
@@ -782,7 +823,13 @@ function checkRange(buf: Uint8Array, offset: number, length: number, position: n
 }
 
 function invalid(syscall: string, path: string, what: string): KernelError {
-  return new KernelError("EIO", syscall, path, undefined, `i/o error (driver returned garbage: ${what})`);
+  return new KernelError(
+    "EIO",
+    syscall,
+    path,
+    undefined,
+    `i/o error (driver returned garbage: ${what})`,
+  );
 }
 
 /** Bytes from the driver. A string is accepted as UTF-8; anything else is EIO. */
@@ -820,7 +867,12 @@ function describe(err: unknown): string {
   }
 }
 
-function toKernelError(err: unknown, syscall: string, path: string, dest: string | undefined): KernelError {
+function toKernelError(
+  err: unknown,
+  syscall: string,
+  path: string,
+  dest: string | undefined,
+): KernelError {
   if (err instanceof KernelError) {
     if (err.path === path && err.dest === dest) return err;
     if (err.code === "EIO") return new KernelError("EIO", err.syscall, path, dest, detailOf(err));

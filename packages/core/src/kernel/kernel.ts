@@ -800,11 +800,11 @@ export class Kernel {
     file.flags = (file.flags & O_ACCMODE) | (flags & (O_APPEND | O_NONBLOCK));
   }
 
-  lseek(pid: number, fd: number, offset: number, whence: number): Promise<number> {
+  async lseek(pid: number, fd: number, offset: number, whence: number): Promise<number> {
     return this.#live(pid).fds.get(fd).seek(offset, whence);
   }
 
-  fstat(pid: number, fd: number): Promise<Stat> {
+  async fstat(pid: number, fd: number): Promise<Stat> {
     return this.#live(pid).fds.get(fd).stat();
   }
 
@@ -826,96 +826,95 @@ export class Kernel {
     return absolutePath(proc.cwd, path);
   }
 
-  stat(pid: number, path: string): Promise<Stat> {
+  async stat(pid: number, path: string): Promise<Stat> {
     const proc = this.#live(pid);
     return this.fs.stat(proc, this.#abs(proc, path));
   }
 
-  lstat(pid: number, path: string): Promise<Stat> {
+  async lstat(pid: number, path: string): Promise<Stat> {
     const proc = this.#live(pid);
     return this.fs.lstat(proc, this.#abs(proc, path));
   }
 
-  access(pid: number, path: string, mode: number): Promise<void> {
+  async access(pid: number, path: string, mode: number): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.access(proc, this.#abs(proc, path), mode);
   }
 
-  readdir(pid: number, path: string): Promise<DirEntry[]> {
+  async readdir(pid: number, path: string): Promise<DirEntry[]> {
     const proc = this.#live(pid);
     return this.fs.readdir(proc, this.#abs(proc, path));
   }
 
-  mkdir(pid: number, path: string, mode = 0o777): Promise<void> {
+  async mkdir(pid: number, path: string, mode = 0o777): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.mkdir(proc, this.#abs(proc, path), mode);
   }
 
-  rmdir(pid: number, path: string): Promise<void> {
+  async rmdir(pid: number, path: string): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.rmdir(proc, this.#abs(proc, path));
   }
 
-  unlink(pid: number, path: string): Promise<void> {
+  async unlink(pid: number, path: string): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.unlink(proc, this.#abs(proc, path));
   }
 
-  rename(pid: number, from: string, to: string): Promise<void> {
+  async rename(pid: number, from: string, to: string): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.rename(proc, this.#abs(proc, from), this.#abs(proc, to));
   }
 
-  link(pid: number, existing: string, newPath: string): Promise<void> {
+  async link(pid: number, existing: string, newPath: string): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.link(proc, this.#abs(proc, existing), this.#abs(proc, newPath));
   }
 
-  symlink(pid: number, target: string, path: string): Promise<void> {
+  async symlink(pid: number, target: string, path: string): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.symlink(proc, target, this.#abs(proc, path));
   }
 
-  readlink(pid: number, path: string): Promise<string> {
+  async readlink(pid: number, path: string): Promise<string> {
     const proc = this.#live(pid);
     return this.fs.readlink(proc, this.#abs(proc, path));
   }
 
-  realpath(pid: number, path: string): Promise<string> {
+  async realpath(pid: number, path: string): Promise<string> {
     const proc = this.#live(pid);
     return this.fs.realpath(proc, this.#abs(proc, path));
   }
 
-  chmod(pid: number, path: string, mode: number): Promise<void> {
+  async chmod(pid: number, path: string, mode: number): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.chmod(proc, this.#abs(proc, path), mode);
   }
 
-  chown(pid: number, path: string, uid: number, gid: number, follow = true): Promise<void> {
+  async chown(pid: number, path: string, uid: number, gid: number, follow = true): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.chown(proc, this.#abs(proc, path), uid, gid, follow);
   }
 
-  utimes(pid: number, path: string, atimeMs: number, mtimeMs: number): Promise<void> {
+  async utimes(pid: number, path: string, atimeMs: number, mtimeMs: number): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.utimes(proc, this.#abs(proc, path), atimeMs, mtimeMs);
   }
 
-  truncate(pid: number, path: string, length: number): Promise<void> {
+  async truncate(pid: number, path: string, length: number): Promise<void> {
     const proc = this.#live(pid);
     return this.fs.truncate(proc, this.#abs(proc, path), length);
   }
 
-  readFile(pid: number, path: string): Promise<Uint8Array> {
+  async readFile(pid: number, path: string): Promise<Uint8Array> {
     const proc = this.#live(pid);
     return this.fs.readFile(proc, this.#abs(proc, path));
   }
 
-  writeFile(pid: number, path: string, data: Uint8Array | string, mode = 0o666): Promise<void> {
+  async writeFile(pid: number, path: string, data: Uint8Array | string, mode = 0o666): Promise<void> {
     const proc = this.#live(pid);
     const bytes = typeof data === "string" ? textEncoder.encode(data) : data;
-    if (bytes.length > this.limits.maxFileSizeBytes)
-      return Promise.reject(new KernelError("EFBIG", "write", path));
+    if (bytes.length > this.limits.maxFileSizeBytes) throw new KernelError("EFBIG", "write", path);
     return this.fs.writeFile(proc, this.#abs(proc, path), bytes, mode);
   }
 
