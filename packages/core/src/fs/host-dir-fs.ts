@@ -31,6 +31,10 @@
  * host directory it cannot chown.
  *
  * `readOnly` makes every mutating call fail with EROFS before anything is looked up.
+ *
+ * Calls that make no sense on the link itself: chmod of a symlink is ENOTSUP (as lchmod on
+ * Linux), truncate of anything but a regular file EINVAL, open of one ELOOP (a symlink) or
+ * ENXIO (FIFO, socket, device).
  */
 import * as fs from "node:fs";
 import { ERRNO, type Errno, fsError, KernelError } from "./errors.ts";
@@ -188,6 +192,10 @@ export class HostDirFs implements VfsBackend {
     this.#writable("open", path);
     return guard("open", path, () => {
       checkLength(length, "open", path);
+      // Only regular files have a length to set (a symlink is not followed here).
+      const st = fs.lstatSync(this.#host(path, "open"));
+      if (st.isDirectory()) throw fsError("EISDIR", "open", path);
+      if (!st.isFile()) throw fsError("EINVAL", "open", path);
       const fd = this.#openRegular(path, HOST.O_WRONLY, "open");
       try {
         fs.ftruncateSync(fd, length);

@@ -138,7 +138,10 @@ describeVfsContract(
 describeVfsContract("overlay with a host directory upper over a MemoryFs lower", async () => {
   const dir = nodeFs.mkdtempSync(`${os.tmpdir()}/agentos-overlay-`);
   return {
-    backend: new OverlayFs({ upper: new HostDirFs({ hostPath: dir }), lowers: [readOnlyView(new MemoryFs())] }),
+    backend: new OverlayFs({
+      upper: new HostDirFs({ hostPath: dir }),
+      lowers: [readOnlyView(new MemoryFs())],
+    }),
     cleanup: async () => nodeFs.rmSync(dir, { recursive: true, force: true }),
     skip: { enospc: "the upper is the host disk" },
   };
@@ -374,6 +377,9 @@ async function differentialFuzz(
         break;
       }
       case 9:
+        // chmod of a symlink itself is unspecified for backends (the namespace follows links;
+        // a host directory refuses it like Linux), so it is not compared.
+        if (tree.get(path)?.startsWith("symlink")) continue;
         label = `chmod ${path}`;
         op = (fs) => fs.chmod(path, 0o711);
         break;
@@ -421,12 +427,12 @@ async function differentialFuzz(
 describe("OverlayFs copy-up against a MemoryFs with the same content", () => {
   // Short runs from many seeds: the early steps, while most of the tree is still lower-only,
   // are where copy-up happens.
-  for (let seed = 1; seed <= 12; seed++) {
+  for (let seed = 1; seed <= 8; seed++) {
     it(`one lower, seed ${seed}`, async () => {
       await differentialFuzz(seed, 250, [BASE], BASE);
     });
   }
-  for (let seed = 101; seed <= 108; seed++) {
+  for (let seed = 101; seed <= 106; seed++) {
     it(`two lowers with shadowing, whiteouts and an opaque directory, seed ${seed}`, async () => {
       await differentialFuzz(seed, 250, [STACKED.top, STACKED.bottom], STACKED.merged);
     });
@@ -435,7 +441,13 @@ describe("OverlayFs copy-up against a MemoryFs with the same content", () => {
     const dir = nodeFs.mkdtempSync(`${os.tmpdir()}/agentos-overlay-`);
     nodeFs.chmodSync(dir, 0o755); // like the reference's root
     try {
-      await differentialFuzz(201, 300, [STACKED.top, STACKED.bottom], STACKED.merged, new HostDirFs({ hostPath: dir }));
+      await differentialFuzz(
+        201,
+        300,
+        [STACKED.top, STACKED.bottom],
+        STACKED.merged,
+        new HostDirFs({ hostPath: dir }),
+      );
     } finally {
       nodeFs.rmSync(dir, { recursive: true, force: true });
     }

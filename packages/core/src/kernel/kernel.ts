@@ -911,7 +911,12 @@ export class Kernel {
     return this.fs.readFile(proc, this.#abs(proc, path));
   }
 
-  async writeFile(pid: number, path: string, data: Uint8Array | string, mode = 0o666): Promise<void> {
+  async writeFile(
+    pid: number,
+    path: string,
+    data: Uint8Array | string,
+    mode = 0o666,
+  ): Promise<void> {
     const proc = this.#live(pid);
     const bytes = typeof data === "string" ? textEncoder.encode(data) : data;
     if (bytes.length > this.limits.maxFileSizeBytes) throw new KernelError("EFBIG", "write", path);

@@ -199,14 +199,18 @@ class ArithParser {
 
   parse(): ArithExpr {
     this.advance();
-    if (this.cur.kind === "eof") return { type: "number", value: 0n };
+    if (this.atEnd()) return { type: "number", value: 0n };
     const expr = this.comma();
-    if (this.cur.kind !== "eof") this.fail("syntax error in expression");
+    if (!this.atEnd()) this.fail("syntax error in expression");
     return expr;
   }
 
   private fail(detail: string, tokenStart = this.lastStart): never {
     throw new ArithError(this.expression, detail, this.text.slice(tokenStart));
+  }
+
+  private atEnd(): boolean {
+    return this.cur.kind === "eof";
   }
 
   private isOp(text: string): boolean {
@@ -288,9 +292,19 @@ class ArithParser {
         this.fail("bad array subscript", start);
       }
       const inner = text.slice(i + 1, j);
+      // Expansions inside the subscript are resolved in this text's coordinates, so a caller
+      // that already parsed them (by offset) is not asked again.
+      const outer = this.hooks?.expansion;
+      const base = i + 1;
+      const hooks: ArithParseHooks | undefined = outer && {
+        expansion: (_inner, offset) => {
+          const found = outer(text, base + offset);
+          return { part: found.part, end: found.end - base };
+        },
+      };
       let expr: ArithExpr | null = null;
       try {
-        expr = parseArith(inner, this.hooks);
+        expr = parseArith(inner, hooks);
       } catch (e) {
         if (!(e instanceof ArithError)) throw e;
       }
@@ -354,11 +368,11 @@ class ArithParser {
     const test = this.binary(0);
     if (!this.isOp("?")) return test;
     this.advance();
-    if (this.cur.kind === "eof" || this.isOp(":")) this.fail("expression expected");
+    if (this.atEnd() || this.isOp(":")) this.fail("expression expected");
     const consequent = this.comma();
     if (!this.isOp(":")) this.fail("`:' expected for conditional expression");
     this.advance();
-    if (this.cur.kind === "eof") this.fail("expression expected");
+    if (this.atEnd()) this.fail("expression expected");
     const alternate = this.conditional();
     return { type: "conditional", test, consequent, alternate };
   }

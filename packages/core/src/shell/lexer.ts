@@ -98,9 +98,10 @@ export class Lexer extends WordLexer {
       this.readPendingHeredocs();
       return tok;
     }
-    if (!this.regexMode && isMeta(c) && !((c === "<" || c === ">") && r.peekSecond() === "(")) {
-      return make("op", this.readOperator());
-    }
+    const inWord =
+      ((c === "<" || c === ">") && r.peekSecond() === "(") ||
+      (this.regexMode && (c === "(" || c === "|"));
+    if (isMeta(c) && !inWord) return make("op", this.readOperator());
 
     const { word, assign } = this.readWord({
       regex: this.regexMode,

@@ -457,7 +457,9 @@ export class Parser {
     const keyword = this.next();
     const nameTok = this.next();
     if (nameTok.kind !== "word") this.fail(nameTok);
-    if (this.isOp(this.peek(), "(")) {
+    // `function f ( cmd )` has a subshell body; only `( )` is the optional empty pair.
+    const paren = this.peek();
+    if (this.isOp(paren, "(") && /^[ \t]*\)/.test(this.lexer.reader.src.slice(paren.end, paren.end + 64))) {
       this.next();
       this.expectOp(")");
     }

@@ -189,7 +189,6 @@ export class WordLexer {
       b.lit(plus ? "+=" : "=", false);
       b.flush();
       append = plus;
-      state = "value";
       valueStart = b.parts.length;
       r.skipContinuations();
       valueTextStart = r.pos;
@@ -207,6 +206,7 @@ export class WordLexer {
         }
         if (c === "=" || (c === "+" && r.peekSecond() === "=")) {
           beginValue(c === "+");
+          state = "value";
           continue;
         }
         if (c === "[") {
@@ -231,6 +231,7 @@ export class WordLexer {
           if (n === "=" || (n === "+" && r.peekSecond() === "=")) {
             subscript = this.arithText(source, subscriptLine);
             beginValue(n === "+");
+            state = "value";
           } else {
             state = "none";
           }
@@ -266,7 +267,8 @@ export class WordLexer {
           continue;
         }
         // Extended glob group: ?(...) *(...) +(...) @(...) !(...)
-        if (c === "(" && "?*+@!".includes(b.lastUnquoted())) {
+        const last = b.lastUnquoted();
+        if (c === "(" && last !== "" && "?*+@!".includes(last)) {
           this.readParenGroup(b);
           continue;
         }
@@ -457,11 +459,15 @@ export class WordLexer {
    * Reads the rest of the reader as one word with double-quote-like rules: here-document bodies
    * (`"` is an ordinary character) and arithmetic text (`"..."` quotes are removed).
    */
-  readTextWord(context: "heredoc" | "arith"): Word {
+  readTextWord(
+    context: "heredoc" | "arith",
+    expansions?: Map<number, { part: WordPart; end: number }>,
+  ): Word {
     const r = this.reader;
     const start = r.pos;
     const b = new PartsBuilder();
     for (;;) {
+      const partStart = r.pos;
       const c = r.next();
       if (c === "") break;
       if (c === "\\") {
@@ -469,12 +475,12 @@ export class WordLexer {
         if (e === "$" || e === "`" || e === "\\" || (e === '"' && context === "arith")) {
           b.lit(e, true);
         } else b.lit(`\\${e}`, true);
-      } else if (c === "$") {
-        const part = this.readDollar(context);
-        if (part) b.push(part);
-        else b.lit("$", true);
-      } else if (c === "`") {
-        b.push(this.readBackquote(false));
+      } else if (c === "$" || c === "`") {
+        const part = c === "$" ? this.readDollar(context) : this.readBackquote(false);
+        if (part) {
+          b.push(part);
+          expansions?.set(partStart, { part, end: r.pos });
+        } else b.lit("$", true);
       } else if (c === '"' && context === "arith") {
         b.push(this.readDoubleQuoted(false));
       } else {
@@ -709,13 +715,18 @@ export class WordLexer {
   /** Builds the ArithText for arithmetic source (see ast.ts). */
   arithText(source: string, line: number): ArithText {
     const simple = !/[$`"'\\]/.test(source);
+    // Expansions found while reading the word, by offset, so the expression parse reuses them
+    // (parsing them twice would be exponential in the nesting depth of `$(( $(( )) ))`).
+    const expansions = new Map<number, { part: WordPart; end: number }>();
     const word: Word = simple
       ? { parts: source ? [{ type: "literal", value: source, quoted: true }] : [], text: source }
-      : this.sub(source, line).readTextWord("arith");
+      : this.sub(source, line).readTextWord("arith", expansions);
     let expr: ArithExpr | null = null;
     try {
       expr = parseArith(source, {
         expansion: (text, offset) => {
+          const known = text === source ? expansions.get(offset) : undefined;
+          if (known) return known;
           const lx = this.sub(text, line, offset);
           const part = lx.readExpansionAt();
           return { part, end: lx.reader.pos };

@@ -14,9 +14,9 @@ import { type DirEntry as FsDirEntry, isDirMode, isLinkMode, type Stat } from ".
 import type { VirtualFileSystem, VirtualStat } from "../fs/virtual-file-system.ts";
 import { CommandRegistry } from "../kernel/command-registry.ts";
 import { Kernel } from "../kernel/kernel.ts";
-import { ProcFs } from "../kernel/proc-fs.ts";
 import { type KernelLimits, resolveLimits } from "../kernel/limits.ts";
 import { type PipeOpenFile, SinkOpenFile } from "../kernel/open-file.ts";
+import { ProcFs } from "../kernel/proc-fs.ts";
 import { type ProcessInfo, type ProcessTreeNode, statusCode } from "../kernel/process.ts";
 import { SIGNALS } from "../kernel/signals.ts";
 import { buildMountBackend, type MountConfig } from "./mounts.ts";
@@ -264,7 +264,10 @@ export class AgentOs {
       }
     }
     await this.#kernel.fs.mount(root, "/dev", new DevFs(), { type: "devtmpfs", source: "udev" });
-    await this.#kernel.fs.mount(root, "/proc", new ProcFs(this.#kernel, { hostname }), { type: "proc", source: "proc" });
+    await this.#kernel.fs.mount(root, "/proc", new ProcFs(this.#kernel, { hostname }), {
+      type: "proc",
+      source: "proc",
+    });
     for (const mount of mounts) {
       await this.#mkdirp(mount.path, root);
       await this.#kernel.fs.mount(root, mount.path, mount.backend, {
