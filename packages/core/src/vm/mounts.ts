@@ -7,9 +7,10 @@ import { existsSync, statSync } from "node:fs";
 import { HostDirFs } from "../fs/host-dir-fs.ts";
 import { MemoryFs } from "../fs/memory-fs.ts";
 import { OverlayFs } from "../fs/overlay-fs.ts";
-import type { VfsBackend } from "../fs/types.ts";
+import type { Owner, Stat, VfsBackend, VfsFile } from "../fs/types.ts";
 import type { VirtualFileSystem } from "../fs/virtual-file-system.ts";
 import { createVirtualFsBackend } from "../fs/virtual-fs-adapter.ts";
+import { ROOT, USER } from "./root-image.ts";
 
 /** A native mount plugin, identified by id (only "host_dir" exists so far). */
 export interface NativeMountPlugin {
@@ -103,11 +104,17 @@ export function buildMountBackend(
         throw new TypeError(`${where}: driver is missing the VirtualFileSystem method ${method}()`);
       }
     }
-    return { backend: createVirtualFsBackend(driver), type: "vfs", source: "driver" };
+    // The adapter reports uid/gid 0 for drivers that have no owners.
+    return {
+      backend: ownedByUser(createVirtualFsBackend(driver), ROOT),
+      type: "vfs",
+      source: "driver",
+    };
   }
   if ("type" in source && source.type === "memory") {
+    // A fresh MemoryFs has a root-owned root directory.
     return {
-      backend: new MemoryFs({ maxBytes: source.maxBytes }),
+      backend: ownedByUser(new MemoryFs({ maxBytes: source.maxBytes }), ROOT),
       type: "memfs",
       source: "memory",
     };
@@ -140,11 +147,52 @@ function buildPlugin(plugin: NativeMountPlugin, where: string, readOnly: boolean
     if (!existsSync(hostPath) || !statSync(hostPath).isDirectory()) {
       throw new Error(`${where}: host_dir hostPath is not a directory: ${hostPath}`);
     }
-    return { backend: new HostDirFs({ hostPath, readOnly }), type: "hostdir", source: hostPath };
+    // Host files belong to the host process's user; inside the VM they are the VM user's.
+    const hostOwner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+    return {
+      backend: ownedByUser(new HostDirFs({ hostPath, readOnly }), hostOwner),
+      type: "hostdir",
+      source: hostPath,
+    };
   }
   throw new Error(
     `${where}: mount plugin "${plugin.id}" is not supported yet (available: host_dir)`,
   );
+}
+
+/**
+ * Shows entries owned by `from` as owned by the VM user (as a `uid=`/`gid=` mount option
+ * does), so the user, whom every VM process runs as, can write in its own mounts. Other
+ * owners are shown as they are; every call other than lstat and fstat passes through.
+ */
+export function ownedByUser(backend: VfsBackend, from: Owner): VfsBackend {
+  const map = (stat: Stat): Stat =>
+    stat.uid === from.uid || stat.gid === from.gid
+      ? {
+          ...stat,
+          uid: stat.uid === from.uid ? USER.uid : stat.uid,
+          gid: stat.gid === from.gid ? USER.gid : stat.gid,
+        }
+      : stat;
+  const wrapFile = (file: VfsFile): VfsFile =>
+    new Proxy(file, {
+      get(target, prop) {
+        if (prop === "stat") return async () => map(await target.stat());
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  return new Proxy(backend, {
+    get(target, prop) {
+      if (prop === "lstat") return async (path: string) => map(await target.lstat(path));
+      if (prop === "open") {
+        return async (path: string, flags: number, mode: number, owner: Owner) =>
+          wrapFile(await target.open(path, flags, mode, owner));
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 function isVfsBackend(value: object): value is VfsBackend {
