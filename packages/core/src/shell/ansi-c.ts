@@ -51,7 +51,8 @@ export function decodeAnsiC(raw: string): string {
       bytes.push(simple);
     } else if (e >= "0" && e <= "7") {
       let value = Number(e);
-      for (let n = 0; n < 2 && raw[i] >= "0" && raw[i] <= "7"; n++) value = value * 8 + Number(raw[i++]);
+      for (let n = 0; n < 2 && raw[i] >= "0" && raw[i] <= "7"; n++)
+        value = value * 8 + Number(raw[i++]);
       bytes.push(value & 0xff);
     } else if (e === "x" || e === "u" || e === "U") {
       const max = e === "x" ? 2 : e === "u" ? 4 : 8;

@@ -265,7 +265,11 @@ class ArithParser {
   private endsOperand(): boolean {
     const k = this.cur.kind;
     return (
-      k === "num" || k === "id" || k === "exp" || k === "post" || (k === "op" && this.cur.text === ")")
+      k === "num" ||
+      k === "id" ||
+      k === "exp" ||
+      k === "post" ||
+      (k === "op" && this.cur.text === ")")
     );
   }
 

@@ -372,8 +372,7 @@ export interface ParameterPart {
 
 export type ParameterSubscript =
   /** `[@]` or `[*]` */
-  | { type: "all"; star: boolean }
-  | { type: "index"; index: ArithText };
+  { type: "all"; star: boolean } | { type: "index"; index: ArithText };
 
 /**
  * Operator inside `${...}`. Operand words were parsed with bash's rules for their position:
@@ -556,7 +555,18 @@ export interface ArithConditional {
   alternate: ArithExpr;
 }
 
-export type ArithAssignOp = "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "^=" | "|=";
+export type ArithAssignOp =
+  | "="
+  | "+="
+  | "-="
+  | "*="
+  | "/="
+  | "%="
+  | "<<="
+  | ">>="
+  | "&="
+  | "^="
+  | "|=";
 
 export interface ArithAssign {
   type: "assign";

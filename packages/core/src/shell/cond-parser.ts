@@ -174,5 +174,8 @@ function parseTerm(ts: CondTokenStream): CondExpr {
     return { type: "condWord", word: left };
   }
   if (opTok.kind === "word") fail("conditional binary operator expected", opTok);
-  return fail(`unexpected token \`${describe(opTok)}', conditional binary operator expected`, opTok);
+  return fail(
+    `unexpected token \`${describe(opTok)}', conditional binary operator expected`,
+    opTok,
+  );
 }

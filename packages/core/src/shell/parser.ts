@@ -32,12 +32,7 @@ import type {
 import { parseCondition } from "./cond-parser.ts";
 import { Lexer, type Token } from "./lexer.ts";
 import { SourceReader } from "./source-reader.ts";
-import {
-  ShellSyntaxError,
-  unexpectedEnd,
-  unexpectedToken,
-  unmatched,
-} from "./syntax-error.ts";
+import { ShellSyntaxError, unexpectedEnd, unexpectedToken, unmatched } from "./syntax-error.ts";
 import type { AssignShape, ParseHooks } from "./word-lexer.ts";
 
 export { ShellSyntaxError } from "./syntax-error.ts";
@@ -163,7 +158,8 @@ export class Parser {
 
   private endsList(tok: Token): boolean {
     if (tok.kind === "eof") return true;
-    if (tok.kind === "op") return tok.text === ")" || tok.text.startsWith(";;") || tok.text === ";&";
+    if (tok.kind === "op")
+      return tok.text === ")" || tok.text.startsWith(";;") || tok.text === ";&";
     return tok.kind === "word" && tok.plain != null && LIST_CLOSERS.has(tok.plain);
   }
 
@@ -228,7 +224,10 @@ export class Parser {
       }
     }
     const after = this.peek();
-    if ((negated || time) && (after.kind === "newline" || after.kind === "eof" || this.isOp(after, ";"))) {
+    if (
+      (negated || time) &&
+      (after.kind === "newline" || after.kind === "eof" || this.isOp(after, ";"))
+    ) {
       return { type: "pipeline", line, commands: [], stderr: [], negated, time };
     }
     const commands = [this.parseCommand()];
@@ -298,7 +297,14 @@ export class Parser {
         this.next();
         const condition = this.parseNonEmptyList();
         const body = this.parseDoGroup(false);
-        return { type: "while", line: tok.line, until: tok.plain === "until", condition, body, redirects: [] };
+        return {
+          type: "while",
+          line: tok.line,
+          until: tok.plain === "until",
+          condition,
+          body,
+          redirects: [],
+        };
       }
       case "for":
       case "select":
@@ -459,7 +465,10 @@ export class Parser {
     if (nameTok.kind !== "word") this.fail(nameTok);
     // `function f ( cmd )` has a subshell body; only `( )` is the optional empty pair.
     const paren = this.peek();
-    if (this.isOp(paren, "(") && /^[ \t]*\)/.test(this.lexer.reader.src.slice(paren.end, paren.end + 64))) {
+    if (
+      this.isOp(paren, "(") &&
+      /^[ \t]*\)/.test(this.lexer.reader.src.slice(paren.end, paren.end + 64))
+    ) {
       this.next();
       this.expectOp(")");
     }
@@ -702,7 +711,11 @@ export function parse(source: string, options: ParseOptions = {}): Program {
   try {
     return new Parser(new SourceReader(text), makeShared()).parseProgram();
   } catch (e) {
-    if (e instanceof ShellSyntaxError && options.fileName !== undefined && e.fileName === undefined) {
+    if (
+      e instanceof ShellSyntaxError &&
+      options.fileName !== undefined &&
+      e.fileName === undefined
+    ) {
       throw new ShellSyntaxError(e.message, e.line, {
         incomplete: e.incomplete,
         fileName: options.fileName,

@@ -19,7 +19,8 @@ function splitLiteral(
   let i = 0;
   let changed = false;
   while (i < value.length) {
-    const tildePosition = value[i] === "~" && ((i === 0 && atStart) || (afterColon && value[i - 1] === ":"));
+    const tildePosition =
+      value[i] === "~" && ((i === 0 && atStart) || (afterColon && value[i - 1] === ":"));
     if (!tildePosition) {
       i++;
       continue;
@@ -28,7 +29,8 @@ function splitLiteral(
     while (end < value.length && value[end] !== "/" && !(afterColon && value[end] === ":")) end++;
     // A prefix running into the next part would include quoted or expanded text.
     if (end === value.length && !isLastPart) break;
-    if (i > plainFrom) out.push({ type: "literal", value: value.slice(plainFrom, i), quoted: false });
+    if (i > plainFrom)
+      out.push({ type: "literal", value: value.slice(plainFrom, i), quoted: false });
     out.push({ type: "tilde", user: value.slice(i + 1, end) });
     plainFrom = end;
     i = end;

@@ -181,7 +181,7 @@ export class WordLexer {
     let append = false;
     let subscript: ArithText | null = null;
     let array: ArrayElement[] | null = null;
-    let parenDepth = 0;
+    const parenDepth = 0;
 
     const beginValue = (plus: boolean) => {
       r.next();
@@ -516,7 +516,7 @@ export class WordLexer {
         b.lit(c, false);
       } else if (c === "\\") {
         const e = r.rawNext();
-        if (!inDquote || "$`\"\\}".includes(e)) b.lit(e, true);
+        if (!inDquote || '$`"\\}'.includes(e)) b.lit(e, true);
         else b.lit(`\\${e}`, true);
       } else if (c === "'") {
         if (singleQuoteLiteral) b.lit("'", true);
@@ -652,7 +652,13 @@ export class WordLexer {
     }
     try {
       const program = this.hooks.parseText(text, line);
-      return { type: "commandSubstitution", program, source: text, backtick: true, parseError: null };
+      return {
+        type: "commandSubstitution",
+        program,
+        source: text,
+        backtick: true,
+        parseError: null,
+      };
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
       // bash parses backquoted commands only when it runs them.
