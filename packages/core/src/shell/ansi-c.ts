@@ -67,10 +67,10 @@ export function decodeAnsiC(raw: string): string {
         pushText(cp <= 0x10ffff ? String.fromCodePoint(cp) : "\ufffd");
       }
     } else if (e === "c" && i < raw.length) {
-      // Control character: \c? is DEL, otherwise the upper-cased letter masked to 5 bits.
-      let ch = raw[i++];
+      // Control character: \c? is DEL, otherwise the upper-cased character masked to 5 bits
+      // (`\c\\` is control-backslash).
+      const ch = raw[i++];
       if (ch === "\\" && raw[i] === "\\") i++;
-      if (ch === "\\") ch = "\\";
       bytes.push(ch === "?" ? 0x7f : ch.toUpperCase().charCodeAt(0) & 0x1f);
     } else {
       pushText(`\\${e}`);

@@ -92,7 +92,10 @@ export interface SimpleCommand {
 export interface Assignment {
   type: "assignment";
   name: string;
-  /** `a[sub]=v`; evaluated as arithmetic for indexed arrays, as a string for associative ones. */
+  /**
+   * `a[sub]=v`: evaluated as arithmetic for indexed arrays; for associative arrays expand
+   * `subscript.word` (no splitting or globbing) to get the key.
+   */
   subscript: ArithText | null;
   /** `+=` */
   append: boolean;
@@ -304,7 +307,8 @@ export interface Word {
   text: string;
   /**
    * Set on arguments of declaration builtins (declare, typeset, local, export, readonly) that
-   * have assignment form, e.g. `local a=(1 2)` or `export PATH=~/bin:$PATH`.
+   * have assignment form, e.g. `local a=(1 2)` or `export PATH=~/bin:$PATH`. For a compound
+   * array (`assignment.array`), `parts` holds only the `name=` prefix.
    */
   assignment?: Assignment;
 }
@@ -338,7 +342,10 @@ export interface SingleQuotedPart {
   value: string;
 }
 
-/** `$'...'`, with escapes already decoded. A decoded NUL ends the string in bash. */
+/**
+ * `$'...'`, with escapes already decoded (`\x`/octal bytes as UTF-8). Decoding stops at a NUL,
+ * where bash's string ends.
+ */
 export interface AnsiCQuotedPart {
   type: "ansiCQuoted";
   value: string;

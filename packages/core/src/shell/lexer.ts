@@ -7,7 +7,7 @@
  * checks it only in command position, as bash does.
  */
 
-import type { ParseWarning, Redirect, Word } from "./ast.ts";
+import type { ArithText, ParseWarning, Redirect, Word } from "./ast.ts";
 import type { SourceReader } from "./source-reader.ts";
 import { type AssignShape, isBlank, isMeta, type ParseHooks, WordLexer } from "./word-lexer.ts";
 
@@ -48,6 +48,7 @@ export class Lexer extends WordLexer {
   private readonly warnings: ParseWarning[];
   /** Whether the previous token lets the next word be an assignment (bash's rule). */
   private assignOk = true;
+  private beforeRedirect: boolean | null = null;
 
   constructor(reader: SourceReader, hooks: ParseHooks, warnings: ParseWarning[]) {
     super(reader, hooks);
@@ -56,12 +57,22 @@ export class Lexer extends WordLexer {
 
   next(): Token {
     const tok = this.read();
-    if (tok.kind === "word") {
-      this.assignOk =
-        (this.assignOk && tok.assign != null) ||
-        (tok.plain != null && COMMAND_STARTERS.has(tok.plain));
-    } else if (tok.kind === "op" || tok.kind === "newline") {
-      this.assignOk = !/^[<>]|^&>/.test(tok.text);
+    if (tok.kind === "op" && /^[<>]|^&>/.test(tok.text)) {
+      // A redirection and its target leave the command-position state as it was.
+      this.beforeRedirect ??= this.assignOk;
+      this.assignOk = false;
+    } else if (tok.kind === "word") {
+      if (this.beforeRedirect !== null) {
+        this.assignOk = this.beforeRedirect;
+        this.beforeRedirect = null;
+      } else {
+        this.assignOk =
+          this.assignOk &&
+          (tok.assign != null || (tok.plain != null && COMMAND_STARTERS.has(tok.plain)));
+      }
+    } else if (tok.kind !== "ionumber" && tok.kind !== "fdvar") {
+      this.assignOk = true;
+      this.beforeRedirect = null;
     }
     return tok;
   }
@@ -157,6 +168,9 @@ export class Lexer extends WordLexer {
         if (eat("|")) return ">|";
         return ">";
       default:
+        // bash peeks past `(` for `((` (this matters for line numbers). Not past `)`: the
+        // caller of a `$(...)` slices the source right before the reader position.
+        if (c === "(") r.peek();
         return c;
     }
   }
@@ -165,7 +179,7 @@ export class Lexer extends WordLexer {
    * At a `(` in command position: if it opens `(( ... ))`, consumes it and returns the
    * arithmetic text's ArithText; otherwise leaves the reader alone and returns null.
    */
-  readArithCommand(): ReturnType<WordLexer["tryArithmetic"]> {
+  readArithCommand(): ArithText | null {
     const r = this.reader;
     const mark = r.mark();
     r.next();

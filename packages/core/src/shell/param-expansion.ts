@@ -6,7 +6,7 @@
 
 import type { ArithText, ParameterOp, ParameterSubscript, Word, WordPart } from "./ast.ts";
 import { unmatched } from "./syntax-error.ts";
-import { isIdentChar, isIdentStart, type WordLexer } from "./word-lexer.ts";
+import { isIdentChar, isIdentStart, skipQuoted, type WordLexer } from "./word-lexer.ts";
 
 const SPECIALS = "@*#?-$!0";
 const TRANSFORMS = "QEPAKaUuLk";
@@ -26,8 +26,11 @@ export function readBraceParameter(
   line: number,
 ): WordPart {
   const r = lx.reader;
+  const contentStart = r.mark();
   const bad = (): WordPart => {
-    skipToClose(lx, line);
+    // Rescan from the top so nested constructs are matched the way bash matches them.
+    r.reset(contentStart);
+    lx.scanMatched("{", "}", line);
     return { type: "badSubstitution", text: r.slice(start) };
   };
 
@@ -191,15 +194,7 @@ function readArithOperand(lx: WordLexer, stops: string, line: number): ArithText
     if (c === "(" || c === "[" || c === "{") depth++;
     else if ((c === ")" || c === "]" || c === "}") && depth > 0) depth--;
     else if (c === "\\") text += r.rawNext();
-    else if (c === "'" || c === '"') {
-      for (;;) {
-        const q = r.rawNext();
-        if (q === "") throw unmatched(c, line);
-        text += q;
-        if (q === c) break;
-        if (q === "\\" && c === '"') text += r.rawNext();
-      }
-    }
+    else if (c === "'" || c === '"') text += skipQuoted(r, c);
   }
   return lx.arithText(text, line);
 }
@@ -222,19 +217,6 @@ function scanSubscript(lx: WordLexer, line: number): string | null {
     else if (c === "{") braces++;
     text += c;
     if (c === "\\") text += r.rawNext();
-    else if (c === "'" || c === '"') {
-      for (;;) {
-        const q = r.rawNext();
-        if (q === "") throw unmatched(c, line);
-        text += q;
-        if (q === c) break;
-        if (q === "\\" && c === '"') text += r.rawNext();
-      }
-    }
+    else if (c === "'" || c === '"') text += skipQuoted(r, c);
   }
-}
-
-/** Skips to the `}` closing a bad substitution, honoring quotes and nesting. */
-function skipToClose(lx: WordLexer, line: number): void {
-  lx.scanMatched("{", "}", line);
 }

@@ -74,7 +74,7 @@ interface Shared {
   hooks: ParseHooks;
 }
 
-export class Parser {
+class Parser {
   private readonly lexer: Lexer;
   private readonly shared: Shared;
   private lookahead: Token | null = null;
@@ -212,9 +212,9 @@ export class Parser {
       if (this.isWord(tok, "!")) {
         this.next();
         negated = !negated;
-      } else if (this.isWord(tok, "time") && time === null) {
+      } else if (this.isWord(tok, "time")) {
         this.next();
-        time = { posix: false };
+        time ??= { posix: false };
         if (this.isWord(this.peek(), "-p")) {
           this.next();
           time.posix = true;
@@ -577,7 +577,15 @@ export class Parser {
     const opTok = this.next();
     const op = opTok.text as RedirectOp;
     const target = this.next();
-    if (target.kind !== "word") this.fail(target);
+    // `<& 2>x`: the `2` was lexed as an IO number but is this redirection's target.
+    if (target.kind === "ionumber" && (op === "<&" || op === ">&")) {
+      target.word = {
+        parts: [{ type: "literal", value: target.text, quoted: false }],
+        text: target.text,
+      };
+    } else if (target.kind !== "word") {
+      this.fail(target);
+    }
     const redirect: Redirect = {
       type: "redirect",
       line: opTok.line,
@@ -690,7 +698,18 @@ function makeShared(): Shared {
     warnings: [],
     hooks: {
       parseUntilParen(reader, heredocs) {
-        return new Parser(reader, shared).parseSubstitution(heredocs);
+        try {
+          return new Parser(reader, shared).parseSubstitution(heredocs);
+        } catch (e) {
+          // bash words running out of input inside `$(` this way.
+          if (
+            e instanceof ShellSyntaxError &&
+            e.message === "syntax error: unexpected end of file"
+          ) {
+            throw unmatched(")", e.line);
+          }
+          throw e;
+        }
       },
       parseText(text, line) {
         const sub: Shared = { warnings: [], hooks: shared.hooks };
@@ -707,21 +726,26 @@ function makeShared(): Shared {
  * input; non-fatal diagnostics are returned in `warnings`.
  */
 export function parse(source: string, options: ParseOptions = {}): Program {
-  const text = source.endsWith("\n") ? source : `${source}\n`;
+  // bash -c reads a final newline that is not there, but a trailing backslash stays literal
+  // rather than joining with it, so escape it.
+  let text = source;
+  if (!source.endsWith("\n")) text += /(^|[^\\])(\\\\)*\\$/.test(source) ? "\\\n" : "\n";
+  const reader = new SourceReader(text);
   try {
-    return new Parser(new SourceReader(text), makeShared()).parseProgram();
+    return new Parser(reader, makeShared()).parseProgram();
   } catch (e) {
-    if (
-      e instanceof ShellSyntaxError &&
-      options.fileName !== undefined &&
-      e.fileName === undefined
-    ) {
-      throw new ShellSyntaxError(e.message, e.line, {
-        incomplete: e.incomplete,
+    let error = e;
+    // Nesting depth is bounded by the JS stack (hundreds of levels); bash goes deeper.
+    if (e instanceof RangeError) {
+      error = new ShellSyntaxError("syntax error: nesting too deep", reader.line);
+    }
+    if (error instanceof ShellSyntaxError && options.fileName !== undefined) {
+      error = new ShellSyntaxError(error.message, error.line, {
+        incomplete: error.incomplete,
         fileName: options.fileName,
       });
     }
-    throw e;
+    throw error;
   }
 }
 

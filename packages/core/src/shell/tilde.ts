@@ -48,21 +48,22 @@ function splitLiteral(
  * `assignment`, prefixes after unquoted `:` count too (PATH=~/bin:~/lib).
  */
 export function applyTilde(parts: WordPart[], from: number, assignment: boolean): WordPart[] {
-  const first = parts[from];
-  if (!assignment && !(first?.type === "literal" && !first.quoted && first.value[0] === "~")) {
-    return parts;
+  const last = parts.length - 1;
+  if (!assignment) {
+    const first = parts[from];
+    if (first?.type !== "literal" || first.quoted || first.value[0] !== "~") return parts;
+    const split = splitLiteral(first.value, true, false, from === last);
+    return split ? [...parts.slice(0, from), ...split, ...parts.slice(from + 1)] : parts;
   }
   const out = parts.slice(0, from);
   for (let i = from; i < parts.length; i++) {
     const p = parts[i];
     const split =
       p.type === "literal" && !p.quoted
-        ? splitLiteral(p.value, i === from, assignment, i === parts.length - 1)
+        ? splitLiteral(p.value, i === from, true, i === last)
         : null;
     if (split) out.push(...split);
     else out.push(p);
-    if (!assignment) out.push(...parts.slice(i + 1));
-    if (!assignment) break;
   }
   return out;
 }

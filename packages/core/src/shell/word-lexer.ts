@@ -116,26 +116,55 @@ export class PartsBuilder {
 }
 
 /**
- * Scans from just after a `[` to its matching `]`; returns the index of the `]` when it is
- * directly followed by `=` or `+=` (an array-element assignment), else -1. Used to let blanks
- * inside `a[i + 1]=x` stay in the word.
+ * Scans from just after a `[` to its matching `]`, skipping quoted text and nested `$(...)`,
+ * `${...}`, `$[...]`. Returns the index of the `]`, or, at end of input, the closing character
+ * bash would report as unmatched (the innermost open construct).
  */
-export function findSubscriptAssignEnd(src: string, from: number): number {
-  let depth = 1;
+export function findClosingBracket(src: string, from: number): number | string {
+  const closers = ["]"];
+  const pairs: Record<string, string> = { "[": "]", "(": ")", "{": "}" };
   for (let i = from; i < src.length; i++) {
     const c = src[i];
-    if (c === "\\") i++;
-    else if (c === "'" || c === '"') {
+    const top = closers[closers.length - 1];
+    if (c === "\\") {
+      i++;
+    } else if (c === "'" || c === '"' || c === "`") {
       const close = src.indexOf(c, i + 1);
-      if (close < 0) return -1;
+      if (close < 0) return c;
       i = close;
-    } else if (c === "\n") return -1;
-    else if (c === "[") depth++;
-    else if (c === "]" && --depth === 0) {
-      return src[i + 1] === "=" || (src[i + 1] === "+" && src[i + 2] === "=") ? i : -1;
+    } else if (c === "$" && pairs[src[i + 1]]) {
+      closers.push(pairs[src[++i]]);
+    } else if (c === top) {
+      closers.pop();
+      if (closers.length === 0) return i;
+    } else if (pairs[c] === top) {
+      closers.push(top);
     }
   }
-  return -1;
+  return closers[closers.length - 1];
+}
+
+/** Index of the `]` of an array element `[key]=value` / `[key]+=value` starting at `from`, or -1. */
+function findElementSubscript(src: string, from: number): number {
+  const end = findClosingBracket(src, from);
+  if (typeof end === "string" || src.slice(from, end).includes("\n")) return -1;
+  return src[end + 1] === "=" || (src[end + 1] === "+" && src[end + 2] === "=") ? end : -1;
+}
+
+/**
+ * After an opening quote: consumes through the closing one and returns that text (closing quote
+ * included), for scanners that only need to step over quoted text.
+ */
+export function skipQuoted(r: SourceReader, quote: string): string {
+  const line = r.line;
+  let text = "";
+  for (;;) {
+    const q = r.rawNext();
+    if (q === "") throw unmatched(quote, line);
+    text += q;
+    if (q === quote) return text;
+    if (q === "\\" && quote !== "'") text += r.rawNext();
+  }
 }
 
 export class WordLexer {
@@ -176,12 +205,13 @@ export class WordLexer {
     let subscriptLine = 0;
     let subscriptDepth = 0;
     let subscriptLimit = -1;
+    let subscriptParts = 0;
+    let subscriptExpansions = new Map<number, { part: WordPart; end: number }>();
     let valueStart = 0;
     let valueTextStart = 0;
     let append = false;
     let subscript: ArithText | null = null;
     let array: ArrayElement[] | null = null;
-    const parenDepth = 0;
 
     const beginValue = (plus: boolean) => {
       r.next();
@@ -213,23 +243,39 @@ export class WordLexer {
           state = "subscript";
           r.next();
           b.lit("[", false);
+          b.flush();
+          subscriptParts = b.parts.length;
+          subscriptExpansions = new Map();
           subscriptStart = r.pos;
           subscriptLine = r.line;
           subscriptDepth = 1;
-          subscriptLimit = options.blanksInSubscript ? findSubscriptAssignEnd(r.src, r.pos) : -1;
+          // Where an assignment may appear, bash reads `name[...]` as a bracketed unit.
+          subscriptLimit = -1;
+          if (options.blanksInSubscript) {
+            const end = findClosingBracket(r.src, r.pos);
+            if (typeof end === "string") throw unmatched(end, r.line);
+            subscriptLimit = end;
+          }
           continue;
         }
         state = "none";
       } else if (state === "subscript") {
         if (c === "[" || c === "]") {
           r.next();
-          b.lit(c, false);
           subscriptDepth += c === "[" ? 1 : -1;
+          if (subscriptDepth === 0) b.flush();
+          const inner = b.parts.slice(subscriptParts);
+          b.lit(c, false);
           if (subscriptDepth > 0) continue;
-          const source = r.slice(subscriptStart, r.pos - 1).replace(/\\\n/g, "");
+          const raw = r.slice(subscriptStart, r.pos - 1);
           const n = r.peek();
           if (n === "=" || (n === "+" && r.peekSecond() === "=")) {
-            subscript = this.arithText(source, subscriptLine);
+            // Reuse the parts just read rather than parsing the subscript a second time.
+            const source = raw.replace(/\\\n/g, "");
+            subscript = this.arithText(source, subscriptLine, {
+              word: { parts: inner, text: source },
+              expansions: source.length === raw.length ? subscriptExpansions : new Map(),
+            });
             beginValue(n === "+");
             state = "value";
           } else {
@@ -240,6 +286,12 @@ export class WordLexer {
         if (r.pos < subscriptLimit && (isBlank(c) || c === "\n" || isMeta(c))) {
           r.next();
           b.lit(c, false);
+          continue;
+        }
+        if (!isBlank(c) && c !== "\n" && !isMeta(c)) {
+          const partStart = r.pos - subscriptStart;
+          const part = this.readPart(b, c);
+          if (part) subscriptExpansions.set(partStart, { part, end: r.pos - subscriptStart });
           continue;
         }
       } else if (state === "value" && c === "(" && r.pos === valueTextStart) {
@@ -274,10 +326,11 @@ export class WordLexer {
         }
         break;
       }
-      this.readPart(b, c, "unquoted");
+      this.readPart(b, c);
     }
 
-    const text = r.slice(start);
+    // The cursor may sit past a line continuation that followed the word.
+    const text = r.slice(start).replace(/(\\\n)+$/, "");
     let parts = b.done();
     let assign: AssignShape | null = null;
     if (state === "value") {
@@ -300,35 +353,36 @@ export class WordLexer {
    * Reads one part starting with `c` (quotes, `$`, backquote, backslash, or a plain character)
    * in an unquoted context and adds it to `b`.
    */
-  private readPart(b: PartsBuilder, c: string, context: "unquoted"): void {
+  private readPart(b: PartsBuilder, c: string): WordPart | null {
     const r = this.reader;
     r.next();
+    let part: WordPart | null = null;
     switch (c) {
       case "\\": {
         const e = r.rawNext();
         // A backslash at end of input stays literal.
         if (e === "") b.lit("\\", false);
         else b.lit(e, true);
-        return;
+        return null;
       }
       case "'":
-        b.push(this.readSingleQuoted());
-        return;
+        part = this.readSingleQuoted();
+        break;
       case '"':
-        b.push(this.readDoubleQuoted(false));
-        return;
-      case "$": {
-        const part = this.readDollar(context);
-        if (part) b.push(part);
-        else b.lit("$", false);
-        return;
-      }
+        part = this.readDoubleQuoted(false);
+        break;
+      case "$":
+        part = this.readDollar("unquoted");
+        if (!part) b.lit("$", false);
+        break;
       case "`":
-        b.push(this.readBackquote(false));
-        return;
+        part = this.readBackquote(false);
+        break;
       default:
         b.lit(c, false);
     }
+    if (part) b.push(part);
+    return part;
   }
 
   /**
@@ -354,7 +408,7 @@ export class WordLexer {
         b.lit(c, false);
         continue;
       }
-      this.readPart(b, c, "unquoted");
+      this.readPart(b, c);
     }
   }
 
@@ -383,7 +437,7 @@ export class WordLexer {
       let subscript: ArithText | null = null;
       let append = false;
       if (c === "[") {
-        const close = findSubscriptAssignEnd(r.src, r.pos + 1);
+        const close = findElementSubscript(r.src, r.pos + 1);
         if (close >= 0) {
           const subLine = r.line;
           const source = r.src.slice(r.pos + 1, close).replace(/\\\n/g, "");
@@ -557,7 +611,7 @@ export class WordLexer {
     }
     if (c === "{") {
       r.next();
-      return readBraceParameter(this, context === "dquote", start, line);
+      return readBraceParameter(this, context === "dquote" || context === "heredoc", start, line);
     }
     if (c === "[") {
       r.next();
@@ -707,26 +761,47 @@ export class WordLexer {
       if (c === "\\") {
         text += r.rawNext();
       } else if (c === "'" || c === '"' || c === "`") {
-        for (;;) {
-          const q = r.rawNext();
-          if (q === "") throw unmatched(c, line);
-          text += q;
-          if (q === c) break;
-          if (q === "\\" && c !== "'") text += r.rawNext();
-        }
+        text += skipQuoted(r, c);
+      } else if (c === "$" && r.peek() === "(" && r.peekSecond() !== "(") {
+        // Like bash, a nested `$(` is parsed for real, so its syntax errors surface here.
+        const start = r.pos;
+        r.next();
+        this.hooks.parseUntilParen(r, []);
+        text += r.slice(start);
       }
     }
   }
 
   /** Builds the ArithText for arithmetic source (see ast.ts). */
-  arithText(source: string, line: number): ArithText {
-    const simple = !/[$`"'\\]/.test(source);
+  arithText(
+    source: string,
+    line: number,
+    prepared?: { word: Word; expansions: Map<number, { part: WordPart; end: number }> },
+  ): ArithText {
     // Expansions found while reading the word, by offset, so the expression parse reuses them
     // (parsing them twice would be exponential in the nesting depth of `$(( $(( )) ))`).
-    const expansions = new Map<number, { part: WordPart; end: number }>();
-    const word: Word = simple
-      ? { parts: source ? [{ type: "literal", value: source, quoted: true }] : [], text: source }
-      : this.sub(source, line).readTextWord("arith", expansions);
+    const expansions = prepared?.expansions ?? new Map<number, { part: WordPart; end: number }>();
+    let word: Word;
+    if (prepared) {
+      word = prepared.word;
+    } else if (!/[$`"'\\]/.test(source)) {
+      word = {
+        parts: source ? [{ type: "literal", value: source, quoted: true }] : [],
+        text: source,
+      };
+    } else {
+      try {
+        word = this.sub(source, line).readTextWord("arith", expansions);
+      } catch (e) {
+        // bash reads arithmetic text as a whole and complains only when it evaluates it.
+        if (!(e instanceof ShellSyntaxError)) throw e;
+        return {
+          source,
+          word: { parts: [{ type: "literal", value: source, quoted: true }], text: source },
+          expr: null,
+        };
+      }
+    }
     let expr: ArithExpr | null = null;
     try {
       expr = parseArith(source, {
