@@ -187,17 +187,18 @@ export class DirectoryOpenFile extends OpenFile {
 
 let fakeIno = 1 << 20;
 
-function pipeStat(pipe: Pipe, uid: number, gid: number, ino: number): Stat {
+/** Stat of an anonymous FIFO-like description (pipe ends, host sinks). */
+function fifoStat(ino: number, size: number): Stat {
   const now = Date.now();
   return {
     dev: 0,
     ino,
     mode: S_IFIFO | 0o600,
     nlink: 1,
-    uid,
-    gid,
+    uid: 0,
+    gid: 0,
     rdev: 0,
-    size: pipe.buffered,
+    size,
     blksize: 4096,
     blocks: 0,
     atimeMs: now,
@@ -231,7 +232,7 @@ export class PipeOpenFile extends OpenFile {
   }
 
   async stat(): Promise<Stat> {
-    return pipeStat(this.pipe, 0, 0, this.#ino);
+    return fifoStat(this.#ino, this.pipe.buffered);
   }
 
   release(): void {
@@ -267,23 +268,7 @@ export class SinkOpenFile extends OpenFile {
   }
 
   async stat(): Promise<Stat> {
-    const now = Date.now();
-    return {
-      dev: 0,
-      ino: this.#ino,
-      mode: S_IFIFO | 0o600,
-      nlink: 1,
-      uid: 0,
-      gid: 0,
-      rdev: 0,
-      size: 0,
-      blksize: 4096,
-      blocks: 0,
-      atimeMs: now,
-      mtimeMs: now,
-      ctimeMs: now,
-      birthtimeMs: now,
-    };
+    return fifoStat(this.#ino, 0);
   }
 
   release(): void {

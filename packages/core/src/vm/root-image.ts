@@ -8,7 +8,7 @@
  */
 import { MemoryFs } from "../fs/memory-fs.ts";
 import { OverlayFs } from "../fs/overlay-fs.ts";
-import type { Owner, VfsBackend } from "../fs/types.ts";
+import { O_CREAT, O_TRUNC, O_WRONLY, type Owner, type VfsBackend } from "../fs/types.ts";
 import { builtinStub, type CommandRegistry } from "../kernel/command-registry.ts";
 
 export const ROOT: Owner = { uid: 0, gid: 0 };
@@ -110,10 +110,10 @@ export async function installCommandStub(
   dir = "/usr/bin",
 ): Promise<void> {
   const path = `${dir}/${name}`;
-  if (fs.writeFile) await fs.writeFile(path, builtinStub(name), 0o755, ROOT);
+  const stub = builtinStub(name);
+  if (fs.writeFile) await fs.writeFile(path, stub, 0o755, ROOT);
   else {
-    const file = await fs.open(path, 0o1101, 0o755, ROOT);
-    const stub = builtinStub(name);
+    const file = await fs.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o755, ROOT);
     await file.write(stub, 0, stub.length, 0);
     await file.close();
   }
