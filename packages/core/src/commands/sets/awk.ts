@@ -1,0 +1,4 @@
+/** The "awk" command set: its owner adds each command here as it is written. */
+import type { CommandDefinition } from "../../kernel/command-registry.ts";
+
+export const AWK_COMMANDS: CommandDefinition[] = [];

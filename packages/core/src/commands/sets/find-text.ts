@@ -1,0 +1,4 @@
+/** The "find-text" command set: its owner adds each command here as it is written. */
+import type { CommandDefinition } from "../../kernel/command-registry.ts";
+
+export const FIND_TEXT_COMMANDS: CommandDefinition[] = [];

@@ -1,0 +1,4 @@
+/** The "grep-sed" command set: its owner adds each command here as it is written. */
+import type { CommandDefinition } from "../../kernel/command-registry.ts";
+
+export const GREP_SED_COMMANDS: CommandDefinition[] = [];
