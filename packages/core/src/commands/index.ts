@@ -4,6 +4,7 @@
  * command still lives in its own file.
  */
 import { CommandRegistry } from "../kernel/command-registry.ts";
+import { bash, sh } from "../shell/bash-command.ts";
 import { cat } from "./cat.ts";
 import { echo } from "./echo.ts";
 import { env } from "./env.ts";
@@ -20,6 +21,8 @@ import { sleep } from "./sleep.ts";
 import { falseCommand, trueCommand } from "./true.ts";
 
 export const DEFAULT_COMMANDS = [
+  bash,
+  sh,
   cat,
   echo,
   env,

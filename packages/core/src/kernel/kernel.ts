@@ -250,6 +250,34 @@ export class Kernel {
     );
   }
 
+  /**
+   * execve(2) for a running process: loads `argv[0]` (PATH lookup, stubs, `#!`) and runs that
+   * program in place of the caller's code, in the same process (pid, fds, group are kept;
+   * close-on-exec descriptors are closed and caught signals return to their default). Resolves
+   * to the program's exit status, which the caller returns as its own. Lookup errors are
+   * thrown before anything changes, so the caller can report them and carry on.
+   */
+  async exec(pid: number, argv: string[], env?: Record<string, string>): Promise<number> {
+    const proc = this.#live(pid);
+    if (!Array.isArray(argv) || argv.length === 0)
+      throw new KernelError("EINVAL", "execve", undefined, undefined, "argv must not be empty");
+    const environment = env ?? proc.env;
+    this.#checkChildPolicy(this.#procs.get(proc.ppid) ?? this.init, argv[0]);
+    const program = await this.#load(proc, argv[0], argv, environment, proc.cwd);
+    if (!proc.alive) throw new ProcessTerminated(pid);
+    proc.argv.splice(0, proc.argv.length, ...program.argv);
+    proc.command = program.command;
+    proc.env = { ...environment };
+    for (const [fd, entry] of proc.fds.entries()) {
+      if (entry.cloexec) this.close(pid, fd);
+    }
+    for (const [signal, disposition] of proc.dispositions) {
+      if (typeof disposition === "function") proc.dispositions.delete(signal);
+    }
+    const code = await program.definition.main(new ProcessContext(this, pid));
+    return typeof code === "number" ? code : 0;
+  }
+
   #inline(request: SpawnRequest): LoadedProgram {
     return {
       command: request.argv[0],

@@ -248,6 +248,11 @@ export class ProcessContext {
     return this.kernel.spawn(this.pid, request);
   }
 
+  /** Replaces this process's program (execve); resolves to the new program's exit status. */
+  exec(argv: string[], env?: Record<string, string>): Promise<number> {
+    return this.kernel.exec(this.pid, argv, env);
+  }
+
   waitpid(
     pid: number,
     options?: { noHang?: boolean },

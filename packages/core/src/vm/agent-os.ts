@@ -568,7 +568,7 @@ export class AgentOs {
 
   // ---- processes ---------------------------------------------------------------------------
 
-  /** Runs `command` with the VM's shell (`sh -c`) and collects its output. */
+  /** Runs `command` with the VM's shell (`bash -c`) and collects its output. */
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     this.#alive("exec");
     checkString("exec", command, "command");
@@ -629,7 +629,7 @@ export class AgentOs {
     const err = new SinkOpenFile("exec:stderr", (d) => collect(stderr, d, "err", options.onStderr));
     const stdin = this.#kernel.createPipe();
     pid = this.#kernel.start(1, {
-      argv: ["/bin/sh", "-c", command],
+      argv: ["/bin/bash", "-c", command],
       cwd,
       env: env
         ? { ...this.#kernel.init.env, PWD: cwd, ...env }
