@@ -45,8 +45,9 @@ let shared: CommandRegistry | undefined;
 /** One registry of the default commands, shared (read-only) by every VM as its parent. */
 export function defaultRegistry(): CommandRegistry {
   if (!shared) {
-    shared = new CommandRegistry();
-    for (const command of DEFAULT_COMMANDS) shared.register(command);
+    const registry = new CommandRegistry();
+    for (const command of DEFAULT_COMMANDS) registry.register(command);
+    shared = registry;
   }
   return shared;
 }

@@ -142,3 +142,33 @@ export async function runBoth(
   return { vm, host };
 }
 
+
+/** Runs a bash script in a fresh VM (via `exec`, cwd VM_WORKDIR holding `files`). */
+export async function runScriptInVm(script: string, options: RunOptions = {}): Promise<RunResult> {
+  const vm = await AgentOs.create({ env: COMPARABLE_ENV });
+  try {
+    await writeFixtureInVm(vm, options.files ?? {});
+    const result = await vm.exec(script, {
+      cwd: VM_WORKDIR,
+      env: options.env,
+      stdin: options.stdin,
+      timeout: 20_000,
+    });
+    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
+  } finally {
+    await vm.dispose();
+  }
+}
+
+/** Runs the same script with the host's bash (`bash -c`) on the same fixture. */
+export function runScriptOnHost(script: string, options: RunOptions = {}): RunResult {
+  return runOnHost(["bash", "-c", script], options);
+}
+
+/** Both sides of a script differential test. */
+export async function runScriptBoth(
+  script: string,
+  options: RunOptions = {},
+): Promise<{ vm: RunResult; host: RunResult }> {
+  return { vm: await runScriptInVm(script, options), host: runScriptOnHost(script, options) };
+}

@@ -42,7 +42,7 @@ export class CommandRegistry {
   }
 
   register(definition: CommandDefinition): void {
-    if (!/^[A-Za-z0-9_.+:@-][A-Za-z0-9_.+:@[\]-]*$/.test(definition.name)) {
+    if (!/^[A-Za-z0-9_.+:@[-][A-Za-z0-9_.+:@[\]-]*$/.test(definition.name)) {
       throw new Error(`invalid command name: ${JSON.stringify(definition.name)}`);
     }
     if (typeof definition.main !== "function")

@@ -330,19 +330,19 @@ export class Shell {
     return this.ctx.write(2, text);
   }
 
-  /** The `bash: ` / `script: line N: ` prefix of diagnostics, as bash 5.2 prints them. */
+  /**
+   * The prefix of diagnostics, as bash 5.2 prints them: `bash: line N: ` for -c and stdin,
+   * `script: line N: ` in files; inside functions defined by -c or stdin, bash names their
+   * source "environment" or "main".
+   */
   errorPrefix(): string {
+    if (this.sourceKind === "file") return `${this.sourceName}: line ${this.lineno}: `;
     if (this.functionStack.length > 0) {
-      const source =
-        this.sourceKind === "file"
-          ? this.sourceName
-          : this.sourceKind === "stdin"
-            ? "main"
-            : "environment";
+      const source = this.sourceKind === "stdin" ? "main" : "environment";
       return `${source}: line ${this.lineno}: `;
     }
-    if (this.sourceKind === "file") return `${this.sourceName}: line ${this.lineno}: `;
-    return `${this.errorName}: `;
+    if (this.options.interactive) return `${this.errorName}: `;
+    return `${this.errorName}: line ${this.lineno}: `;
   }
 
   /** Prints a diagnostic with bash's prefix. Never throws (stderr may be gone). */
@@ -378,7 +378,8 @@ export class Shell {
   private syntaxPrefix(line: number): string {
     if (this.sourceKind === "file") return `${this.sourceName}: line ${line}: `;
     if (this.sourceKind === "command") return `${this.errorName}: -c: line ${line}: `;
-    return `${this.errorName}: `;
+    if (this.options.interactive) return `${this.errorName}: `;
+    return `${this.errorName}: line ${line}: `;
   }
 
   reportSyntaxError(err: ShellSyntaxError, source: string): void {
@@ -449,6 +450,8 @@ export class Shell {
         );
     }
     this.lastStatus = status;
+    if (command.type === "simple") this.setPipeStatus([status]);
+    else if (command.type === "pipeline") this.setPipeStatus(this.pipeStatus);
     if (
       status !== 0 &&
       (command.type === "simple" ||
@@ -460,6 +463,13 @@ export class Shell {
       await this.checkErrexit(status, command.type === "pipeline" && command.negated);
     }
     return status;
+  }
+
+  setPipeStatus(statuses: number[]): void {
+    this.pipeStatus = statuses;
+    const v = this.vars.declare("PIPESTATUS", false);
+    v.value = undefined;
+    v.indexed = statuses.map(String);
   }
 
   /** `set -e` and the ERR trap, for a command that failed outside any condition. */
@@ -792,7 +802,8 @@ export class Shell {
     const assign = async (): Promise<number> => {
       for (const assignment of command.assignments) {
         const ok = await this.performAssignment(assignment, false);
-        if (!ok) return 1;
+        // A failed assignment (readonly) aborts a non-interactive shell.
+        if (!ok) throw new FatalShellError(1);
       }
       if (this.options.xtrace && command.assignments.length)
         this.xtrace(command.assignments.map((a) => a.text).join(" "));
@@ -931,8 +942,10 @@ export class Shell {
         this.error(err.message);
         return 1;
       }
-      if (isKernelError(err, "EPIPE")) {
-        return 141;
+      if (isKernelError(err, "EPIPE")) return 141;
+      if (isKernelError(err) && (err.syscall === "write" || err.code === "EBADF")) {
+        this.error(`${argv[0]}: write error: ${strerror(err.code)}`);
+        return 1;
       }
       throw err;
     }
@@ -1582,8 +1595,6 @@ export class Shell {
         return this.functionStack.length
           ? this.functionStack[this.functionStack.length - 1].name
           : undefined;
-      case "PIPESTATUS":
-        return String(this.pipeStatus[0] ?? 0);
       case "BASH_ARGC":
         return String(this.positional.length);
       case "HISTCMD":

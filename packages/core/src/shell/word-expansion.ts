@@ -438,7 +438,10 @@ async function expandParameter(sh: Shell, part: ParameterPart, inQuotes: boolean
       case "?": {
         if (present) break;
         const text = op.word.parts.length ? await expandString(sh, op.word) : "";
-        sh.fatal(`${name}: ${text || (op.colon ? "parameter null or not set" : "parameter not set")}`);
+        sh.fatal(
+          `${name}: ${text || (op.colon ? "parameter null or not set" : "parameter not set")}`,
+          127,
+        );
       }
     }
   } else if (raw.multi === null && raw.values[0] === undefined) {
@@ -561,7 +564,7 @@ function checkUnset(sh: Shell, part: ParameterPart): void {
   const name = part.name;
   if (name === "@" || name === "*") return;
   const shown = part.subscript ? part.text.replace(/^\$\{#?/, "").replace(/\}$/, "") : name;
-  sh.fatal(`${shown}: unbound variable`);
+  sh.fatal(`${shown}: unbound variable`, 127);
 }
 
 function changeCase(

@@ -1,4 +1,8 @@
 /** The "data-archive" command set: its owner adds each command here as it is written. */
 import type { CommandDefinition } from "../../kernel/command-registry.ts";
+import { expr } from "../expr.ts";
+import { gunzip, gzip, zcat } from "../gzip.ts";
+import { jq } from "../jq.ts";
+import { tar } from "../tar.ts";
 
-export const DATA_ARCHIVE_COMMANDS: CommandDefinition[] = [];
+export const DATA_ARCHIVE_COMMANDS: CommandDefinition[] = [expr, gunzip, gzip, jq, tar, zcat];

@@ -1,4 +1,38 @@
 /** The "files" command set: its owner adds each command here as it is written. */
 import type { CommandDefinition } from "../../kernel/command-registry.ts";
+import { basename } from "../basename.ts";
+import { chmod } from "../chmod.ts";
+import { chgrp, chown } from "../chown.ts";
+import { cp } from "../cp.ts";
+import { dirname } from "../dirname.ts";
+import { du } from "../du.ts";
+import { ln } from "../ln.ts";
+import { ls } from "../ls.ts";
+import { mkdir } from "../mkdir.ts";
+import { mv } from "../mv.ts";
+import { readlink } from "../readlink.ts";
+import { realpath } from "../realpath.ts";
+import { rm } from "../rm.ts";
+import { rmdir } from "../rmdir.ts";
+import { stat } from "../stat.ts";
+import { touch } from "../touch.ts";
 
-export const FILE_COMMANDS: CommandDefinition[] = [];
+export const FILE_COMMANDS: CommandDefinition[] = [
+  basename,
+  chgrp,
+  chmod,
+  chown,
+  cp,
+  dirname,
+  du,
+  ln,
+  ls,
+  mkdir,
+  mv,
+  readlink,
+  realpath,
+  rm,
+  rmdir,
+  stat,
+  touch,
+];

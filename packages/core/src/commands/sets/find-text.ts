@@ -1,4 +1,6 @@
 /** The "find-text" command set: its owner adds each command here as it is written. */
 import type { CommandDefinition } from "../../kernel/command-registry.ts";
+import { head } from "../head.ts";
+import { tail } from "../tail.ts";
 
-export const FIND_TEXT_COMMANDS: CommandDefinition[] = [];
+export const FIND_TEXT_COMMANDS: CommandDefinition[] = [head, tail];

@@ -28,7 +28,7 @@ const exit: Builtin = async (sh, argv) => {
 const returnBuiltin: Builtin = async (sh, argv) => {
   if (sh.functionStack.length === 0 && sh.sourceDepth === 0) {
     sh.error("return: can only `return' from a function or sourced script");
-    return 1;
+    return 2;
   }
   if (argv.length > 2) {
     sh.error("return: too many arguments");

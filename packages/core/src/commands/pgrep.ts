@@ -1,0 +1,330 @@
+/**
+ * pgrep / pkill (procps-ng): match processes by name (or full command line with -f) against
+ * an extended regular expression. Options: -f -l -a -x -n -o -v -c -i -u/-U USERS -P PPIDS
+ * -g PGRPS -s SIDS -d DELIM (pgrep), -SIGNAL / --signal SIG (pkill), -e/--echo (pkill).
+ * Neither matches itself. Exit 0 if something matched, 1 if nothing, 2 for syntax errors.
+ */
+import type { CommandDefinition } from "../kernel/command-registry.ts";
+import type { ProcessContext } from "../kernel/process-context.ts";
+import { describeError } from "./errors.ts";
+import { lookupSignal } from "./lib/signal-names.ts";
+import { readPasswd } from "./lib/user-db.ts";
+
+/** POSIX ERE → JS RegExp for the common subset (bracket classes like [[:digit:]] included). */
+export function ereToRegExp(pattern: string, ignoreCase: boolean): RegExp {
+  let out = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\" && i + 1 < pattern.length) {
+      out += c + pattern[++i];
+    } else if (c === "[") {
+      let j = i + 1;
+      let cls = "[";
+      if (pattern[j] === "^") {
+        cls += "^";
+        j++;
+      }
+      if (pattern[j] === "]") {
+        cls += "\\]";
+        j++;
+      }
+      for (; j < pattern.length && pattern[j] !== "]"; j++) {
+        const named =
+          /^\[:(alpha|digit|alnum|upper|lower|space|blank|punct|print|graph|cntrl|xdigit):\]/.exec(
+            pattern.slice(j),
+          );
+        if (named) {
+          cls += CLASSES[named[1]];
+          j += named[0].length - 1;
+        } else if (pattern[j] === "\\") cls += "\\\\";
+        else cls += pattern[j];
+      }
+      out += `${cls}]`;
+      i = j;
+    } else out += c;
+  }
+  return new RegExp(out, ignoreCase ? "i" : "");
+}
+
+const CLASSES: Record<string, string> = {
+  alpha: "A-Za-z",
+  digit: "0-9",
+  alnum: "A-Za-z0-9",
+  upper: "A-Z",
+  lower: "a-z",
+  space: " \\t\\n\\r\\f\\v",
+  blank: " \\t",
+  punct: "!-\\/:-@\\[-`{-~",
+  print: " -~",
+  graph: "!-~",
+  cntrl: "\\x00-\\x1f\\x7f",
+  xdigit: "0-9A-Fa-f",
+};
+
+async function run(ctx: ProcessContext, kill: boolean): Promise<number> {
+  const prog = kill ? "pkill" : "pgrep";
+  const args = ctx.argv.slice(1);
+  let full = false;
+  let listName = false;
+  let listFull = false;
+  let exact = false;
+  let newest = false;
+  let oldest = false;
+  let invert = false;
+  let count = false;
+  let ignoreCase = false;
+  let echo = false;
+  let delimiter = "\n";
+  let signal = 15;
+  const users: string[] = [];
+  const parents: number[] = [];
+  const groups: number[] = [];
+  const sessions: number[] = [];
+  const patterns: string[] = [];
+  const bad = async (message: string): Promise<number> => {
+    await ctx.err(`${prog}: ${message}\nTry \`${prog} --help' for more information.\n`);
+    return 2;
+  };
+  const list = (v: string): string[] => v.split(",").filter((x) => x !== "");
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      patterns.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const [name, inline] = arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
+      const value = (): string => inline ?? args[++i] ?? "";
+      switch (name) {
+        case "--full":
+          full = true;
+          break;
+        case "--list-name":
+          listName = true;
+          break;
+        case "--list-full":
+          listFull = true;
+          break;
+        case "--exact":
+          exact = true;
+          break;
+        case "--newest":
+          newest = true;
+          break;
+        case "--oldest":
+          oldest = true;
+          break;
+        case "--inverse":
+          invert = true;
+          break;
+        case "--count":
+          count = true;
+          break;
+        case "--ignore-case":
+          ignoreCase = true;
+          break;
+        case "--echo":
+          echo = true;
+          break;
+        case "--delimiter":
+          delimiter = value();
+          break;
+        case "--signal": {
+          const n = lookupSignal(value());
+          if (n === undefined) return bad(`Unknown signal "${inline ?? args[i]}".`);
+          signal = n;
+          break;
+        }
+        case "--euid":
+        case "--uid":
+          users.push(...list(value()));
+          break;
+        case "--parent":
+          parents.push(...list(value()).map(Number));
+          break;
+        case "--pgroup":
+          groups.push(...list(value()).map(Number));
+          break;
+        case "--session":
+          sessions.push(...list(value()).map(Number));
+          break;
+        default:
+          return bad(`unrecognized option '${arg}'`);
+      }
+      continue;
+    }
+    if (arg.startsWith("-") && arg.length > 1) {
+      // pkill -SIGNAL (first word only, as procps).
+      if (kill && i === 0) {
+        const n = lookupSignal(arg.slice(1));
+        if (n !== undefined && !/^[flaxnovcieuUPgsd]+$/.test(arg.slice(1))) {
+          signal = n;
+          continue;
+        }
+      }
+      for (let j = 1; j < arg.length; j++) {
+        const letter = arg[j];
+        const value = (): string => {
+          const v = j + 1 < arg.length ? arg.slice(j + 1) : (args[++i] ?? "");
+          j = arg.length;
+          return v;
+        };
+        switch (letter) {
+          case "f":
+            full = true;
+            break;
+          case "l":
+            if (kill) return bad(`invalid option -- '${letter}'`);
+            listName = true;
+            break;
+          case "a":
+            if (kill) return bad(`invalid option -- '${letter}'`);
+            listFull = true;
+            break;
+          case "x":
+            exact = true;
+            break;
+          case "n":
+            newest = true;
+            break;
+          case "o":
+            oldest = true;
+            break;
+          case "v":
+            invert = true;
+            break;
+          case "c":
+            count = true;
+            break;
+          case "i":
+            ignoreCase = true;
+            break;
+          case "e":
+            if (!kill) return bad(`invalid option -- '${letter}'`);
+            echo = true;
+            break;
+          case "d":
+            if (kill) return bad(`invalid option -- '${letter}'`);
+            delimiter = value();
+            break;
+          case "u":
+          case "U":
+            users.push(...list(value()));
+            break;
+          case "P":
+            parents.push(...list(value()).map(Number));
+            break;
+          case "g":
+            groups.push(...list(value()).map(Number));
+            break;
+          case "s":
+            sessions.push(...list(value()).map(Number));
+            break;
+          default:
+            return bad(`invalid option -- '${letter}'`);
+        }
+      }
+      continue;
+    }
+    patterns.push(arg);
+  }
+  if (patterns.length > 1) return bad("only one pattern can be provided");
+  const criteria = users.length + parents.length + groups.length + sessions.length;
+  if (patterns.length === 0 && criteria === 0) return bad("no matching criteria specified");
+  if (newest && oldest) return bad("-n and -o are mutually exclusive... choose one");
+  let regex: RegExp | undefined;
+  if (patterns.length === 1) {
+    try {
+      const source = ereToRegExp(patterns[0], ignoreCase);
+      regex = exact ? new RegExp(`^(?:${source.source})$`, source.flags) : source;
+    } catch {
+      await ctx.err(`${prog}: invalid regular expression\n`);
+      return 2;
+    }
+  }
+  const passwd = await readPasswd(ctx);
+  const uids: number[] = [];
+  for (const u of users) {
+    const entry = passwd.find((p) => p.name === u);
+    if (entry) uids.push(entry.uid);
+    else if (/^\d+$/.test(u)) uids.push(Number(u));
+    else {
+      await ctx.err(`${prog}: invalid user name: ${u}\n`);
+      return 2;
+    }
+  }
+  const selfPid = ctx.pid;
+  let matches = ctx.kernel
+    .list()
+    .filter((p) => p.pid !== selfPid && p.status !== "exited" && p.driver !== "kernel")
+    .map((p) => {
+      let argv: string[];
+      try {
+        argv = [...ctx.kernel.process(p.pid).argv];
+      } catch {
+        argv = [p.command, ...p.args];
+      }
+      const name = p.command.slice(p.command.lastIndexOf("/") + 1).slice(0, 15);
+      return { info: p, name, cmdline: argv.join(" ") };
+    })
+    .filter(({ info, name, cmdline }) => {
+      let ok = true;
+      if (uids.length > 0 && !uids.includes(info.uid)) ok = false;
+      if (parents.length > 0 && !parents.includes(info.ppid)) ok = false;
+      if (groups.length > 0 && !groups.includes(info.pgid === 0 ? info.pgid : info.pgid))
+        ok = false;
+      if (sessions.length > 0 && !sessions.includes(info.sid)) ok = false;
+      if (ok && regex) ok = regex.test(full ? cmdline : name);
+      return invert ? !ok : ok;
+    })
+    .sort((a, b) => a.info.pid - b.info.pid);
+  if (newest || oldest) {
+    if (matches.length > 0) {
+      const pick = matches.reduce((best, m) =>
+        newest
+          ? m.info.startTime >= best.info.startTime
+            ? m
+            : best
+          : m.info.startTime < best.info.startTime
+            ? m
+            : best,
+      );
+      matches = [pick];
+    }
+  }
+  if (kill) {
+    let out = "";
+    let killed = 0;
+    for (const m of matches) {
+      try {
+        ctx.kill(m.info.pid, signal);
+        killed++;
+        if (echo) out += `${m.name} killed (pid ${m.info.pid})\n`;
+      } catch (err) {
+        if (!ctx.alive) throw err;
+        await ctx.err(`pkill: killing pid ${m.info.pid} failed: ${describeError(err)}\n`);
+      }
+    }
+    if (count) out += `${killed}\n`;
+    await ctx.out(out);
+    return matches.length > 0 ? 0 : 1;
+  }
+  if (count) {
+    await ctx.out(`${matches.length}\n`);
+    return matches.length > 0 ? 0 : 1;
+  }
+  const items = matches.map((m) =>
+    listFull
+      ? `${m.info.pid} ${m.cmdline}`
+      : listName
+        ? `${m.info.pid} ${m.name}`
+        : `${m.info.pid}`,
+  );
+  await ctx.out(items.length > 0 ? `${items.join(delimiter)}\n` : "");
+  return matches.length > 0 ? 0 : 1;
+}
+
+export const pgrep: CommandDefinition = { name: "pgrep", main: (ctx) => run(ctx, false) };
+export const pkill: CommandDefinition = { name: "pkill", main: (ctx) => run(ctx, true) };
