@@ -205,8 +205,12 @@ const CASES: Case[] = [
   c("tolower toupper", 'BEGIN { print tolower("HeLLo 123"), toupper("HeLLo 123") }'),
   c("int", "BEGIN { print int(3.9), int(-3.9), int(\"4.7xyz\") }"),
   c("math", 'BEGIN { printf "%.4f %.4f %.4f %.4f %.4f %.4f\\n", sqrt(2), exp(1), log(10), sin(1), cos(1), atan2(1, 2) }'),
-  c("rand deterministic", "BEGIN { print rand(), rand(); srand(1); print rand() }"),
   c("srand returns previous", "BEGIN { print srand(5), srand(7) }"),
+  c("for-in order strings", 'BEGIN { split("the quick brown fox jumps over the lazy dog", w); for (i in w) c[w[i]]++; for (k in c) print k, c[k] }'),
+  c("for-in order mixed", 'BEGIN { a["x"]; a["b"]; a[1]; a[10]; a[2]; for (k in a) printf "%s ", k; print "" }'),
+  c("for-in order ints first", 'BEGIN { a[5]; a["x"]; a[3]; a["y"]; a[-1]; for (k in a) printf "%s ", k; print "" }'),
+  c("for-in order grows", 'BEGIN { for (i = 0; i < 100; i++) a["key" i]; for (k in a) printf "%s ", k; print "" }'),
+  c("for-in word count", "{ for (i = 1; i <= NF; i++) c[$i]++ } END { for (w in c) print w, c[w] }", "words.txt"),
   c("gensub", 'BEGIN { print gensub(/(l+)/, "<\\\\1>", "g", "hello world"); print gensub(/o/, "0", 2, "foo boo") }'),
   c("gensub default target", '{ print gensub(/[0-9]+/, "N", "g") }', "data.txt"),
   c("strftime utc", 'BEGIN { print strftime("%Y-%m-%d %H:%M:%S %j %a %b", 86400 * 365) }'),
@@ -309,6 +313,14 @@ test("large input streams", { skip }, async () => {
 test("large output", { skip }, async () => {
   const { vm, host } = await runBoth(["awk", "BEGIN { for (i = 0; i < 50000; i++) print i, i * 2 }"]);
   assert.deepEqual(vm, host);
+});
+
+test("rand is deterministic and in [0, 1); srand returns the previous seed", async () => {
+  const r = await runInVm([
+    "awk",
+    "BEGIN { a = rand(); b = rand(); srand(1); c = rand(); print (a >= 0 && a < 1), (a != b), (a == c), srand(3), srand() }",
+  ]);
+  assert.deepEqual(r, { stdout: "1 1 1 1 3\n", stderr: "", exitCode: 0 });
 });
 
 test("gawk alias", async () => {

@@ -11,9 +11,9 @@ import { parseDate } from "./lib/date-parse.ts";
 import { breakDown, resolveTimeZone, strftime } from "./lib/strftime.ts";
 
 const ISO_FORMATS: Record<string, string> = {
-  date: "%Y-%m-%d",
   hours: "%Y-%m-%dT%H%:z",
   minutes: "%Y-%m-%dT%H:%M%:z",
+  date: "%Y-%m-%d",
   seconds: "%Y-%m-%dT%H:%M:%S%:z",
   ns: "%Y-%m-%dT%H:%M:%S,%N%:z",
 };
@@ -61,7 +61,6 @@ export const date: CommandDefinition = {
     let dateFile: string | undefined;
     let reference: string | undefined;
     let format: string | undefined;
-    let formatSource: "option" | "plus" | undefined;
     let utc = false;
     let setTime = false;
     const operands: string[] = [];
@@ -75,7 +74,6 @@ export const date: CommandDefinition = {
         return false;
       }
       format = value;
-      formatSource = "option";
       return true;
     };
     for (let i = 0; i < args.length; i++) {
@@ -228,19 +226,21 @@ export const date: CommandDefinition = {
       }
       operands.push(arg);
     }
-    for (const operand of operands) {
-      if (operand.startsWith("+") && formatSource !== "plus" && format === undefined) {
-        format = operand.slice(1);
-        formatSource = "plus";
-      } else if (operand.startsWith("+") && format !== undefined && formatSource === "option") {
-        await ctx.err("date: multiple output formats specified\n");
-        return 1;
-      } else if (operands.length === 1 && !operand.startsWith("+")) {
-        // date MMDDhhmm[[CC]YY][.ss] sets the clock.
-        await ctx.err("date: cannot set date: Operation not permitted\n");
-        return 1;
+    if (operands.length > 0) {
+      const first = operands[0];
+      if (operands.length > 1) return usage(`extra operand '${operands[1]}'`);
+      if (first.startsWith("+")) {
+        if (format !== undefined) {
+          await ctx.err("date: multiple output formats specified\n");
+          return 1;
+        }
+        format = first.slice(1);
       } else {
-        return usage(`extra operand '${operands.find((o) => o !== operand) ?? operand}'`);
+        // date MMDDhhmm[[CC]YY][.ss] sets the clock, which the VM may not.
+        if (/^\d{8}(\d{2}){0,2}(\.\d{2})?$/.test(first)) {
+          await ctx.err("date: cannot set date: Operation not permitted\n");
+        } else await ctx.err(`date: invalid date '${first}'\n`);
+        return 1;
       }
     }
     const sources = [dateText !== undefined, dateFile !== undefined, reference !== undefined];
@@ -302,7 +302,7 @@ async function invalidArgument(
       .map((k) => `  - '${k}'\n`)
       .join(
         "",
-      )}Usage: date [OPTION]... [+FORMAT]\n  or:  date [-u|--utc|--universal] [MMDDhhmm[[CC]YY][.ss]]\nTry 'date --help' for more information.\n`,
+      )}Try 'date --help' for more information.\n`,
   );
   return 1;
 }

@@ -15,6 +15,9 @@ const FILES: Fixture = {
   "d/x.txt": "hello from d\n",
   "d/e/y.txt": "nothing here\n",
   "d/skip.log": "hello log\n",
+  "w.txt": "a @foo b\nx@foo\nfoo_bar foo\n",
+  "crlf.txt": "hello\r\nworld\r\n",
+  "dash.txt": "-x\nx\n",
 };
 
 /** Argv run in the VM and on the host with FILES; compared whole. */
@@ -148,6 +151,34 @@ const CASES: (string[] | [string[], string])[] = [
   ["grep", "-E", "(l)\\1", "-o", "a.txt"],
   ["grep", "-i", "\\(h\\)ELLO", "a.txt"],
   ["grep", "-e", "hello\nfoo", "a.txt"],
+  ["grep", "-x", "-E", "foo|foo bar", "a.txt"],
+  ["grep", "-P", "^\\s*$", "-n", "a.txt"],
+  ["grep", "-P", "(?i)HELLO", "a.txt"],
+  ["grep", "-A2", "-B1", "-n", "-e", "three", "-e", "five", "b.txt"],
+  ["grep", "-m2", "-A3", "e", "b.txt"],
+  ["grep", "-cv", "e", "b.txt"],
+  ["grep", "-Lv", "e", "b.txt", "a.txt"],
+  ["grep", "-w", "@foo", "w.txt"],
+  ["grep", "-ow", "foo", "w.txt"],
+  ["grep", "-F", "-e", "", "-e", "x", "-c", "a.txt"],
+  ["grep", "-F", "foo\nend", "a.txt"],
+  ["grep", "\\<the\\>", "a.txt"],
+  ["grep", "-o", "\\bb..\\b", "a.txt"],
+  ["grep", "-E", "-o", "o{,3}", "a.txt"],
+  ["grep", "-z", "-o", "t[a-z]*", "z.dat"],
+  ["grep", "-bo", "o", "b.txt"],
+  ["grep", "-n", "world", "crlf.txt"],
+  ["grep", "-c", "d$", "crlf.txt"],
+  ["grep", "-i", "CAF", "latin.txt"],
+  ["grep", "-h", "-n", "-e", "one", "b.txt", "b.txt"],
+  ["grep", "--include=*.txt", "hello", "a.txt", "d/skip.log"],
+  ["grep", "--exclude=a*", "hello", "a.txt", "c.txt"],
+  ["grep", "-e", "-x", "dash.txt"],
+  ["grep", "-e", "a", "-v", "-x", "-c", "b.txt"],
+  ["grep", "--color=always", "-i", "-w", "hello", "a.txt"],
+  ["grep", "--color=always", "-E", "o|l", "a.txt"],
+  ["grep", "--color=always", "-z", "o", "z.dat"],
+  ["grep", "--color=always", "-C1", "-m1", "two", "b.txt"],
   ["egrep", "fo+|end", "a.txt"],
   ["fgrep", "a.b", "a.txt"],
   [["grep", "-n", "x"], "axe\nbob\nxx\n"],
@@ -184,6 +215,17 @@ describe("grep recursion (directory order differs from the host's: lines sorted)
       assert.equal(vm.exitCode, host.exitCode);
     });
   }
+});
+
+describe("grep -P features JS lacks", () => {
+  it("rejects possessive quantifiers clearly", async () => {
+    const vm = await runInVm(["grep", "-P", "a++", "a.txt"], { files: FILES });
+    assert.deepEqual(vm, {
+      stdout: "",
+      stderr: "grep: possessive quantifiers are not supported in -P patterns\n",
+      exitCode: 2,
+    });
+  });
 });
 
 describe("grep streaming", () => {

@@ -3,11 +3,19 @@ import { test } from "node:test";
 import { type RunOptions, runBoth } from "./testing.ts";
 
 const bin = new Uint8Array([
-  0x61, 0x62, 0x80, 0xff, 0x0a, 0x09, 0x00, 0x7a, ...Buffer.from("QWERTYUIOPASDFGHJKL"),
+  0x61,
+  0x62,
+  0x80,
+  0xff,
+  0x0a,
+  0x09,
+  0x00,
+  0x7a,
+  ...Buffer.from("QWERTYUIOPASDFGHJKL"),
 ]);
 const floats = new Uint8Array([
-  0, 0, 0x80, 0x3f, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0xcd, 0xcc, 0xcc, 0x3d,
-  0, 0, 0xc0, 0x7f, 0, 0, 0x80, 0xff, 0, 0, 0x20, 0x41, 0x00, 0x24, 0x74, 0x49,
+  0, 0, 0x80, 0x3f, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0xcd, 0xcc, 0xcc, 0x3d, 0, 0, 0xc0, 0x7f, 0, 0,
+  0x80, 0xff, 0, 0, 0x20, 0x41, 0x00, 0x24, 0x74, 0x49,
 ]);
 const zeros = new Uint8Array(100);
 const all = new Uint8Array(256).map((_, i) => i);
@@ -31,7 +39,11 @@ const cases: [string, string[], RunOptions][] = [
   ["o1 a", ["od", "-t", "o1", "-t", "a", "bin"], { files }],
   ["2-byte types", ["od", "-t", "d2", "-t", "u2", "-t", "x2", "-t", "o2", "bin"], { files }],
   ["4-byte types", ["od", "-t", "d4", "-t", "o4", "-A", "x", "bin"], { files }],
-  ["8-byte types", ["od", "-t", "d8", "-t", "u8", "-t", "o8", "-t", "x8", "-A", "d", "bin"], { files }],
+  [
+    "8-byte types",
+    ["od", "-t", "d8", "-t", "u8", "-t", "o8", "-t", "x8", "-A", "d", "bin"],
+    { files },
+  ],
   ["size letters", ["od", "-t", "xC", "-t", "dS", "bin"], { files }],
   ["combined type string", ["od", "-t", "cx1", "bin"], { files }],
   ["f4 f8", ["od", "-t", "f4", "-t", "f8", "floats"], { files }],

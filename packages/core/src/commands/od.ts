@@ -64,7 +64,9 @@ function parseType(text: string): Spec[] {
         size = Number(m[0]);
         i += m[0].length;
         if (!(size in SIZE_INDEX))
-          throw new OdError(`invalid type string ${quote(text)};\nthis system doesn't provide a ${size}-byte integral type`);
+          throw new OdError(
+            `invalid type string ${quote(text)};\nthis system doesn't provide a ${size}-byte integral type`,
+          );
       }
     } else if (kind === "f") {
       size = 8;
@@ -78,7 +80,9 @@ function parseType(text: string): Spec[] {
         size = Number(m[0]);
         i += m[0].length;
         if (size !== 4 && size !== 8)
-          throw new OdError(`invalid type string ${quote(text)};\nthis system doesn't provide a ${size}-byte floating point type`);
+          throw new OdError(
+            `invalid type string ${quote(text)};\nthis system doesn't provide a ${size}-byte floating point type`,
+          );
       }
     } else {
       throw new OdError(`invalid character '${kind}' in type string ${quote(text)}`);
@@ -105,7 +109,13 @@ function parseType(text: string): Spec[] {
 function parseOffset(text: string): number | undefined {
   const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)([bkKmMgGtTpPeE]?)(i?B?)$/.exec(text.trim());
   if (!m) return undefined;
-  let n = Number(m[1].startsWith("0x") || m[1].startsWith("0X") ? m[1] : m[1].length > 1 && m[1][0] === "0" ? `0o${m[1].slice(1)}` : m[1]);
+  let n = Number(
+    m[1].startsWith("0x") || m[1].startsWith("0X")
+      ? m[1]
+      : m[1].length > 1 && m[1][0] === "0"
+        ? `0o${m[1].slice(1)}`
+        : m[1],
+  );
   const suffix = m[2];
   if (suffix) {
     if (suffix === "b") n *= 512;
@@ -119,9 +129,39 @@ function parseOffset(text: string): number | undefined {
 }
 
 const NAMES = [
-  "nul", "soh", "stx", "etx", "eot", "enq", "ack", "bel", "bs", "ht", "nl", "vt", "ff", "cr",
-  "so", "si", "dle", "dc1", "dc2", "dc3", "dc4", "nak", "syn", "etb", "can", "em", "sub", "esc",
-  "fs", "gs", "rs", "us", "sp",
+  "nul",
+  "soh",
+  "stx",
+  "etx",
+  "eot",
+  "enq",
+  "ack",
+  "bel",
+  "bs",
+  "ht",
+  "nl",
+  "vt",
+  "ff",
+  "cr",
+  "so",
+  "si",
+  "dle",
+  "dc1",
+  "dc2",
+  "dc3",
+  "dc4",
+  "nak",
+  "syn",
+  "etb",
+  "can",
+  "em",
+  "sub",
+  "esc",
+  "fs",
+  "gs",
+  "rs",
+  "us",
+  "sp",
 ];
 
 function charField(kind: "a" | "c", b: number): string {
@@ -233,7 +273,9 @@ export const od: CommandDefinition = {
           case "N": {
             const n = parseOffset(value);
             if (n === undefined) {
-              await ctx.err(`od: invalid ${opt.key === "j" ? "skip-bytes" : "read-bytes"} argument ${quote(value)}\n`);
+              await ctx.err(
+                `od: invalid ${opt.key === "j" ? "skip-bytes" : "read-bytes"} argument ${quote(value)}\n`,
+              );
               return 1;
             }
             if (opt.key === "j") skip = n;
@@ -325,7 +367,9 @@ export const od: CommandDefinition = {
     for (const s of specs) s.pad = maxBlock - s.width * (width / s.size);
     const addrWidth = radix === "x" ? 6 : 7;
     const address = (n: number): string =>
-      radix === "n" ? "" : n.toString(radix === "d" ? 10 : radix === "x" ? 16 : 8).padStart(addrWidth, "0");
+      radix === "n"
+        ? ""
+        : n.toString(radix === "d" ? 10 : radix === "x" ? 16 : 8).padStart(addrWidth, "0");
 
     // Read the combined input, honouring -j and -N.
     const out = new OutBuffer(ctx);

@@ -256,6 +256,41 @@ const CASES: Case[] = [
   ["sed"],
   ["sed", "-n"],
   ["sed", "-l", "x", "p", "a.txt"],
+  ["sed", "-E", "s/(x)?o/[\\1]/", "a.txt"],
+  ["sed", "s/[/]/X/", "a.txt"],
+  ["sed", "/hello/,/baz/{/hello/n;/baz/!d}", "a.txt"],
+  ["sed", "p", "a.txt", "-n"],
+  ["sed", "-n", "/foo/,/Hello/{=;p}", "a.txt"],
+  ["sed", "s/.*/\"&\"/", "a.txt"],
+  ["sed", "1~2{N;s/\n/=/}", "n.txt"],
+  ["sed", "-e", "2i\\", "-e", "inserted", "a.txt"],
+  ["sed", "--expression=1d", "--", "a.txt"],
+  ["sed", "-n", "/foo/{n;p}", "a.txt"],
+  ["sed", "y/abc/\\n\\t\\\\/", "a.txt"],
+  ["sed", "$!{/foo/c\\\nreplaced\n}", "a.txt"],
+  ["sed", "-s", "F", "a.txt", "n.txt"],
+  ["sed", "2,4{2d;s/$/!/}", "n.txt"],
+  ["sed", "s/a\\|o/X/g", "a.txt"],
+  ["sed", "s/\\(o\\)*/X/", "a.txt"],
+  ["sed", "-E", "s/l{2,}/X/", "a.txt"],
+  ["sed", "s/ /\\\n/", "a.txt"],
+  ["sed", "-z", "$!d", "z.dat"],
+  ["sed", "20q", "a.txt"],
+  ["sed", "-n", "/foo/{:a;N;/end/!ba;p}", "a.txt"],
+  ["sed", "s/\\n//", "a.txt"],
+  ["sed", "$d", "nonl.txt"],
+  ["sed", "N;P;D", "nonl.txt"],
+  ["sed", "G", "nonl.txt"],
+  ["sed", "-n", "$!{h};${x;p}", "nonl.txt"],
+  ["sed", "y/o/0/;s/0/[&]/2", "a.txt"],
+  ["sed", "-E", "s/^(.)(.*)$/\\2\\1/", "a.txt"],
+  ["sed", "s/\\`h/H/;s/d\\'/D/", "a.txt"],
+  ["sed", "-E", "s/\\<./\\u&/g", "a.txt"],
+  ["sed", "s/[aeiou]/\\U&/3g", "a.txt"],
+  ["sed", "-n", "/\\n/p;N;/o\\nf/p", "a.txt"],
+  ["sed", "2 { p ; p } ; 3 d", "a.txt"],
+  ["sed", "1,3 ! s/^/#/", "a.txt"],
+  ["sed", "/foo/ , /end/ s/^/-/", "a.txt"],
   [["sed", "s/a/b/"], "abc\naaa\n"],
   [["sed", "-n", "$p"], "x\ny\nz"],
   [["sed", "-f", "-", "a.txt"], "s/o/O/g\n"],
@@ -268,10 +303,13 @@ const CASES: Case[] = [
 describe("sed (differential against GNU sed)", { skip }, () => {
   for (const c of CASES) {
     const [argv, stdin] = Array.isArray(c[0]) ? (c as [string[], string]) : [c as string[], ""];
-    it(argv.join(" ").replace(/\n/g, "\\n") + (stdin ? ` <<< ${JSON.stringify(stdin)}` : ""), async () => {
-      const { vm, host } = await runBoth(argv, { files: FILES, stdin });
-      assert.deepEqual(vm, host);
-    });
+    it(
+      argv.join(" ").replace(/\n/g, "\\n") + (stdin ? ` <<< ${JSON.stringify(stdin)}` : ""),
+      async () => {
+        const { vm, host } = await runBoth(argv, { files: FILES, stdin });
+        assert.deepEqual(vm, host);
+      },
+    );
   }
 });
 
@@ -300,8 +338,7 @@ describe("sed files (w, -i)", { skip }, () => {
       }
       const script = `${argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ")}; s=$?; for f in ${outputs.join(" ")}; do printf '==%s\\n' "$f"; cat "$f" 2>/dev/null || printf '<missing>'; done; exit $s`;
       const host = runOnHost(["sh", "-c", script], { files });
-      const oursCombined =
-        ours.stdout + outputs.map((o, i) => `==${o}\n${ourFiles[i]}`).join("");
+      const oursCombined = ours.stdout + outputs.map((o, i) => `==${o}\n${ourFiles[i]}`).join("");
       assert.equal(oursCombined, host.stdout);
       assert.equal(ours.stderr, host.stderr);
       assert.equal(ours.exitCode, host.exitCode);
@@ -350,7 +387,10 @@ describe("sed streaming", () => {
   it("handles a large input", async () => {
     let text = "";
     for (let i = 0; i < 30000; i++) text += `line ${i}\n`;
-    const { vm, host } = await runBoth(["sed", "-n", "s/9$/nine/p;$=", "n.txt"], { files: { "n.txt": text }, stdin: "" });
+    const { vm, host } = await runBoth(["sed", "-n", "s/9$/nine/p;$=", "n.txt"], {
+      files: { "n.txt": text },
+      stdin: "",
+    });
     assert.deepEqual(vm, host);
   });
   it("reports --debug as unsupported", async () => {

@@ -344,7 +344,7 @@ class Compiler {
     };
     if (ch === "^") ch = addThenNext(ch);
     if (ch === "]") ch = addThenNext(ch);
-    for (;; ch = addThenNext(ch)) {
+    for (; ; ch = addThenNext(ch)) {
       if (ch === "" || ch === "\n") return ch;
       if (ch === "." || ch === ":" || ch === "=") {
         if (state === 1) {
@@ -391,7 +391,12 @@ class Compiler {
     return undefined;
   }
 
-  compileRegex(pattern: string, icase: boolean, multiline: boolean, maxId: number): SedRegex | null {
+  compileRegex(
+    pattern: string,
+    icase: boolean,
+    multiline: boolean,
+    maxId: number,
+  ): SedRegex | null {
     if (pattern.length === 0) {
       if (icase || multiline) this.bad("cannot specify modifiers on empty regexp");
       if (!this.anyRegex) {
@@ -475,7 +480,15 @@ class Compiler {
     const p = this.prog;
     let b = "";
     let ch = p.inNonblank();
-    while (ch !== "" && ch !== "\n" && ch !== " " && ch !== "\t" && ch !== ";" && ch !== "}" && ch !== "#") {
+    while (
+      ch !== "" &&
+      ch !== "\n" &&
+      ch !== " " &&
+      ch !== "\t" &&
+      ch !== ";" &&
+      ch !== "}" &&
+      ch !== "#"
+    ) {
       b += ch;
       ch = p.inchar();
     }
@@ -751,7 +764,10 @@ class Compiler {
     if (this.blocks.length > 0) {
       const open = this.blocks[this.blocks.length - 1];
       if (open.prog.fileName !== undefined) {
-        throw new SedExit(`sed: file ${open.prog.fileName} line ${open.prog.line}: unmatched \`{'`, 1);
+        throw new SedExit(
+          `sed: file ${open.prog.fileName} line ${open.prog.line}: unmatched \`{'`,
+          1,
+        );
       }
       throw new SedExit(`sed: -e expression #${open.prog.exprNo}, char 0: unmatched \`{'`, 1);
     }
@@ -822,7 +838,10 @@ function normalizeText(text: string, kind: "buffer" | "regex" | "replacement"): 
         const x = text[i + 2];
         if (x === "\\") {
           if (text[i + 3] !== "\\") {
-            throw new SedExit("sed: -e expression #1, char 0: recursive escaping after \\c not allowed", 1);
+            throw new SedExit(
+              "sed: -e expression #1, char 0: recursive escaping after \\c not allowed",
+              1,
+            );
           }
           out += String.fromCharCode(0x5c ^ 0x40);
           i += 4;
@@ -940,6 +959,8 @@ class Sed {
   ps = "";
   chomped = true;
   hold = "";
+  /** The hold space carries its own "was a newline dropped" flag (GNU's struct line). */
+  holdChomped = true;
   replaced = false;
   appendQueue: { text?: string; fname?: string }[] = [];
   lastRegex: SedRegex | undefined;
@@ -1232,7 +1253,15 @@ class Sed {
     this.missingNewline(o);
     let width = 0;
     let out = "";
-    const escapes: Record<number, string> = { 7: "a", 8: "b", 12: "f", 10: "n", 13: "r", 9: "t", 11: "v" };
+    const escapes: Record<number, string> = {
+      7: "a",
+      8: "b",
+      12: "f",
+      10: "n",
+      13: "r",
+      9: "t",
+      11: "v",
+    };
     for (let i = 0; i < this.ps.length; i++) {
       const c = this.ps.charCodeAt(i);
       let ob: string;
@@ -1357,15 +1386,19 @@ class Sed {
           }
           case "g":
             this.ps = this.hold;
+            this.chomped = this.holdChomped;
             break;
           case "G":
             this.ps += this.delim + this.hold;
+            this.chomped = this.holdChomped;
             break;
           case "h":
             this.hold = this.ps;
+            this.holdChomped = this.chomped;
             break;
           case "H":
             this.hold += this.delim + this.ps;
+            this.holdChomped = this.chomped;
             break;
           case "i": {
             const t = cmd.text ?? "\n";
@@ -1373,7 +1406,9 @@ class Sed {
             break;
           }
           case "l":
-            this.doList(cmd.intArg === -1 || cmd.intArg === undefined ? this.opts.lineLength : cmd.intArg);
+            this.doList(
+              cmd.intArg === -1 || cmd.intArg === undefined ? this.opts.lineLength : cmd.intArg,
+            );
             await this.flushFile(this.out);
             break;
           case "n":
@@ -1395,7 +1430,11 @@ class Sed {
             break;
           case "P": {
             const nl = this.ps.indexOf(this.delim);
-            await this.outputLine(nl < 0 ? this.ps : this.ps.slice(0, nl), nl >= 0 || this.chomped, this.out);
+            await this.outputLine(
+              nl < 0 ? this.ps : this.ps.slice(0, nl),
+              nl >= 0 || this.chomped,
+              this.out,
+            );
             break;
           }
           case "q":
@@ -1458,6 +1497,9 @@ class Sed {
             const t = this.ps;
             this.ps = this.hold;
             this.hold = t;
+            const c = this.chomped;
+            this.chomped = this.holdChomped;
+            this.holdChomped = c;
             break;
           }
           case "y": {

@@ -58,7 +58,7 @@ export const timeout: CommandDefinition = {
           const v = value();
           const n = v === undefined ? undefined : lookupSignal(v);
           if (n === undefined) {
-            await ctx.err(`timeout: ${v}: invalid signal\n${TRY}`);
+            await ctx.err(`timeout: '${v}': invalid signal\n${TRY}`);
             return 125;
           }
           signal = n;
@@ -91,7 +91,7 @@ export const timeout: CommandDefinition = {
           if (v === undefined) return usage("option requires an argument -- 's'");
           const n = lookupSignal(v);
           if (n === undefined) {
-            await ctx.err(`timeout: ${v}: invalid signal\n${TRY}`);
+            await ctx.err(`timeout: '${v}': invalid signal\n${TRY}`);
             return 125;
           }
           signal = n;
@@ -106,11 +106,14 @@ export const timeout: CommandDefinition = {
     }
     const durationText = args[i];
     const command = args.slice(i + 1);
-    if (durationText === undefined) return usage("missing operand");
+    if (durationText === undefined || command.length === 0) {
+      // GNU prints only the hint when operands are missing.
+      await ctx.err(TRY);
+      return 125;
+    }
     const duration = parseDuration(durationText);
     if (duration === undefined) return usage(`invalid time interval '${durationText}'`);
-    if (command.length === 0) return usage(`missing operand after '${durationText}'`);
-    const started = await startChild(
+        const started = await startChild(
       ctx,
       command,
       (r) => `timeout: failed to run command '${command[0]}': ${r}\n`,

@@ -417,6 +417,29 @@ export class Shell {
     if (this.pendingSignals.length > 0) await this.runPendingTraps();
     if (this.options.noexec && !this.options.interactive) return 0;
     let status: number;
+    try {
+      status = await this.dispatch(command, tail);
+    } catch (err) {
+      if (!(err instanceof CommandFailure)) throw err;
+      status = err.status;
+    }
+    this.lastStatus = status;
+    if (command.type === "simple") this.pipeStatus = [status];
+    if (
+      status !== 0 &&
+      (command.type === "simple" ||
+        command.type === "pipeline" ||
+        command.type === "subshell" ||
+        command.type === "arith" ||
+        command.type === "cond")
+    ) {
+      await this.checkErrexit(status, command.type === "pipeline" && command.negated);
+    }
+    return status;
+  }
+
+  private async dispatch(command: Command, tail: boolean): Promise<number> {
+    let status: number;
     switch (command.type) {
       case "simple":
         status = await this.executeSimple(command, tail);
@@ -433,7 +456,6 @@ export class Shell {
           this.errexitSuppressed--;
         }
         if ((command.op === "&&") === (left === 0)) return this.execute(command.right, tail);
-        this.lastStatus = left;
         return left;
       }
       case "function":
@@ -449,27 +471,25 @@ export class Shell {
           this.executeCompound(command, tail),
         );
     }
-    this.lastStatus = status;
-    if (command.type === "simple") this.setPipeStatus([status]);
-    else if (command.type === "pipeline") this.setPipeStatus(this.pipeStatus);
-    if (
-      status !== 0 &&
-      (command.type === "simple" ||
-        command.type === "pipeline" ||
-        command.type === "subshell" ||
-        command.type === "arith" ||
-        command.type === "cond")
-    ) {
-      await this.checkErrexit(status, command.type === "pipeline" && command.negated);
-    }
     return status;
   }
 
-  setPipeStatus(statuses: number[]): void {
-    this.pipeStatus = statuses;
-    const v = this.vars.declare("PIPESTATUS", false);
-    v.value = undefined;
-    v.indexed = statuses.map(String);
+  /** Arrays the shell computes on demand (when no variable of that name exists). */
+  dynamicArray(name: string): string[] | undefined {
+    switch (name) {
+      case "PIPESTATUS":
+        return this.pipeStatus.map(String);
+      case "FUNCNAME":
+        return this.functionStack.length
+          ? [...this.functionStack.map((f) => f.name).reverse(), "main"]
+          : undefined;
+      case "BASH_ARGV":
+        return [...this.positional].reverse();
+      case "GROUPS":
+        return [String(this.ctx.gid)];
+      default:
+        return undefined;
+    }
   }
 
   /** `set -e` and the ERR trap, for a command that failed outside any condition. */
@@ -1073,6 +1093,22 @@ export class Shell {
     body: (child: Shell) => Promise<number>,
     fds: Array<[number, number]> = [],
     options: { pgid?: number } = {},
+  ): Promise<number> {
+    try {
+      return await this.spawnChild(body, fds, options);
+    } catch (err) {
+      if (isKernelError(err, "EAGAIN")) {
+        this.error("fork: retry: Resource temporarily unavailable");
+        throw new CommandFailure(254);
+      }
+      throw err;
+    }
+  }
+
+  private spawnChild(
+    body: (child: Shell) => Promise<number>,
+    fds: Array<[number, number]>,
+    options: { pgid?: number },
   ): Promise<number> {
     return this.ctx.spawn({
       argv: [this.scriptName],

@@ -59,9 +59,16 @@ export async function expandWord(sh: Shell, word: Word): Promise<string[]> {
     const p = parts[0];
     if (p.type === "literal") {
       if (p.quoted) return [p.value];
-      if (!/[{*?[]/.test(p.value) && !(sh.shopt.extglob && /[+@!]\(/.test(p.value)))
-        return [p.value];
+      if (!p.value.includes("{") && !hasGlobChars(p.value, sh.shopt.extglob)) return [p.value];
     } else if (p.type === "singleQuoted") return [p.value];
+    else if (p.type === "parameter" && p.op === null && p.subscript === null && !p.indirect) {
+      // Fast path: `$name` whose value needs no splitting or globbing.
+      const value = p.name.length > 1 || /[A-Za-z_]/.test(p.name) ? sh.vars.get(p.name) : undefined;
+      if (value !== undefined && value !== "" && !/[\s*?[\\]/.test(value)) {
+        const ifs = sh.vars.get("IFS");
+        if (ifs === undefined || ifs === DEFAULT_IFS || !hasAny(value, ifs)) return [value];
+      }
+    }
   }
   const variants = sh.options.braceexpand && mayHaveBraces(parts) ? expandBraces(parts) : [parts];
   const out: string[] = [];
@@ -72,6 +79,11 @@ export async function expandWord(sh: Shell, word: Word): Promise<string[]> {
     }
   }
   return out;
+}
+
+function hasAny(text: string, chars: string): boolean {
+  for (const c of chars) if (text.includes(c)) return true;
+  return false;
 }
 
 /** Expands a list of words to fields. */
@@ -330,7 +342,11 @@ async function lookupParameter(
     if (/^\d+$/.test(name)) return { values: [positionalValue(sh, Number(name))], multi: null };
     return { values: [sh.specialOrVariable(name)], multi: null };
   }
-  const v = sh.vars.lookup(name);
+  let v = sh.vars.lookup(name);
+  if (!v) {
+    const dynamic = sh.dynamicArray(name);
+    if (dynamic) v = { value: undefined, indexed: dynamic, attrs: 0 };
+  }
   if (subscript.type === "all") {
     const multi = subscript.star ? "star" : "at";
     if (!v) return { values: [], multi, keys: [] };

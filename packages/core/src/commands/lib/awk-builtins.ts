@@ -4,30 +4,15 @@
  */
 import { awkRegex, translateRegex } from "./awk-regex.ts";
 
-/** substr(s, m[, n]) as gawk 5 computes it (truncating non-integer positions). */
+/** substr(s, m[, n]) as gawk 5 computes it (start below 1 becomes 1; both truncated). */
 export function substr(s: string, m: number, n?: number): string {
-  let start = m;
-  let len = n;
-  if (len !== undefined) {
-    if (!(len >= 1)) {
-      // gawk rounds the length first when the start is below 1.
-      if (!(start < 1)) return "";
-    }
-  }
-  if (!(start >= 1)) {
-    if (len !== undefined) {
-      // Characters from position `start` for `len` positions, clipped at position 1.
-      const rs = Math.round(start);
-      len = Math.round(len) + rs - 1;
-      if (!(len >= 1)) return "";
-    }
-    start = 1;
-  }
+  if (n !== undefined && !(n >= 1)) return "";
+  const start = m >= 1 ? m : 1;
   const idx = Math.trunc(start) - 1;
   if (idx >= s.length) return "";
-  if (len === undefined) return s.slice(idx);
-  const l = Math.trunc(len);
-  return s.slice(idx, idx + (l > s.length ? s.length : l));
+  if (n === undefined) return s.slice(idx);
+  const len = Math.min(Math.trunc(n), s.length - idx);
+  return s.slice(idx, idx + len);
 }
 
 /** Expands a sub/gsub replacement for one match (gawk's non-POSIX rules). */
@@ -41,9 +26,9 @@ function expandSubRepl(repl: string, matched: string): string {
       if (d === "&") {
         out += "&";
         i++;
-      } else if (d === "\\") {
-        out += "\\";
-        i++;
+      } else if (d === "\\" && repl[i + 2] === "&") {
+        out += `\\${matched}`;
+        i += 2;
       } else out += "\\";
     } else if (c === "&") out += matched;
     else out += c;

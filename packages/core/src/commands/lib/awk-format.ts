@@ -113,11 +113,11 @@ export function formatG(x: number, prec: number): string {
   return x < 0 || Object.is(x, -0) ? `-${s}` : s;
 }
 
-function specialNum(x: number, upper: boolean, sign: string, _alt: boolean): string {
+/** gawk formats infinities and NaNs itself: always signed, width ignored. */
+function specialNum(x: number, upper: boolean, _sign: string, _alt: boolean): string {
   let s: string;
-  if (Number.isNaN(x)) s = isNegNaN(x) ? "-nan" : sign === "+" ? "+nan" : sign === " " ? " nan" : "nan";
-  else if (x < 0) s = "-inf";
-  else s = sign === "+" ? "+inf" : sign === " " ? " inf" : "inf";
+  if (Number.isNaN(x)) s = isNegNaN(x) ? "-nan" : "+nan";
+  else s = x < 0 ? "-inf" : "+inf";
   return upper ? s.toUpperCase() : s;
 }
 
@@ -232,7 +232,9 @@ export function sprintf<V>(fmt: string, args: V[], toNum: ToNum<V>, toStr: ToStr
       continue;
     }
     if (argi >= args.length) {
-      throw new AwkFormatError("fatal: not enough arguments to satisfy format string");
+      throw new AwkFormatError(
+        `not enough arguments to satisfy format string\n\t\`${fmt}'\n\t${" ".repeat(specStart + 1)}^ ran out for this one`,
+      );
     }
     const arg = args[argi++];
     const sign = plus ? "+" : space ? " " : "";
@@ -248,7 +250,11 @@ export function sprintf<V>(fmt: string, args: V[], toNum: ToNum<V>, toStr: ToStr
         if (typeof arg === "number") s = String.fromCharCode(Math.trunc(arg) & 0xff);
         else {
           const str = toStr(arg);
-          s = isNumericValue(arg) ? String.fromCharCode(Math.trunc(toNum(arg)) & 0xff) : str.slice(0, 1);
+          s = isNumericValue(arg)
+            ? String.fromCharCode(Math.trunc(toNum(arg)) & 0xff)
+            : str === ""
+              ? "\0"
+              : str.slice(0, 1);
         }
         out += pad(s, width, left, false);
         break;
@@ -257,7 +263,7 @@ export function sprintf<V>(fmt: string, args: V[], toNum: ToNum<V>, toStr: ToStr
       case "i": {
         const x = toNum(arg);
         if (!Number.isFinite(x)) {
-          out += pad(specialNum(x, false, sign, false), width, left, false);
+          out += specialNum(x, false, sign, false);
           break;
         }
         const v = intDigits(x);
@@ -276,7 +282,7 @@ export function sprintf<V>(fmt: string, args: V[], toNum: ToNum<V>, toStr: ToStr
       case "X": {
         const x = toNum(arg);
         if (!Number.isFinite(x)) {
-          out += pad(specialNum(x, false, sign, false), width, left, false);
+          out += specialNum(x, false, sign, false);
           break;
         }
         let v = intDigits(x);
@@ -305,7 +311,7 @@ export function sprintf<V>(fmt: string, args: V[], toNum: ToNum<V>, toStr: ToStr
         const x = toNum(arg);
         const upper = conv === "E" || conv === "F" || conv === "G";
         if (!Number.isFinite(x)) {
-          out += pad(specialNum(x, upper, sign, alt), width, left, false);
+          out += specialNum(x, upper, sign, alt);
           break;
         }
         const p = prec < 0 ? 6 : prec;

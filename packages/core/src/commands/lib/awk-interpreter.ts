@@ -18,8 +18,15 @@ import {
   substitute,
   substr,
 } from "./awk-builtins.ts";
-import { AwkFormatError, numberToString, setNumericTest, sprintf } from "./awk-format.ts";
+import {
+  AwkFormatError,
+  formatG,
+  numberToString,
+  setNumericTest,
+  sprintf,
+} from "./awk-format.ts";
 import type { Expr, FuncDef, Item, Program, Stmt } from "./awk-parser.ts";
+import { gawkForInOrder } from "./awk-array-order.ts";
 import { awkRegex } from "./awk-regex.ts";
 import {
   type AwkArray,
@@ -306,7 +313,7 @@ export class AwkRuntime {
   exiting = false;
 
   // rand
-  seed = 0;
+  seed = 1;
   randState: Int32Array = new Int32Array(0);
   fptr = 0;
   rptr = 0;
@@ -384,12 +391,10 @@ export class AwkRuntime {
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       let what = "Invalid regular expression";
-      if (msg.includes("Unmatched [") || /Unterminated character class/.test(msg))
-        what = "Unmatched [, [^, [:, [., or [=";
-      else if (/Unterminated group/.test(msg)) what = "Unmatched ( or \\(";
+      if (/Unterminated group/.test(msg)) what = "Unmatched ( or \\(";
       else if (/Unmatched '\)'/.test(msg)) what = "Unmatched ) or \\)";
-      else if (/Nothing to repeat/.test(msg)) what = "Invalid preceding regular expression";
-      fatal(`${what}: /${src}/`);
+      else if (/\\ at end of pattern/.test(msg)) what = "Trailing backslash";
+      fatal(`invalid regexp: ${what}: /${src}/`);
     }
   }
 
@@ -782,6 +787,11 @@ export class AwkRuntime {
 
   where(): string {
     return `${this.srcName}:${this.line}`;
+  }
+
+  /** Emits a warning without waiting (write errors are ignored, as for a closed stderr). */
+  warnSync(msg: string): void {
+    this.ctx.err(latin1ToBytes(`awk: ${this.where()}: ${msg}\n`)).catch(() => {});
   }
 
   async warn(msg: string, withWhere = true): Promise<void> {
@@ -1822,9 +1832,15 @@ export class AwkCompiler {
       case "exp":
         return num1(Math.exp);
       case "sqrt":
-        return num1(Math.sqrt);
+        return num1((x) => {
+          if (x < 0) rt.warnSync(`warning: sqrt: received negative argument ${formatG(x, 6)}`);
+          return Math.sqrt(x);
+        });
       case "log":
-        return num1(Math.log);
+        return num1((x) => {
+          if (x < 0) rt.warnSync(`warning: log: received negative argument ${formatG(x, 6)}`);
+          return Math.log(x);
+        });
       case "int":
         return num1(Math.trunc);
       case "atan2":
@@ -1949,7 +1965,7 @@ export class AwkCompiler {
           else {
             which = Math.trunc(toNum(how));
             if (which <= 0) {
-              void rt.warn(`warning: gensub: third argument \`${hs}' treated as 1`);
+              rt.warnSync(`warning: gensub: third argument \`${hs}' treated as 1`);
               which = 1;
             }
           }
@@ -2000,7 +2016,7 @@ export class AwkCompiler {
     try {
       return sprintf(rt.toStr(vs[0]), vs.slice(1), toNum, rt.toStr);
     } catch (err) {
-      if (err instanceof AwkFormatError) fatal(err.message.replace(/^fatal: /, ""));
+      if (err instanceof AwkFormatError) fatal(err.message);
       throw err;
     }
   }
@@ -2728,7 +2744,7 @@ function forInOrder(rt: AwkRuntime, a: AwkArray): string[] {
   const keys = [...a.keys()];
   const proc = rt.g[rt.slot("PROCINFO")];
   const how = proc instanceof Map ? proc.get("sorted_in") : undefined;
-  if (how === undefined) return keys;
+  if (how === undefined) return gawkForInOrder(keys);
   const h = rt.toStr(how);
   const strCmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
   const numKey = (k: string): number => strToNum(k);
@@ -2762,7 +2778,7 @@ function forInOrder(rt: AwkRuntime, a: AwkArray): string[] {
       return keys.sort((x, y) => strCmp(rt.toStr(val(y)), rt.toStr(val(x))) || strCmp(y, x));
     default:
       void valCmp;
-      return keys;
+      return gawkForInOrder(keys);
   }
 }
 
@@ -2863,7 +2879,9 @@ export async function runProgram(
       } catch {
         // ignore
       }
-      const where = err.message.startsWith("cannot open file") ? "" : `${rt.where()}: `;
+      const fname = rt.toStr(rt.FILENAME);
+      const inInput = fname !== "" ? `(FILENAME=${fname} FNR=${rt.FNR}) ` : "";
+      const where = err.message.startsWith("cannot open file") ? "" : `${rt.where()}: ${inInput}`;
       await ctx.err(latin1ToBytes(`awk: ${where}fatal: ${err.message}\n`));
       return 2;
     }

@@ -136,7 +136,6 @@ const ESCAPES: Record<string, string> = {
   r: "\r",
   "\\": "\\",
   '"': '"',
-  "/": "/",
   a: "\x07",
   b: "\b",
   f: "\f",

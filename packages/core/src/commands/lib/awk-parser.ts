@@ -88,6 +88,44 @@ const CONCAT_START = new Set([
   "+",
 ]);
 
+/** Argument counts of builtins, checked at parse time as gawk does. */
+const ARITY: Record<string, [number, number]> = {
+  length: [0, 1],
+  substr: [2, 3],
+  index: [2, 2],
+  split: [2, 4],
+  sub: [2, 3],
+  gsub: [2, 3],
+  match: [2, 3],
+  sprintf: [1, 1000],
+  sin: [1, 1],
+  cos: [1, 1],
+  exp: [1, 1],
+  log: [1, 1],
+  sqrt: [1, 1],
+  int: [1, 1],
+  atan2: [2, 2],
+  rand: [0, 0],
+  srand: [0, 1],
+  tolower: [1, 1],
+  toupper: [1, 1],
+  system: [1, 1],
+  close: [1, 2],
+  fflush: [0, 1],
+  gensub: [3, 4],
+  strftime: [0, 3],
+  systime: [0, 0],
+  mktime: [1, 2],
+  lshift: [2, 2],
+  rshift: [2, 2],
+  compl: [1, 1],
+  asort: [1, 3],
+  asorti: [1, 3],
+  isarray: [1, 1],
+  typeof: [1, 2],
+  strtonum: [1, 1],
+};
+
 function isLvalue(e: Expr): boolean {
   return e.k === "var" || e.k === "index" || e.k === "field";
 }
@@ -697,6 +735,15 @@ class Parser {
         this.p++;
         if (this.accept("(")) {
           const args = this.exprList(")");
+          const arity = ARITY[t.v];
+          if (arity && (args.length < arity[0] || args.length > arity[1])) {
+            const close = this.toks[this.p - 1];
+            throw new AwkSyntaxError(
+              `${args.length} is invalid as number of arguments for ${t.v}`,
+              close.src,
+              close.pos,
+            );
+          }
           return { k: "builtin", name: t.v, args, paren: true };
         }
         if (t.v === "length") return { k: "builtin", name: t.v, args: [], paren: false };

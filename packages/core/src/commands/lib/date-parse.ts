@@ -284,6 +284,8 @@ export function parseDate(
       return undefined;
     }
   }
+  // An empty string (or only blanks) is today at midnight, as GNU has it.
+  if (input === "") st.dateSeen = true;
   return resolve(st, nowMs, zone);
 }
 

@@ -87,7 +87,12 @@ export function gnuGetopt(
         if (opt.arg === "none") {
           throw new GetoptError(`option '--${opt.name}' doesn't allow an argument`);
         }
-        parsed.push({ key: opt.key, value: arg.slice(eq + 1), text: `--${opt.name}`, index: i - 1 });
+        parsed.push({
+          key: opt.key,
+          value: arg.slice(eq + 1),
+          text: `--${opt.name}`,
+          index: i - 1,
+        });
       } else if (opt.arg === "required") {
         if (i >= args.length) throw new GetoptError(`option '--${opt.name}' requires an argument`);
         parsed.push({ key: opt.key, value: args[i++], text: `--${opt.name}`, index: i - 1 });

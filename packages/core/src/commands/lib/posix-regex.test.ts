@@ -218,7 +218,9 @@ const ERRORS: [string, boolean][] = [
 describe("posix-regex errors like GNU grep", () => {
   for (const [pattern, extended] of ERRORS) {
     it(`${extended ? "ERE" : "BRE"} ${pattern}`, () => {
-      const host = hostGrepError(pattern, extended).replace(/^grep: /, "").trimEnd();
+      const host = hostGrepError(pattern, extended)
+        .replace(/^grep: /, "")
+        .trimEnd();
       assert.equal(ourError(pattern, { extended, dialect: "grep" }), host);
     });
   }
@@ -227,7 +229,10 @@ describe("posix-regex errors like GNU grep", () => {
 function hostSedError(pattern: string, extended: boolean): string {
   const args = extended ? ["-E"] : [];
   const r = spawnSync("sed", [...args, `s\x01${pattern}\x01X\x01`], { input: "x\n", env: ENV });
-  return r.stderr.toString().replace(/^sed: (-e expression #1, char \d+: )?/, "").trimEnd();
+  return r.stderr
+    .toString()
+    .replace(/^sed: (-e expression #1, char \d+: )?/, "")
+    .trimEnd();
 }
 
 const SED_ERRORS: [string, boolean][] = [
@@ -255,7 +260,10 @@ const SED_ERRORS: [string, boolean][] = [
 describe("posix-regex errors like GNU sed (glibc)", () => {
   for (const [pattern, extended] of SED_ERRORS) {
     it(`${extended ? "ERE" : "BRE"} ${pattern}`, () => {
-      assert.equal(ourError(pattern, { extended, dialect: "glibc" }), hostSedError(pattern, extended));
+      assert.equal(
+        ourError(pattern, { extended, dialect: "glibc" }),
+        hostSedError(pattern, extended),
+      );
     });
   }
 });

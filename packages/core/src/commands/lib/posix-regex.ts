@@ -180,7 +180,9 @@ class Parser {
     const allLiteral = branches.every((b) => b.literal !== undefined);
     if (allLiteral) {
       // Longest first makes JS's first-match pick POSIX's longest among fixed strings.
-      const sorted = [...branches].sort((a, b) => (b.literal ?? "").length - (a.literal ?? "").length);
+      const sorted = [...branches].sort(
+        (a, b) => (b.literal ?? "").length - (a.literal ?? "").length,
+      );
       if (this.depth > 0) this.needsLongest = true;
       return { src: sorted.map((b) => b.src).join("|") };
     }
@@ -310,7 +312,12 @@ class Parser {
           stop = ",";
           return n;
         }
-        n = n === -2 || c < "0" || c > "9" ? -2 : n === -1 ? Number(c) : Math.min(MAX_REPEAT + 1, n * 10 + Number(c));
+        n =
+          n === -2 || c < "0" || c > "9"
+            ? -2
+            : n === -1
+              ? Number(c)
+              : Math.min(MAX_REPEAT + 1, n * 10 + Number(c));
       }
     };
     let lo = fetch();
@@ -596,7 +603,6 @@ export function compilePosixRegex(pattern: string, options: PosixRegexOptions = 
 
 /** A JS string (as decoded from UTF-8 argv) as latin1: one char per UTF-8 byte. */
 export function toLatin1(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for pure ASCII
   if (/^[\x00-\x7f]*$/.test(text)) return text;
   return latin1(new TextEncoder().encode(text));
 }

@@ -4,5 +4,16 @@ import { expr } from "../expr.ts";
 import { gunzip, gzip, zcat } from "../gzip.ts";
 import { jq } from "../jq.ts";
 import { tar } from "../tar.ts";
+import { unzip } from "../unzip.ts";
+import { zip } from "../zip.ts";
 
-export const DATA_ARCHIVE_COMMANDS: CommandDefinition[] = [expr, gunzip, gzip, jq, tar, zcat];
+export const DATA_ARCHIVE_COMMANDS: CommandDefinition[] = [
+  expr,
+  gunzip,
+  gzip,
+  jq,
+  tar,
+  unzip,
+  zcat,
+  zip,
+];

@@ -4,11 +4,14 @@ import { basename } from "../basename.ts";
 import { chmod } from "../chmod.ts";
 import { chgrp, chown } from "../chown.ts";
 import { cp } from "../cp.ts";
+import { df } from "../df.ts";
 import { dirname } from "../dirname.ts";
 import { du } from "../du.ts";
+import { install } from "../install.ts";
 import { ln } from "../ln.ts";
 import { ls } from "../ls.ts";
 import { mkdir } from "../mkdir.ts";
+import { mktemp } from "../mktemp.ts";
 import { mv } from "../mv.ts";
 import { readlink } from "../readlink.ts";
 import { realpath } from "../realpath.ts";
@@ -16,6 +19,7 @@ import { rm } from "../rm.ts";
 import { rmdir } from "../rmdir.ts";
 import { stat } from "../stat.ts";
 import { touch } from "../touch.ts";
+import { truncate } from "../truncate.ts";
 
 export const FILE_COMMANDS: CommandDefinition[] = [
   basename,
@@ -23,11 +27,14 @@ export const FILE_COMMANDS: CommandDefinition[] = [
   chmod,
   chown,
   cp,
+  df,
   dirname,
   du,
+  install,
   ln,
   ls,
   mkdir,
+  mktemp,
   mv,
   readlink,
   realpath,
@@ -35,4 +42,5 @@ export const FILE_COMMANDS: CommandDefinition[] = [
   rmdir,
   stat,
   touch,
+  truncate,
 ];

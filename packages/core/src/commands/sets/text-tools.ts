@@ -6,6 +6,7 @@ import { base64 } from "../base64.ts";
 import { cksum } from "../cksum.ts";
 import { comm } from "../comm.ts";
 import { cut } from "../cut.ts";
+import { hexdump } from "../hexdump.ts";
 import { join } from "../join.ts";
 import { md5sum } from "../md5sum.ts";
 import { od } from "../od.ts";
@@ -16,8 +17,10 @@ import { sha256sum } from "../sha256sum.ts";
 import { sha384sum } from "../sha384sum.ts";
 import { sha512sum } from "../sha512sum.ts";
 import { sort } from "../sort.ts";
+import { strings } from "../strings.ts";
 import { tr } from "../tr.ts";
 import { uniq } from "../uniq.ts";
+import { xxd } from "../xxd.ts";
 
 export const TEXT_TOOL_COMMANDS: CommandDefinition[] = [
   b2sum,
@@ -26,6 +29,7 @@ export const TEXT_TOOL_COMMANDS: CommandDefinition[] = [
   cksum,
   comm,
   cut,
+  hexdump,
   join,
   md5sum,
   od,
@@ -36,6 +40,8 @@ export const TEXT_TOOL_COMMANDS: CommandDefinition[] = [
   sha384sum,
   sha512sum,
   sort,
+  strings,
   tr,
   uniq,
+  xxd,
 ];
