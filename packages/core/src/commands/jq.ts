@@ -254,8 +254,9 @@ export const jq: CommandDefinition = {
       const content = files.get(ctx.resolvePath(parsed.program));
       programText = content ? new TextDecoder().decode(content) : "";
     }
+    // With no program at all, jq runs `.` when stdin is not a terminal.
     const readsStdin =
-      parsed.program !== undefined &&
+      (parsed.program !== undefined || !ctx.isatty(0)) &&
       (parsed.inputs.length === 0 || parsed.inputs.includes("-")) &&
       (!parsed.nullInput || /\binputs?\b/.test(programText));
     const stdin = readsStdin ? await ctx.readAll(0) : new Uint8Array(0);

@@ -43,12 +43,12 @@ export const kill: CommandDefinition = {
         return 0;
       }
       if (/^\d+$/.test(value)) {
-        let n = Number(value);
-        if (n >= 128) n -= 128;
+        const n = Number(value);
         const name = nameOfSignal(n);
         if (name === undefined) {
+          // procps reports the name but still exits 0 for -l.
           await ctx.err(`kill: unknown signal name ${value}\n`);
-          return 1;
+          return 0;
         }
         await ctx.out(`${name}\n`);
         return 0;
@@ -56,7 +56,7 @@ export const kill: CommandDefinition = {
       const n = lookupSignal(value);
       if (n === undefined || n > 31 || value.toUpperCase().replace(/^SIG/, "") === "IO") {
         await ctx.err(`kill: unknown signal name ${value}\n`);
-        return 1;
+        return 0;
       }
       await ctx.out(`${n}\n`);
       return 0;

@@ -360,9 +360,7 @@ export const ps: CommandDefinition = {
     }
     if (specs.length === 0) {
       const format = bsdUser ? BSD_USER_FORMAT : full ? FULL_FORMAT : DEFAULT_FORMAT;
-      parseFormat(format.split(",").slice(0, -1).join(","), specs);
-      const last = format.split(",").at(-1)!;
-      parseFormat(last, specs);
+      for (const item of format.split(",")) parseFormat(item, specs);
     }
     const passwd = await readPasswd(ctx);
     const groupDb = await readGroups(ctx);

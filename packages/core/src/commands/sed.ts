@@ -4,7 +4,7 @@
  * range, append-queue and missing-newline rules). Text is handled as latin1 (one char per
  * byte). Input is streamed line by line with one line of look-ahead for `$`.
  *
- * Not supported: the `e` command and the `s///e` flag (no shell to run them yet), --debug.
+ * The `e` command and the `s///e` flag run `sh -c` in the VM. Not supported: --debug.
  */
 import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, S_IFMT, S_IFREG } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
@@ -132,6 +132,7 @@ interface Subst {
   print: number;
   numb: number;
   outf: OutFile | undefined;
+  eval: boolean;
 }
 
 interface Cmd {
@@ -585,7 +586,18 @@ class Compiler {
           break;
         }
         case "e":
-          this.bad("`e' command not supported");
+          if (this.opts.sandbox) this.bad("e/r/w commands disabled in sandbox mode");
+          ch = p.inNonblank();
+          if (ch === "" || ch === "\n") {
+            cmd.text = "";
+            break;
+          }
+          if (ch === "\\") ch = p.inchar();
+          else {
+            p.savchar(ch);
+            ch = "\n";
+          }
+          this.readText(cmd, ch);
           break;
         case "a":
         case "i":
@@ -676,6 +688,7 @@ class Compiler {
             print: 0,
             numb: 0,
             outf: undefined,
+            eval: false,
           };
           const flags = await this.markSubstOpts(sub);
           sub.re = this.compileRegex(b, flags.icase, flags.multi, maxId);
@@ -723,11 +736,12 @@ class Compiler {
           multi = true;
           break;
         case "e":
-          this.bad("option `e' not supported");
+          if (this.opts.sandbox) this.bad("e/r/w commands disabled in sandbox mode");
+          sub.eval = true;
           break;
         case "p":
           if (sub.print) this.bad("multiple `p' options to `s' command");
-          sub.print |= 1;
+          sub.print |= sub.eval ? 2 : 1;
           break;
         case "g":
           if (sub.global) this.bad("multiple `g' options to `s' command");
@@ -1336,6 +1350,39 @@ class Sed {
     return out;
   }
 
+  /** Runs `sh -c command` in the VM and returns its standard output (latin1). */
+  async runShell(command: string): Promise<string> {
+    const ctx = this.ctx;
+    const [r, w] = ctx.pipe();
+    let pid: number;
+    try {
+      pid = await ctx.spawn({
+        argv: ["sh", "-c", new TextDecoder().decode(latin1Bytes(command))],
+        cwd: ctx.cwd,
+        env: ctx.env,
+        fds: [[1, w]],
+      });
+    } catch (err) {
+      ctx.close(r);
+      ctx.close(w);
+      if (!ctx.alive) throw err;
+      throw new SedExit("sed: error in subprocess", 4);
+    }
+    ctx.close(w);
+    let out = "";
+    try {
+      for (;;) {
+        const chunk = await ctx.read(r, CHUNK);
+        if (chunk === null || chunk.length === 0) break;
+        out += latin1(chunk);
+      }
+    } finally {
+      ctx.close(r);
+    }
+    await ctx.waitpid(pid);
+    return out;
+  }
+
   async rLine(f: ReadFile): Promise<string | undefined> {
     if (!f.loaded) {
       f.loaded = true;
@@ -1383,6 +1430,18 @@ class Sed {
             this.ps = this.ps.slice(nl + 1);
             i = 0;
             continue;
+          }
+          case "e": {
+            await this.flushAll();
+            if (!cmd.text) {
+              let result = await this.runShell(this.ps);
+              if (result.endsWith(this.delim)) result = result.slice(0, -1);
+              this.ps = result;
+            } else {
+              this.missingNewline(this.out);
+              this.out.add(await this.runShell(cmd.text.slice(0, -1)));
+            }
+            break;
           }
           case "g":
             this.ps = this.hold;
@@ -1462,6 +1521,13 @@ class Sed {
             this.doSubst(sub);
             if (this.postSubst !== undefined) {
               if (sub.print & 1) await this.outputLine(this.ps, this.chomped, this.out);
+              if (sub.eval) {
+                await this.flushAll();
+                let result = await this.runShell(this.ps);
+                if (result.endsWith(this.delim)) result = result.slice(0, -1);
+                this.ps = result;
+              }
+              if (sub.print & 2) await this.outputLine(this.ps, this.chomped, this.out);
               if (sub.outf) await this.outputLine(this.ps, this.chomped, sub.outf);
             }
             break;

@@ -150,7 +150,8 @@ async function render(
     const secs = (ms: number): string => {
       const whole = Math.floor(ms / 1000);
       if (precision === undefined) return num(whole);
-      const digits = Math.min(9, Number(precision || 0));
+      // GNU prints all nine digits for a bare "%.Y".
+      const digits = precision === "" ? 9 : Math.min(9, Number(precision));
       const nanos = String(Math.round((ms - whole * 1000) * 1e6)).padStart(9, "0");
       return pad(digits > 0 ? `${whole}.${nanos.slice(0, digits)}` : String(whole), flags, width, true);
     };

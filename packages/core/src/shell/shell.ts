@@ -1291,6 +1291,16 @@ export class Shell {
       throw new FatalShellError(2);
     }
     const program = part.program;
+    const only = program.body.length === 1 && !program.body[0].async ? program.body[0].command : null;
+    if (
+      only?.type === "simple" &&
+      only.words.length === 0 &&
+      only.assignments.length === 0 &&
+      only.redirects.length === 1 &&
+      only.redirects[0].op === "<"
+    ) {
+      return this.readFileSubstitution(only.redirects[0]);
+    }
     const [readFd, writeFd] = this.ctx.pipe();
     this.ctx.kernel.setCloexec(this.ctx.pid, readFd, true);
     this.ctx.kernel.setCloexec(this.ctx.pid, writeFd, true);
@@ -1317,6 +1327,26 @@ export class Shell {
     this.lastCommandSubstitutionStatus = status;
     this.lastStatus = status;
     return output.replace(/\n+$/, "");
+  }
+
+  /** `$(< file)`: the file's contents, read by the shell itself as bash does. */
+  private async readFileSubstitution(redirect: Redirect): Promise<string> {
+    const target = await expandRedirectTarget(this, redirect.target);
+    if (target === null) {
+      this.lastCommandSubstitutionStatus = 1;
+      return "";
+    }
+    try {
+      const text = decoder.decode(await this.ctx.readFile(target));
+      this.lastCommandSubstitutionStatus = 0;
+      return text.replace(/\n+$/, "");
+    } catch (err) {
+      if (!isKernelError(err)) throw err;
+      this.error(`${target}: ${strerror(err.code)}`);
+      this.lastCommandSubstitutionStatus = 1;
+      this.lastStatus = 1;
+      return "";
+    }
   }
 
   /** `<(cmd)` / `>(cmd)`: a pipe to a background child, named /dev/fd/N. */

@@ -27,7 +27,7 @@ import {
 } from "./awk-format.ts";
 import type { Expr, FuncDef, Item, Program, Stmt } from "./awk-parser.ts";
 import { gawkForInOrder } from "./awk-array-order.ts";
-import { awkRegex } from "./awk-regex.ts";
+import { awkRegex, regexErrorText } from "./awk-regex.ts";
 import {
   type AwkArray,
   type Cell,
@@ -389,11 +389,7 @@ export class AwkRuntime {
     try {
       return awkRegex(src, this.ignoreCase);
     } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      let what = "Invalid regular expression";
-      if (/Unterminated group/.test(msg)) what = "Unmatched ( or \\(";
-      else if (/Unmatched '\)'/.test(msg)) what = "Unmatched ) or \\)";
-      else if (/\\ at end of pattern/.test(msg)) what = "Trailing backslash";
+      const what = regexErrorText(err);
       fatal(`invalid regexp: ${what}: /${src}/`);
     }
   }
@@ -1140,7 +1136,7 @@ export class AwkCompiler {
         }
         if (e.args.length > fi.def.params.length) {
           this.rt.line = lineOfPos(this.rt.program, e.src, e.pos);
-          fatal(`function \`${e.name}' called with more arguments than declared`);
+          this.rt.warnSync(`warning: function \`${e.name}' called with more arguments than declared`);
         }
       }
     };
@@ -1674,7 +1670,7 @@ export class AwkCompiler {
       }
       return this.expr(a);
     });
-    const nArgs = args.length;
+    const nArgs = Math.min(args.length, nLocals);
     const line = lineOfPos(rt.program, e.src, e.pos);
     const enter = (vals: Cell[]): Cell[] => {
       for (let i = nArgs; i < nLocals; i++) vals[i] = UNINIT;

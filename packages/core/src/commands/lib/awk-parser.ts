@@ -4,6 +4,7 @@
  * + -, * / %, unary + - !, ^ **, ++ --, $, grouping — as in gawk's grammar.
  */
 import { AwkSyntaxError, type AwkSource, type Token, tokenize } from "./awk-lexer.ts";
+import { awkRegex, regexErrorText } from "./awk-regex.ts";
 
 export type Expr =
   | { k: "num"; v: number }
@@ -140,6 +141,8 @@ class Parser {
   inPrint = false;
   funcs = new Map<string, FuncDef>();
   lineStarts: number[][];
+  /** The kind of rule being parsed ("BEGIN", "END", ...; "" elsewhere), for `next` checks. */
+  ruleKind = "";
 
   constructor(toks: Token[], sources: AwkSource[]) {
     this.toks = toks;
@@ -254,7 +257,12 @@ class Parser {
       if (!this.is("{")) {
         throw new AwkSyntaxError(`${t.t} blocks must have an action part`, t.src, t.pos, true);
       }
-      return { pattern: { k: t.t }, action: this.block(), line };
+      this.ruleKind = t.t;
+      try {
+        return { pattern: { k: t.t }, action: this.block(), line };
+      } finally {
+        this.ruleKind = "";
+      }
     }
     if (t.t === "{") return { pattern: { k: "always" }, action: this.block(), line };
     const from = this.expr();
@@ -406,6 +414,16 @@ class Parser {
         return this.printStatement();
       case "next":
       case "nextfile":
+        if (this.ruleKind !== "") {
+          throw new AwkSyntaxError(
+            `error: \`${t.t}' used in ${this.ruleKind} action`,
+            t.src,
+            t.pos,
+            true,
+          );
+        }
+        this.p++;
+        return { k: t.t, line };
       case "break":
       case "continue":
         this.p++;
@@ -696,6 +714,11 @@ class Parser {
         return { k: "str", v: t.v };
       case "ERE":
         this.p++;
+        try {
+          awkRegex(t.v);
+        } catch (err) {
+          throw new AwkSyntaxError(`error: ${regexErrorText(err)}: /${t.v}/`, t.src, t.pos, true);
+        }
         return { k: "regex", src: t.v };
       case "$": {
         this.p++;

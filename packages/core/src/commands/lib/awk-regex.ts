@@ -249,3 +249,12 @@ export function awkRegex(src: string, ignoreCase = false): RegExp {
   }
   return re;
 }
+
+/** gawk's wording for a regex compile error. */
+export function regexErrorText(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/Unterminated group/.test(msg)) return "Unmatched ( or \\(";
+  if (/Unmatched '\)'/.test(msg)) return "Unmatched ) or \\)";
+  if (/\\ at end of pattern/.test(msg)) return "Trailing backslash";
+  return "Invalid regular expression";
+}

@@ -40,7 +40,8 @@ export function procpsTable(): string {
   let out = "";
   for (let n = 1; n <= 31; n++) {
     out += `${String(n).padStart(2)} ${PROCPS_NAMES[n - 1].padEnd(8)}`;
-    if (n % 7 === 0) out += "\n";
+    // procps pads every cell but ends full rows without the padding.
+    if (n % 7 === 0) out = `${out.trimEnd()}\n`;
   }
   return `${out}\n`;
 }

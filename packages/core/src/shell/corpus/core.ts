@@ -155,7 +155,7 @@ export const CORE_CASES: ShellCase[] = [
   ["trap list", 'trap "echo x" INT; trap -p INT'],
   ["kill -l", 'kill -l 9; kill -l TERM'],
   ["background wait", 'sleep 0.05 & wait $!; echo $?; (exit 5) & wait $!; echo $?'],
-  ["wait all", '(echo a) & (echo b) & wait; echo done'],
+  ["wait all", '(sleep 0.01; echo a) & (echo b) & wait; echo done'],
   ["cd", 'mkdir -p sub/dir; cd sub/dir; basename $(pwd); cd ..; basename $PWD; cd - > /dev/null; basename $PWD'],
   ["cd missing", 'cd /nonexistent-dir; echo $?'],
   ["pushd popd", 'mkdir a b; pushd a > /dev/null; pushd ../b > /dev/null; dirs | wc -w; popd > /dev/null; basename $PWD'],
