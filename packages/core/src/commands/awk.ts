@@ -7,9 +7,9 @@
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import type { ProcessContext } from "../kernel/process-context.ts";
 import { describeError } from "./errors.ts";
-import { type AwkSource, AwkSyntaxError } from "./lib/awk-lexer.ts";
 import { runProgram } from "./lib/awk-interpreter.ts";
-import { parseProgram, type Program } from "./lib/awk-parser.ts";
+import { type AwkSource, AwkSyntaxError } from "./lib/awk-lexer.ts";
+import { type Program, parseProgram } from "./lib/awk-parser.ts";
 import { bytesToLatin1, externalToLatin1, latin1ToBytes } from "./lib/awk-value.ts";
 
 const USAGE = `Usage: awk [POSIX or GNU style options] -f progfile [--] file ...

@@ -415,9 +415,12 @@ async function chunkSplit(
   const size = data.length;
   const pieces: Uint8Array[][] = Array.from({ length: n }, () => []);
   if (kind === "") {
-    const per = Math.floor(size / n);
-    for (let i = 0; i < n; i++)
-      pieces[i].push(data.subarray(i * per, i === n - 1 ? size : (i + 1) * per));
+    // Each chunk gets size/n bytes (at least 1 while data lasts); the last takes the rest.
+    const per = Math.max(1, Math.floor(size / n));
+    for (let i = 0; i < n; i++) {
+      const start = Math.min(size, i * per);
+      pieces[i].push(data.subarray(start, i === n - 1 ? size : Math.min(size, start + per)));
+    }
   } else if (kind === "r") {
     let i = 0;
     for (let p = 0; p < size; ) {

@@ -7,7 +7,8 @@ import { awkRegex, translateRegex } from "./awk-regex.ts";
 /** substr(s, m[, n]) as gawk 5 computes it (start below 1 becomes 1; both truncated). */
 export function substr(s: string, m: number, n?: number): string {
   if (n !== undefined && !(n >= 1)) return "";
-  const start = m >= 1 ? m : 1;
+  // `!(m >= 1)` also catches NaN.
+  const start = !(m >= 1) ? 1 : m;
   const idx = Math.trunc(start) - 1;
   if (idx >= s.length) return "";
   if (n === undefined) return s.slice(idx);
@@ -169,7 +170,9 @@ export function splitFields(
   }
   let src = fs.length === 1 ? (fs === "\\" ? "\\\\" : `[${fs === "^" ? "\\^" : fs}]`) : fs;
   if (paragraph) src = `(?:${src})|\n`;
-  const re = paragraph ? new RegExp(translateForSplit(src), ignoreCase ? "gsi" : "gs") : awkRegex(src, ignoreCase);
+  const re = paragraph
+    ? new RegExp(translateForSplit(src), ignoreCase ? "gsi" : "gs")
+    : awkRegex(src, ignoreCase);
   const out: string[] = [];
   if (seps) seps.push("");
   let pos = 0;
@@ -192,7 +195,6 @@ export function splitFields(
   out.push(s.slice(pos));
   return out;
 }
-
 
 function translateForSplit(src: string): string {
   // `src` is "(?:awkre)|\n": translate only the awk part.

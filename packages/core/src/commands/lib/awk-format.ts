@@ -135,7 +135,12 @@ export function numberToString(x: number, fmt: string): string {
   if (Number.isNaN(x)) return "-nan";
   if (!Number.isFinite(x)) return x < 0 ? "-inf" : "+inf";
   if (fmt === "%.6g") return formatG(x, 6);
-  return sprintf(fmt, [x], (v) => v as number, (v) => String(v));
+  return sprintf(
+    fmt,
+    [x],
+    (v) => v as number,
+    (v) => String(v),
+  );
 }
 
 export type ToNum<V> = (v: V) => number;
@@ -202,7 +207,8 @@ export function sprintf<V>(fmt: string, args: V[], toNum: ToNum<V>, toStr: ToStr
         width = -width;
       }
     } else {
-      while (i < n && fmt[i] >= "0" && fmt[i] <= "9") width = width * 10 + (fmt.charCodeAt(i++) - 48);
+      while (i < n && fmt[i] >= "0" && fmt[i] <= "9")
+        width = width * 10 + (fmt.charCodeAt(i++) - 48);
     }
     let prec = -1;
     if (fmt[i] === ".") {
@@ -213,7 +219,8 @@ export function sprintf<V>(fmt: string, args: V[], toNum: ToNum<V>, toStr: ToStr
         prec = Math.trunc(argi < args.length ? toNum(args[argi++]) : 0);
         if (prec < 0) prec = -1;
       } else {
-        while (i < n && fmt[i] >= "0" && fmt[i] <= "9") prec = prec * 10 + (fmt.charCodeAt(i++) - 48);
+        while (i < n && fmt[i] >= "0" && fmt[i] <= "9")
+          prec = prec * 10 + (fmt.charCodeAt(i++) - 48);
       }
     }
     // Length modifiers are accepted and ignored.

@@ -6,30 +6,17 @@
  * keeps tight computational loops free of promise overhead.
  */
 import { isDirMode, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY } from "../../fs/types.ts";
-import type { ProcessContext } from "../../kernel/process-context.ts";
 import { statusCode } from "../../kernel/process.ts";
+import type { ProcessContext } from "../../kernel/process-context.ts";
 import { describeError } from "../errors.ts";
-import {
-  gensub,
-  mktime,
-  splitFields,
-  strftime,
-  subReplace,
-  substitute,
-  substr,
-} from "./awk-builtins.ts";
-import {
-  AwkFormatError,
-  formatG,
-  numberToString,
-  setNumericTest,
-  sprintf,
-} from "./awk-format.ts";
-import type { Expr, FuncDef, Item, Program, Stmt } from "./awk-parser.ts";
 import { gawkForInOrder } from "./awk-array-order.ts";
+import { gensub, mktime, splitFields, strftime, subReplace, substr } from "./awk-builtins.ts";
+import { AwkFormatError, formatG, numberToString, setNumericTest, sprintf } from "./awk-format.ts";
+import type { Expr, FuncDef, Item, Program, Stmt } from "./awk-parser.ts";
 import { awkRegex, regexErrorText } from "./awk-regex.ts";
 import {
   type AwkArray,
+  bytesToLatin1,
   type Cell,
   externalToLatin1,
   isNumLike,
@@ -42,7 +29,6 @@ import {
   toNum,
   UNINIT,
   type Value,
-  bytesToLatin1,
 } from "./awk-value.ts";
 
 setNumericTest((v) => isNumLike(v as Value));
@@ -369,7 +355,8 @@ export class AwkRuntime {
   };
 
   compare(a: Value, b: Value): number {
-    if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : a === b ? 0 : 2;
+    if (typeof a === "number" && typeof b === "number")
+      return a < b ? -1 : a > b ? 1 : a === b ? 0 : 2;
     if (isNumLike(a) && isNumLike(b)) {
       const x = toNum(a);
       const y = toNum(b);
@@ -569,7 +556,10 @@ export class AwkRuntime {
           const path = latin1ToExternal(arg);
           const st = await this.ctx.stat(path);
           if (isDirMode(st.mode)) {
-            await this.warn(`warning: command line argument \`${arg}' is a directory: skipped`, false);
+            await this.warn(
+              `warning: command line argument \`${arg}' is a directory: skipped`,
+              false,
+            );
             continue;
           }
           fd = await this.ctx.open(path, O_RDONLY);
@@ -658,7 +648,7 @@ export class AwkRuntime {
         );
       } catch (err) {
         if (!this.ctx.alive) throw err;
-        fatal(`can't redirect to \`${name}' (${describeError(err)})`);
+        fatal(`cannot redirect to \`${name}': ${describeError(err)}`);
       }
       stream = new OutStream(this, fd, "file");
     }
@@ -842,7 +832,8 @@ export function processEscapes(s: string): string {
         if (d >= "0" && d <= "7") {
           let v = 0;
           let j = i;
-          while (j < s.length && j < i + 3 && s[j] >= "0" && s[j] <= "7") v = v * 8 + (s.charCodeAt(j++) - 48);
+          while (j < s.length && j < i + 3 && s[j] >= "0" && s[j] <= "7")
+            v = v * 8 + (s.charCodeAt(j++) - 48);
           out += String.fromCharCode(v & 0xff);
           i = j - 1;
         } else out += `\\${d}`;
@@ -1136,7 +1127,9 @@ export class AwkCompiler {
         }
         if (e.args.length > fi.def.params.length) {
           this.rt.line = lineOfPos(this.rt.program, e.src, e.pos);
-          this.rt.warnSync(`warning: function \`${e.name}' called with more arguments than declared`);
+          this.rt.warnSync(
+            `warning: function \`${e.name}' called with more arguments than declared`,
+          );
         }
       }
     };
@@ -1148,7 +1141,8 @@ export class AwkCompiler {
       }
       for (const s of item.action ?? []) walkStmt(s, () => {}, checkE);
     }
-    for (const fi of this.funcs.values()) for (const s of fi.def.body) walkStmt(s, () => {}, checkE);
+    for (const fi of this.funcs.values())
+      for (const s of fi.def.body) walkStmt(s, () => {}, checkE);
   }
 
   asyncFns = new Set<string>();
@@ -1174,7 +1168,8 @@ export class AwkCompiler {
           return c;
         },
         set: (v) => {
-          if (rt.fp[li] instanceof Map) fatal(`attempt to use array \`${name}' in a scalar context`);
+          if (rt.fp[li] instanceof Map)
+            fatal(`attempt to use array \`${name}' in a scalar context`);
           rt.fp[li] = v;
         },
       };
@@ -1885,7 +1880,12 @@ export class AwkCompiler {
       case "lshift":
         arity(2, 2);
         return this.mapN(cs(), (vs) =>
-          Number(BigInt.asUintN(64, BigInt(Math.trunc(toNum(vs[0]))) << BigInt(Math.trunc(toNum(vs[1]))))),
+          Number(
+            BigInt.asUintN(
+              64,
+              BigInt(Math.trunc(toNum(vs[0]))) << BigInt(Math.trunc(toNum(vs[1]))),
+            ),
+          ),
         );
       case "rshift":
         arity(2, 2);
@@ -1987,7 +1987,12 @@ export class AwkCompiler {
       }
       case "fflush": {
         arity(0, 1);
-        if (argc === 0) return A(async () => (await rt.flushAll(), 0));
+        if (argc === 0) {
+          return A(async () => {
+            await rt.flushAll();
+            return 0;
+          });
+        }
         const c = this.expr(args[0]);
         const f = c.f;
         return A(async () => {
@@ -2018,7 +2023,7 @@ export class AwkCompiler {
   }
 
   arrayArg(e: Expr | undefined, fname: string): () => AwkArray {
-    if (!e || e.k !== "var") fatal(`${fname}: second argument is not an array`);
+    if (e?.k !== "var") fatal(`${fname}: second argument is not an array`);
     return this.arrayRef(e.name);
   }
 
@@ -2038,7 +2043,14 @@ export class AwkCompiler {
       const a = arr();
       const seps: string[] | undefined = sepsArr ? [] : undefined;
       let parts: string[];
-      if (isRe && fsStr.length === 1 && fsStr !== " ") parts = splitFields(str, `[${fsStr === "\\" ? "\\\\" : fsStr}]`, rt.ignoreCase, false, seps);
+      if (isRe && fsStr.length === 1 && fsStr !== " ")
+        parts = splitFields(
+          str,
+          `[${fsStr === "\\" ? "\\\\" : fsStr}]`,
+          rt.ignoreCase,
+          false,
+          seps,
+        );
       else if (isRe && fsStr === " ") parts = splitFields(str, "[ ]", rt.ignoreCase, false, seps);
       else parts = splitFields(str, fsStr, rt.ignoreCase, false, seps);
       a.clear();
@@ -2125,7 +2137,9 @@ export class AwkCompiler {
       if (a) {
         // Group positions: search each group's text from the match start (approximation of
         // regex group offsets without the "d" flag's cost on every match).
-        const withIdx = new RegExp(r.source, `${r.flags.replace("g", "")}d`).exec(str.slice(m.index));
+        const withIdx = new RegExp(r.source, `${r.flags.replace("g", "")}d`).exec(
+          str.slice(m.index),
+        );
         for (let i = 0; i < m.length; i++) {
           if (m[i] === undefined) continue;
           a.set(String(i), new StrNum(m[i]));
@@ -2321,7 +2335,8 @@ export class AwkCompiler {
         const c = s.c ? this.cond(s.c) : null;
         const step = s.step ? this.stmt(s.step) : null;
         const b = this.stmt(s.body);
-        const anyAsync = (init?.async ?? false) || (c?.async ?? false) || (step?.async ?? false) || b.async;
+        const anyAsync =
+          (init?.async ?? false) || (c?.async ?? false) || (step?.async ?? false) || b.async;
         if (!anyAsync) {
           const initf = init ? (init.f as SStmt) : null;
           const cf = c ? (c.f as () => boolean) : () => true;
@@ -2420,7 +2435,7 @@ export class AwkCompiler {
       case "exit": {
         const c = s.e ? this.expr(s.e) : null;
         const line = s.line;
-        if (!c || !c.async) {
+        if (!c?.async) {
           const f = c ? (c.f as Sync) : null;
           return {
             f: () => {
@@ -2790,7 +2805,8 @@ export async function runProgram(
   rt.srcName = program.sources[0]?.name ?? "cmd. line";
   // Predefined arrays and variables.
   const environ = new Map<string, Value>();
-  for (const [k, v] of Object.entries(ctx.env)) environ.set(externalToLatin1(k), new StrNum(externalToLatin1(v)));
+  for (const [k, v] of Object.entries(ctx.env))
+    environ.set(externalToLatin1(k), new StrNum(externalToLatin1(v)));
   rt.g[rt.slot("ENVIRON")] = environ;
   const argv = new Map<string, Value>();
   argv.set("0", "awk");
@@ -2834,7 +2850,13 @@ export async function runProgram(
         fatal("`next' used in BEGIN action");
       } else throw err;
     }
-    if (!exited && (compiled.hasMain || compiled.end.length > 0 || rt.endFile.length > 0 || rt.beginFile.length > 0)) {
+    if (
+      !exited &&
+      (compiled.hasMain ||
+        compiled.end.length > 0 ||
+        rt.endFile.length > 0 ||
+        rt.beginFile.length > 0)
+    ) {
       try {
         for (;;) {
           const rec = await rt.nextMain();

@@ -112,7 +112,18 @@ const PUNCT2 = [
 const PUNCT1 = "{}()[];,+-*/%^!><|?:~$=";
 
 /** Tokens after which "/" is division rather than the start of a regex. */
-const OPERAND_END = new Set(["NAME", "NUMBER", "STRING", "ERE", "BUILTIN", ")", "]", "$", "++", "--"]);
+const OPERAND_END = new Set([
+  "NAME",
+  "NUMBER",
+  "STRING",
+  "ERE",
+  "BUILTIN",
+  ")",
+  "]",
+  "$",
+  "++",
+  "--",
+]);
 
 /** Tokens after which a newline is insignificant. */
 const NEWLINE_OK = new Set([",", "{", "&&", "||", "do", "else"]);
@@ -162,13 +173,15 @@ export function unescapeString(s: string, warn?: (seq: string) => void): string 
     else if (d >= "0" && d <= "7") {
       let v = 0;
       let j = i;
-      while (j < s.length && j < i + 3 && s[j] >= "0" && s[j] <= "7") v = v * 8 + (s.charCodeAt(j++) - 48);
+      while (j < s.length && j < i + 3 && s[j] >= "0" && s[j] <= "7")
+        v = v * 8 + (s.charCodeAt(j++) - 48);
       out += String.fromCharCode(v & 0xff);
       i = j - 1;
     } else if (d === "x" && /[0-9A-Fa-f]/.test(s[i + 1] ?? "")) {
       let v = 0;
       let j = i + 1;
-      while (j < s.length && j < i + 3 && /[0-9A-Fa-f]/.test(s[j])) v = v * 16 + Number.parseInt(s[j++], 16);
+      while (j < s.length && j < i + 3 && /[0-9A-Fa-f]/.test(s[j]))
+        v = v * 16 + Number.parseInt(s[j++], 16);
       out += String.fromCharCode(v);
       i = j - 1;
     } else if (d === "\n") {

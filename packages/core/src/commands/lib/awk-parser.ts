@@ -3,7 +3,7 @@
  * (lowest first): assignment, ?:, ||, &&, in, ~ !~, relational, concatenation (and `| getline`),
  * + -, * / %, unary + - !, ^ **, ++ --, $, grouping — as in gawk's grammar.
  */
-import { AwkSyntaxError, type AwkSource, type Token, tokenize } from "./awk-lexer.ts";
+import { type AwkSource, AwkSyntaxError, type Token, tokenize } from "./awk-lexer.ts";
 import { awkRegex, regexErrorText } from "./awk-regex.ts";
 
 export type Expr =
@@ -304,7 +304,6 @@ class Parser {
 
   statement(): Stmt {
     const t = this.tok;
-    const line = this.lineOf(t);
     switch (t.t) {
       case "{":
         return { k: "block", body: this.block() };
@@ -494,7 +493,13 @@ class Parser {
   isPrintEnd(): boolean {
     const t = this.tok.t;
     return (
-      t === ";" || t === "NEWLINE" || t === "}" || t === ">" || t === ">>" || t === "|" || t === "EOF"
+      t === ";" ||
+      t === "NEWLINE" ||
+      t === "}" ||
+      t === ">" ||
+      t === ">>" ||
+      t === "|" ||
+      t === "EOF"
     );
   }
 

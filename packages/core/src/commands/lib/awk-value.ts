@@ -150,14 +150,12 @@ export function latin1ToBytes(s: string): Uint8Array {
 
 /** A JS (UTF-16) string from outside (argv, env) in the latin1 model (its UTF-8 bytes). */
 export function externalToLatin1(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: range check for ASCII
   if (/^[\x00-\x7f]*$/.test(s)) return s;
   return Buffer.from(s, "utf8").toString("latin1");
 }
 
 /** A latin1-model string back to a JS string for kernel paths and argv. */
 export function latin1ToExternal(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: range check for ASCII
   if (/^[\x00-\x7f]*$/.test(s)) return s;
   return Buffer.from(s, "latin1").toString("utf8");
 }

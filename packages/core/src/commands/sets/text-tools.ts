@@ -17,6 +17,7 @@ import { sha256sum } from "../sha256sum.ts";
 import { sha384sum } from "../sha384sum.ts";
 import { sha512sum } from "../sha512sum.ts";
 import { sort } from "../sort.ts";
+import { split } from "../split.ts";
 import { strings } from "../strings.ts";
 import { tr } from "../tr.ts";
 import { uniq } from "../uniq.ts";
@@ -40,6 +41,7 @@ export const TEXT_TOOL_COMMANDS: CommandDefinition[] = [
   sha384sum,
   sha512sum,
   sort,
+  split,
   strings,
   tr,
   uniq,
