@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import { type Fixture, hostHas, runBoth, runInVm } from "./testing.ts";
 
 const skip = hostHas("awk") ? false : "host awk (gawk) not installed";
@@ -399,12 +399,15 @@ const CASES: Case[] = [
 
 const FILES_WITH_DIR: Fixture = { ...FILES, dir: { dir: true } };
 
-for (const k of CASES) {
-  test(`awk differential: ${k.name}`, { skip }, async () => {
-    const { vm, host } = await runBoth(k.argv, { files: FILES_WITH_DIR, stdin: k.stdin });
-    assert.deepEqual(vm, host);
-  });
-}
+// Cases are independent (fresh VM and temp dir each): run them a few at a time.
+describe("awk differential", { concurrency: 4 }, () => {
+  for (const k of CASES) {
+    test(k.name, { skip }, async () => {
+      const { vm, host } = await runBoth(k.argv, { files: FILES_WITH_DIR, stdin: k.stdin });
+      assert.deepEqual(vm, host);
+    });
+  }
+});
 
 /** More differential cases: [argv, stdin?], with a.txt and b.txt available. */
 const MORE: Array<[string[], string?]> = [

@@ -139,7 +139,7 @@ for (const args of OPTION_CASES) {
   });
 }
 
-test("date: -d '' is today at midnight (invalid on GNU? no: it is now's date at 00:00)", async () => {
+test("date -d today is today's date", async () => {
   const vm = await runInVm(["date", "-d", "today", "+%F"]);
   assert.equal(vm.stdout, `${new Date().toISOString().slice(0, 10)}\n`);
 });

@@ -300,9 +300,7 @@ async function invalidArgument(
   await ctx.err(
     `date: invalid argument '${value}' for '${option}'\nValid arguments are:\n${Object.keys(table)
       .map((k) => `  - '${k}'\n`)
-      .join(
-        "",
-      )}Try 'date --help' for more information.\n`,
+      .join("")}Try 'date --help' for more information.\n`,
   );
   return 1;
 }

@@ -18,7 +18,8 @@ async function page(ctx: ProcessContext, name: "less" | "more"): Promise<number>
     } else files.push(arg);
   }
   if (files.length === 0) files.push("-");
-  let status = 0;
+  // less and more report unreadable files but still exit 0 (checked against util-linux/less).
+  const status = 0;
   for (const file of files) {
     let fd = 0;
     let opened = false;
@@ -29,13 +30,12 @@ async function page(ctx: ProcessContext, name: "less" | "more"): Promise<number>
           await ctx.err(
             name === "less" ? `${file} is a directory\n` : `\n*** ${file}: directory ***\n\n`,
           );
-          status = 1;
           continue;
         }
         fd = await ctx.open(file, O_RDONLY);
         opened = true;
       }
-      if (files.length > 1 && name === "more")
+      if (file !== "-" && name === "more")
         await ctx.out(`::::::::::::::\n${file}\n::::::::::::::\n`);
       for (;;) {
         const chunk = await ctx.read(fd);
@@ -44,12 +44,12 @@ async function page(ctx: ProcessContext, name: "less" | "more"): Promise<number>
       }
     } catch (err) {
       if (!ctx.alive) throw err;
-      await ctx.err(
+      // less (without a terminal) reports on stdout, more on stderr.
+      await (name === "less" ? ctx.out.bind(ctx) : ctx.err.bind(ctx))(
         name === "less"
           ? `${file}: ${describeError(err)}\n`
           : `more: cannot open ${file}: ${describeError(err)}\n`,
       );
-      status = 1;
     } finally {
       if (opened) ctx.close(fd);
     }

@@ -17,7 +17,7 @@ const CASES: string[][] = [
   ["%c%c\n", "hello"],
   ["%q\n", "a b", "it's", "a\tb", "", "a$b", "~x", "#a", "a#"],
   ["%b|\n", "a\\0101b\\101\\x41\\cZ"],
-  ["\\101\\0101\\q\\E\\\"\n"],
+  ['\\101\\0101\\q\\E\\"\n'],
   ["%+d % d %05d %-5d| %#x %#o %#X\n", "5", "5", "5", "5", "255", "8", "255"],
   ["%*d|%-*d|%.*f\n", "5", "1", "4", "2", "2", "3.14159"],
   ["%s %s\n", "a", "b", "c"],
@@ -43,7 +43,24 @@ const CASES: string[][] = [
   ["%d\n", "'ab"],
   ["%x %X %o\n", "18446744073709551616", "-99999999999999999999", "0x"],
   ["%.3s|%10.4f|%-10.2e|\n", "abcdef", "3.14159265", "-12345.678"],
-  ["%q\n", "a'b", "a\tb'c", "!", "[x]", "*", "a,b", "{", "{a}", "~", "a~", "=x", "@", "%", "^", "a=b"],
+  [
+    "%q\n",
+    "a'b",
+    "a\tb'c",
+    "!",
+    "[x]",
+    "*",
+    "a,b",
+    "{",
+    "{a}",
+    "~",
+    "a~",
+    "=x",
+    "@",
+    "%",
+    "^",
+    "a=b",
+  ],
   ["%5%|\n"],
   ["%ld %hd %lld %jd %zd %Lf\n", "1", "2", "3", "4", "5", "6"],
   ["%s=%d\n", "a", "1", "b"],
@@ -108,7 +125,7 @@ const CASES: string[][] = [
   ["%.0f\n", "1e30"],
   ["%.30f\n", "1"],
   ["%Lg\n", "3.3"],
-  ["%c\n", "é"]
+  ["%c\n", "é"],
 ];
 
 const decoder = new TextDecoder();
@@ -118,22 +135,20 @@ for (const argv of CASES) {
     const { vm, host } = await runBoth(["printf", ...argv]);
     assert.deepEqual(vm, host);
   });
-  test(
-    `printf ${JSON.stringify(argv)} matches bash's builtin`,
-    { skip: hostHas("bash") ? false : "no bash on the host" },
-    () => {
-      const host = runOnHost(["bash", "-c", 'printf "$@"', "bash", ...argv]);
-      const r = formatPrintf(argv[0], argv.slice(1), "bash", { now: Date.now() });
-      const stdout = decoder.decode(byteStringToBytes(r.output));
-      const stderr = r.errors.map((e) => `bash: line 1: printf: ${e}\n`).join("");
-      if (argv[0].includes("%(")) {
-        // Only the deterministic (fixed epoch) time cases are compared byte for byte.
-        if (argv.slice(1).every((a) => /^\d+$/.test(a))) assert.equal(stdout, host.stdout);
-        return;
-      }
-      assert.deepEqual({ stdout, stderr, exitCode: r.exitStatus }, host);
-    },
-  );
+  test(`printf ${JSON.stringify(argv)} matches bash's builtin`, {
+    skip: hostHas("bash") ? false : "no bash on the host",
+  }, () => {
+    const host = runOnHost(["bash", "-c", 'printf "$@"', "bash", ...argv]);
+    const r = formatPrintf(argv[0], argv.slice(1), "bash", { now: Date.now() });
+    const stdout = decoder.decode(byteStringToBytes(r.output));
+    const stderr = r.errors.map((e) => `bash: line 1: printf: ${e}\n`).join("");
+    if (argv[0].includes("%(")) {
+      // Only the deterministic (fixed epoch) time cases are compared byte for byte.
+      if (argv.slice(1).every((a) => /^\d+$/.test(a))) assert.equal(stdout, host.stdout);
+      return;
+    }
+    assert.deepEqual({ stdout, stderr, exitCode: r.exitStatus }, host);
+  });
 }
 
 test("printf: missing operand", async () => {

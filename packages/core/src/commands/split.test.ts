@@ -15,11 +15,16 @@ interface SplitResult {
   files: Record<string, string>;
 }
 
-async function inVm(argv: string[], files: Record<string, string>, stdin?: string): Promise<SplitResult> {
+async function inVm(
+  argv: string[],
+  files: Record<string, string>,
+  stdin?: string,
+): Promise<SplitResult> {
   const vm = await AgentOs.create({ env: COMPARABLE_ENV });
   try {
     await vm.mkdir(VM_WORKDIR, { recursive: true });
-    for (const [name, content] of Object.entries(files)) await vm.writeFile(`${VM_WORKDIR}/${name}`, content);
+    for (const [name, content] of Object.entries(files))
+      await vm.writeFile(`${VM_WORKDIR}/${name}`, content);
     const r = await runArgv(vm, argv, { cwd: VM_WORKDIR, stdin });
     const out: Record<string, string> = {};
     for (const name of (await vm.readdir(VM_WORKDIR)).sort()) {
@@ -41,8 +46,14 @@ function onHost(argv: string[], files: Record<string, string>, stdin?: string): 
       input: stdin ?? "",
     });
     const out: Record<string, string> = {};
-    for (const name of readdirSync(dir).sort()) out[name] = readFileSync(join(dir, name)).toString("latin1");
-    return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), exitCode: r.status ?? -1, files: out };
+    for (const name of readdirSync(dir).sort())
+      out[name] = readFileSync(join(dir, name)).toString("latin1");
+    return {
+      stdout: r.stdout.toString(),
+      stderr: r.stderr.toString(),
+      exitCode: r.status ?? -1,
+      files: out,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -65,7 +76,10 @@ const cases: [string, string[], string?][] = [
   ["-x", ["split", "-x", "-l", "2", "in"]],
   ["--numeric-suffixes=FROM", ["split", "--numeric-suffixes=3", "-l", "10", "in"]],
   ["-a 3", ["split", "-a", "3", "-l", "10", "in"]],
-  ["additional suffix verbose", ["split", "-l", "3", "-d", "--additional-suffix=.txt", "--verbose", "ten", "part_"]],
+  [
+    "additional suffix verbose",
+    ["split", "-l", "3", "-d", "--additional-suffix=.txt", "--verbose", "ten", "part_"],
+  ],
   ["-n 3", ["split", "-n", "3", "ten"]],
   ["-n 4 bytes", ["split", "-n", "4", "t10"]],
   ["-n 20", ["split", "-n", "20", "t10"]],

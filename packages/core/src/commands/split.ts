@@ -45,7 +45,9 @@ function parseSize(text: string, what: string): number {
     }
   } else if (m[3]) throw new SplitError(`invalid number of ${what}: ${quote(text)}`);
   if (n === 0)
-    throw new SplitError(`invalid number of ${what}: ${quote(text)}: Numerical result out of range`);
+    throw new SplitError(
+      `invalid number of ${what}: ${quote(text)}: Numerical result out of range`,
+    );
   return n;
 }
 
@@ -57,7 +59,14 @@ class Namer {
   #base: string;
   #index: number[];
 
-  constructor(prefix: string, alphabet: string, length: number, extra: string, auto: boolean, start: number) {
+  constructor(
+    prefix: string,
+    alphabet: string,
+    length: number,
+    extra: string,
+    auto: boolean,
+    start: number,
+  ) {
     this.#alphabet = alphabet;
     this.#extra = extra;
     this.#auto = auto;
@@ -68,7 +77,8 @@ class Namer {
       this.#index[i] = s % alphabet.length;
       s = Math.floor(s / alphabet.length);
     }
-    if (s > 0) throw new SplitError("numerical suffix start value is too large for the suffix length");
+    if (s > 0)
+      throw new SplitError("numerical suffix start value is too large for the suffix length");
   }
 
   current(): string {
@@ -139,8 +149,7 @@ export const split: CommandDefinition = {
             alphabet = opt.key === "d" ? "0123456789" : "0123456789abcdef";
             if (opt.value !== undefined) {
               const valid = opt.key === "d" ? /^\d+$/ : /^[0-9a-fA-F]+$/;
-              if (!valid.test(value))
-                throw new SplitError(`invalid number: ${quote(value)}`);
+              if (!valid.test(value)) throw new SplitError(`invalid number: ${quote(value)}`);
               numericStart = Number.parseInt(value, opt.key === "d" ? 10 : 16);
             }
             break;
@@ -159,7 +168,9 @@ export const split: CommandDefinition = {
             if (t === "\\0") sep = "\0";
             else if (t.length !== 1)
               throw new SplitError(
-                t.length === 0 ? "empty record separator" : `multi-character separator ${quote(value)}`,
+                t.length === 0
+                  ? "empty record separator"
+                  : `multi-character separator ${quote(value)}`,
               );
             else sep = t;
             break;
@@ -226,7 +237,12 @@ export const split: CommandDefinition = {
       suffixLength = 2;
       if (mode === "n") {
         let need = 1;
-        for (let cap = alphabet.length; cap < chunkN + Math.max(0, numericStart); cap *= alphabet.length) need++;
+        for (
+          let cap = alphabet.length;
+          cap < chunkN + Math.max(0, numericStart);
+          cap *= alphabet.length
+        )
+          need++;
         suffixLength = Math.max(2, need);
       }
     }
@@ -239,7 +255,14 @@ export const split: CommandDefinition = {
       return 1;
     }
     try {
-      const namer = new Namer(prefix, alphabet, suffixLength, extra, auto, Math.max(0, numericStart));
+      const namer = new Namer(
+        prefix,
+        alphabet,
+        suffixLength,
+        extra,
+        auto,
+        Math.max(0, numericStart),
+      );
       const writer = new OutputFiles(ctx, namer, verbose);
       if (mode !== "n") {
         await streamSplit(ctx, input.fd, writer, mode, size, sep);

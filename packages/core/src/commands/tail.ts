@@ -117,7 +117,7 @@ export const tail: CommandDefinition = {
             else if ("name".startsWith(value) && value !== "") s.follow = "name";
             else {
               throw new Fail(
-                `tail: invalid argument ${quoteAlways(value)} for '--follow'\nValid arguments are:\n  - 'name'\n  - 'descriptor'\nTry 'tail --help' for more information.\n`,
+                `tail: invalid argument ${quoteAlways(value)} for '--follow'\nValid arguments are:\n  - 'descriptor'\n  - 'name'\nTry 'tail --help' for more information.\n`,
               );
             }
             break;
@@ -154,7 +154,7 @@ export const tail: CommandDefinition = {
             await ctx.out("tail (GNU coreutils) 9.1\n");
             return 0;
           default:
-            throw new Fail(usageText("tail", `option used in invalid context -- ${opt.key}`));
+            throw new Fail(`tail: option used in invalid context -- ${opt.key}\n`);
         }
       }
     } catch (err) {

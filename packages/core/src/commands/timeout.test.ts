@@ -4,7 +4,11 @@ import { test } from "node:test";
 import { runBoth, runInVm } from "./testing.ts";
 
 test("timeout: the command finishes in time: its status", async () => {
-  assert.deepEqual(await runInVm(["timeout", "5", "true"]), { stdout: "", stderr: "", exitCode: 0 });
+  assert.deepEqual(await runInVm(["timeout", "5", "true"]), {
+    stdout: "",
+    stderr: "",
+    exitCode: 0,
+  });
   assert.equal((await runInVm(["timeout", "5", "false"])).exitCode, 1);
   const echo = await runInVm(["timeout", "1m", "echo", "hi"]);
   assert.deepEqual(echo, { stdout: "hi\n", stderr: "", exitCode: 0 });

@@ -113,7 +113,7 @@ export const timeout: CommandDefinition = {
     }
     const duration = parseDuration(durationText);
     if (duration === undefined) return usage(`invalid time interval '${durationText}'`);
-        const started = await startChild(
+    const started = await startChild(
       ctx,
       command,
       (r) => `timeout: failed to run command '${command[0]}': ${r}\n`,

@@ -166,12 +166,8 @@ export const tree: CommandDefinition = {
       for (let j = 1; j < arg.length; j++) {
         const c = arg[j];
         const needValue = async (): Promise<string | undefined> => {
-          if (j + 1 < arg.length) {
-            const v = arg.slice(j + 1);
-            j = arg.length;
-            return v;
-          }
-          if (i + 1 < argv.length) return argv[++i];
+          // tree takes option values only from the next argument ("-L2" is an error).
+          if (i + 1 < argv.length && j === arg.length - 1) return argv[++i];
           await ctx.err(`tree: Missing argument to -${c} option.\n`);
           return undefined;
         };
@@ -251,6 +247,8 @@ export const tree: CommandDefinition = {
     for (const p of ignoreText) o.ignore.push(...compile(p));
     for (const p of patternText) o.pattern.push(...compile(p));
     if (roots.length === 0) roots.push(".");
+    // tree colours only when it may know the terminal (TERM or LS_COLORS set).
+    if (o.color && env.TERM === undefined && env.LS_COLORS === undefined) o.color = false;
     const t = new Tree(ctx, o);
     for (const root of roots) await t.root(root);
     if (!o.noReport) {
@@ -326,7 +324,13 @@ class Tree {
       st = undefined;
     }
     const shown = this.paint(this.escape(path), this.colorCode(st, undefined));
-    if (!st || (st.mode & S_IFMT) !== S_IFDIR) {
+    if (st && (st.mode & S_IFMT) !== S_IFDIR) {
+      // A file operand is listed (and counted) as a file.
+      await this.out.write(`${shown}  [error opening dir]\n`);
+      this.files++;
+      return;
+    }
+    if (!st) {
       await this.out.write(`${shown}  [error opening dir]\n`);
       this.status = 2;
       return;
@@ -405,7 +409,7 @@ class Tree {
   async children(nodes: Node[], prefix: string, level: number): Promise<void> {
     const o = this.o;
     const [tee, elbow, pipe, blank] = o.unicode
-      ? ["├── ", "└── ", "│   ", "    "]
+      ? ["├── ", "└── ", "│\u00a0\u00a0 ", "    "]
       : ["|-- ", "`-- ", "|   ", "    "];
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];

@@ -17,6 +17,7 @@ import {
   O_CLOEXEC,
   O_NONBLOCK,
   O_RDONLY,
+  O_RDWR,
   type Stat,
 } from "../fs/types.ts";
 import {
@@ -28,6 +29,7 @@ import {
 import { type KernelLimits, resolveLimits } from "./limits.ts";
 import { DirectoryOpenFile, FileOpenFile, type OpenFile, PipeOpenFile } from "./open-file.ts";
 import { Pipe } from "./pipe.ts";
+import { Pty, PtyDeviceFile, PtySlaveOpenFile } from "./pty.ts";
 import {
   type ExitStatus,
   Process,
@@ -39,6 +41,13 @@ import {
 } from "./process.ts";
 import { ProcessContext } from "./process-context.ts";
 import { defaultAction, SIGNALS } from "./signals.ts";
+import {
+  isTermios,
+  TCSAFLUSH,
+  TCSANOW,
+  type Termios,
+  type WindowSize,
+} from "./termios.ts";
 
 export interface SpawnRequest {
   /** argv[0] names the program: a path, or a name looked up on PATH. */
@@ -82,6 +91,16 @@ export type ProcessEvent =
   | { type: "stop"; info: ProcessInfo }
   | { type: "continue"; info: ProcessInfo };
 
+export interface OpenPtyOptions {
+  /** Receives the terminal's output (what processes write, and echo). */
+  onOutput: (data: Uint8Array) => void;
+  size?: WindowSize;
+  termios?: Termios;
+  /** Owner of /dev/pts/N (default: init's user). */
+  uid?: number;
+  gid?: number;
+}
+
 interface LoadedProgram {
   command: string;
   definition: CommandDefinition;
@@ -100,6 +119,7 @@ export class Kernel {
   readonly bootTime = Date.now();
   readonly #procs = new Map<number, Process>();
   readonly #listeners = new Set<(event: ProcessEvent) => void>();
+  readonly #ptys = new Map<number, Pty>();
   #nextPid = INIT_PID;
   #shutdown = false;
 
@@ -549,6 +569,7 @@ export class Kernel {
       if (child.state === "zombie") this.#reap(child);
     }
     proc.children.clear();
+    if (proc.pid === proc.sid && this.#ptys.size > 0) this.#disassociateTerminal(proc.sid);
     this.#emit({ type: "exit", info: proc.info() });
     const parent = this.#procs.get(proc.ppid);
     if (!parent || parent.pid === INIT_PID || !parent.alive) {
@@ -711,6 +732,8 @@ export class Kernel {
         () => this.fs.stat(caller, dir),
         () => this.fs.readdir(caller, dir),
       );
+    } else if (opened.file instanceof PtyDeviceFile) {
+      file = new PtySlaveOpenFile(opened.file.pty, statusFlags);
     } else {
       file = new FileOpenFile(
         opened.file,
@@ -749,7 +772,9 @@ export class Kernel {
   async read(pid: number, fd: number, max = 65536): Promise<Uint8Array | null> {
     const proc = this.#live(pid);
     if (proc.state === "stopped") await this.#runnable(proc);
-    const data = await proc.fds.get(fd).read(max, { signal: proc.abort.signal });
+    const file = proc.fds.get(fd);
+    if (file instanceof PtySlaveOpenFile) await this.#ttyReadCheck(proc, file.pty);
+    const data = await file.read(max, { signal: proc.abort.signal });
     if (!proc.alive) throw new ProcessTerminated(pid);
     return data;
   }
@@ -960,6 +985,205 @@ export class Kernel {
     proc.cwd = resolved.path;
   }
 
+  // ---- terminals -----------------------------------------------------------------------------
+
+  /**
+   * Creates a pseudo-terminal (/dev/pts/N). The host keeps the master side: it types with
+   * `pty.input()`, reads through `onOutput`, resizes with `pty.setSize()` (SIGWINCH reaches
+   * the foreground group) and hangs up with `pty.hangup()`. `ptySlave()` opens the slave side
+   * for a process's descriptors.
+   */
+  openPty(options: OpenPtyOptions): Pty {
+    let index = 0;
+    while (this.#ptys.has(index)) index++;
+    const pty = new Pty({
+      index,
+      onOutput: options.onOutput,
+      signalGroup: (pgid, signal) => {
+        try {
+          this.kill(INIT_PID, -pgid, signal);
+        } catch {
+          // The group is gone; nobody to signal.
+        }
+      },
+      size: options.size,
+      termios: options.termios,
+      uid: options.uid ?? this.init.uid,
+      gid: options.gid ?? 5,
+    });
+    this.#ptys.set(index, pty);
+    return pty;
+  }
+
+  /** An open description of `pty`'s slave side, to install in a process's descriptor table. */
+  ptySlave(pty: Pty, flags = O_RDWR): PtySlaveOpenFile {
+    return new PtySlaveOpenFile(pty, flags);
+  }
+
+  /** Forgets a pty the host is done with (after hanging it up); its index can be reused. */
+  closePty(pty: Pty): void {
+    pty.hangup();
+    if (this.#ptys.get(pty.index) === pty) this.#ptys.delete(pty.index);
+  }
+
+  /** The ptys that exist, by index (for /dev/pts listings). */
+  listPtys(): Pty[] {
+    return [...this.#ptys.values()];
+  }
+
+  /** The controlling terminal of `pid`'s session, if it has one. */
+  controllingTerminal(pid: number): Pty | undefined {
+    const proc = this.#procs.get(pid);
+    if (!proc) return undefined;
+    for (const pty of this.#ptys.values()) if (pty.session === proc.sid) return pty;
+    return undefined;
+  }
+
+  /** What /dev/tty opens for `pid` (the DevFs provider hook). */
+  openTty(pid: number): PtyDeviceFile | undefined {
+    const pty = this.controllingTerminal(pid);
+    return pty && !pty.hungUp ? new PtyDeviceFile(pty) : undefined;
+  }
+
+  /** The terminal behind `fd`; ENOTTY when it is not one. */
+  #tty(proc: Process, fd: number, syscall: string): Pty {
+    const file = proc.fds.get(fd);
+    if (!(file instanceof PtySlaveOpenFile)) throw new KernelError("ENOTTY", syscall);
+    return file.pty;
+  }
+
+  /** TIOCSCTTY: a session leader without a terminal makes `fd`'s terminal its controlling one. */
+  setControllingTerminal(pid: number, fd: number): void {
+    const proc = this.#live(pid);
+    const pty = this.#tty(proc, fd, "ioctl");
+    if (pty.session === proc.sid) return;
+    if (proc.pid !== proc.sid || this.controllingTerminal(pid) !== undefined)
+      throw new KernelError("EPERM", "ioctl");
+    const holder = pty.session === undefined ? undefined : this.#procs.get(pty.session);
+    if (holder?.alive) throw new KernelError("EPERM", "ioctl");
+    pty.session = proc.sid;
+    pty.foreground = proc.pgid;
+  }
+
+  /** setsid(2): a new session and group led by `pid`, without a controlling terminal. */
+  setsid(pid: number): number {
+    const proc = this.#live(pid);
+    for (const other of this.#procs.values()) {
+      if (other.alive && other.pgid === proc.pid) throw new KernelError("EPERM", "setsid");
+    }
+    proc.sid = proc.pid;
+    proc.pgid = proc.pid;
+    return proc.sid;
+  }
+
+  tcgetattr(pid: number, fd: number): Termios {
+    return this.#tty(this.#live(pid), fd, "tcgetattr").termios;
+  }
+
+  /** `action` is TCSANOW, TCSADRAIN (same here: output is never queued) or TCSAFLUSH. */
+  tcsetattr(pid: number, fd: number, attrs: Termios, action = TCSANOW): void {
+    const pty = this.#tty(this.#live(pid), fd, "tcsetattr");
+    if (!isTermios(attrs) || ![0, 1, 2].includes(action))
+      throw new KernelError("EINVAL", "tcsetattr");
+    pty.setTermios(attrs, action === TCSAFLUSH);
+  }
+
+  /** The foreground process group of the terminal (which must be the caller's). */
+  tcgetpgrp(pid: number, fd: number): number {
+    const proc = this.#live(pid);
+    const pty = this.#tty(proc, fd, "tcgetpgrp");
+    if (pty.session !== proc.sid) throw new KernelError("ENOTTY", "tcgetpgrp");
+    return pty.foreground ?? 0;
+  }
+
+  /** Makes `pgid` (a group of the caller's session) the terminal's foreground group. */
+  tcsetpgrp(pid: number, fd: number, pgid: number): void {
+    const proc = this.#live(pid);
+    const pty = this.#tty(proc, fd, "tcsetpgrp");
+    if (!Number.isInteger(pgid) || pgid < 0) throw new KernelError("EINVAL", "tcsetpgrp");
+    if (pty.session !== proc.sid) throw new KernelError("ENOTTY", "tcsetpgrp");
+    let found = false;
+    for (const p of this.#procs.values()) {
+      if (p.alive && p.pgid === pgid) {
+        if (p.sid !== proc.sid) throw new KernelError("EPERM", "tcsetpgrp");
+        found = true;
+      }
+    }
+    if (!found) throw new KernelError("EPERM", "tcsetpgrp");
+    pty.foreground = pgid;
+  }
+
+  /** The session the terminal controls (tcgetsid). */
+  tcgetsid(pid: number, fd: number): number {
+    const proc = this.#live(pid);
+    const pty = this.#tty(proc, fd, "tcgetsid");
+    if (pty.session !== proc.sid) throw new KernelError("ENOTTY", "tcgetsid");
+    return pty.session;
+  }
+
+  /** TIOCGWINSZ. */
+  getWindowSize(pid: number, fd: number): WindowSize {
+    return this.#tty(this.#live(pid), fd, "ioctl").size;
+  }
+
+  /** TIOCSWINSZ: a change sends SIGWINCH to the terminal's foreground group. */
+  setWindowSize(pid: number, fd: number, size: WindowSize): void {
+    const pty = this.#tty(this.#live(pid), fd, "ioctl");
+    const valid = (n: unknown): boolean =>
+      typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 0xffff;
+    if (typeof size !== "object" || size === null || !valid(size.cols) || !valid(size.rows))
+      throw new KernelError("EINVAL", "ioctl");
+    pty.setSize(size);
+  }
+
+  /** ttyname(3): /dev/pts/N for a terminal descriptor. */
+  ttyname(pid: number, fd: number): string {
+    return this.#tty(this.#live(pid), fd, "ttyname").path;
+  }
+
+  /** Discards input typed but not read yet (tcflush TCIFLUSH). */
+  tcflush(pid: number, fd: number): void {
+    this.#tty(this.#live(pid), fd, "tcflush").flushInput();
+  }
+
+  /**
+   * Job control on reads: a background group reading its controlling terminal gets SIGTTIN
+   * (and stops until continued), or EIO when it ignores that signal.
+   */
+  async #ttyReadCheck(proc: Process, pty: Pty): Promise<void> {
+    while (
+      pty.session === proc.sid &&
+      pty.foreground !== undefined &&
+      pty.foreground !== proc.pgid &&
+      !pty.hungUp
+    ) {
+      if (proc.dispositions.get(SIGNALS.SIGTTIN) === "ignore") throw new KernelError("EIO", "read");
+      this.kill(INIT_PID, -proc.pgid, SIGNALS.SIGTTIN);
+      if (proc.state !== "stopped") {
+        // Caught by a handler: the read fails as interrupted.
+        throw new KernelError("EINTR", "read");
+      }
+      await this.#runnable(proc);
+    }
+  }
+
+  /** The controlling process ended: its terminal hangs up its foreground group and is freed. */
+  #disassociateTerminal(sid: number): void {
+    for (const pty of this.#ptys.values()) {
+      if (pty.session !== sid) continue;
+      const foreground = pty.foreground;
+      pty.session = undefined;
+      pty.foreground = undefined;
+      if (foreground === undefined) continue;
+      for (const p of this.#procs.values()) {
+        if (p.alive && p.pgid === foreground) {
+          this.#deliver(p, SIGNALS.SIGHUP);
+          this.#deliver(p, SIGNALS.SIGCONT);
+        }
+      }
+    }
+  }
+
   // ---- shutdown ----------------------------------------------------------------------------
 
   /** Kills every process (SIGKILL) and refuses new ones. */
@@ -970,6 +1194,7 @@ export class Kernel {
     }
     const init = this.init;
     for (const file of init.fds.clear()) this.#release(file);
+    for (const pty of this.#ptys.values()) pty.hangup();
   }
 
   get isShutdown(): boolean {

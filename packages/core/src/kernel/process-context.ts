@@ -12,6 +12,7 @@ import {
   ProcessTerminated,
   type SignalDisposition,
 } from "./process.ts";
+import type { Termios, WindowSize } from "./termios.ts";
 
 const decoder = new TextDecoder();
 
@@ -47,6 +48,16 @@ export class ProcessContext {
 
   get ppid(): number {
     return this.#proc.ppid;
+  }
+
+  /** The process group (getpgrp). */
+  get pgid(): number {
+    return this.#proc.pgid;
+  }
+
+  /** The session (getsid(0)). */
+  get sid(): number {
+    return this.#proc.sid;
   }
 
   get uid(): number {
@@ -159,6 +170,44 @@ export class ProcessContext {
     return this.kernel.isatty(this.pid, fd);
   }
 
+  // ---- terminals (ENOTTY when `fd` is not one) ----------------------------------------------
+
+  tcgetattr(fd: number): Termios {
+    return this.kernel.tcgetattr(this.pid, fd);
+  }
+
+  /** `action`: TCSANOW (0), TCSADRAIN (1) or TCSAFLUSH (2, discards unread input). */
+  tcsetattr(fd: number, attrs: Termios, action?: number): void {
+    this.kernel.tcsetattr(this.pid, fd, attrs, action);
+  }
+
+  tcgetpgrp(fd: number): number {
+    return this.kernel.tcgetpgrp(this.pid, fd);
+  }
+
+  tcsetpgrp(fd: number, pgid: number): void {
+    this.kernel.tcsetpgrp(this.pid, fd, pgid);
+  }
+
+  tcflush(fd: number): void {
+    this.kernel.tcflush(this.pid, fd);
+  }
+
+  /** TIOCGWINSZ: the terminal's size in character cells. */
+  getWindowSize(fd: number): WindowSize {
+    return this.kernel.getWindowSize(this.pid, fd);
+  }
+
+  /** TIOCSWINSZ: resizes the terminal (SIGWINCH to its foreground group). */
+  setWindowSize(fd: number, size: WindowSize): void {
+    this.kernel.setWindowSize(this.pid, fd, size);
+  }
+
+  /** /dev/pts/N for a terminal descriptor. */
+  ttyname(fd: number): string {
+    return this.kernel.ttyname(this.pid, fd);
+  }
+
   // ---- filesystem --------------------------------------------------------------------------
 
   stat(path: string): Promise<Stat> {
@@ -262,6 +311,16 @@ export class ProcessContext {
 
   kill(pid: number, signal: number): void {
     this.kernel.kill(this.pid, pid, signal);
+  }
+
+  /** setpgid(2): `pid` 0 is the caller, `pgid` 0 makes it a group leader. */
+  setpgid(pid: number, pgid: number): void {
+    this.kernel.setProcessGroup(this.pid, pid, pgid);
+  }
+
+  /** setsid(2): starts a new session (without a controlling terminal). */
+  setsid(): number {
+    return this.kernel.setsid(this.pid);
   }
 
   onSignal(signal: number, disposition: SignalDisposition): void {

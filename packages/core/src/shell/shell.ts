@@ -369,6 +369,7 @@ export class Shell {
       this.lastStatus = 2;
       return 2;
     }
+    if (this.options.verbose) await this.err(source.endsWith("\n") ? source : `${source}\n`).catch(() => {});
     for (const warning of program.warnings) {
       await this.err(`${this.syntaxPrefix(warning.line)}${warning.message}\n`).catch(() => {});
     }
@@ -487,6 +488,14 @@ export class Shell {
         return [...this.positional].reverse();
       case "GROUPS":
         return [String(this.ctx.gid)];
+      case "BASH_SOURCE":
+        return this.functionStack.length || this.sourceKind === "file"
+          ? [...this.functionStack.map((f) => f.source), this.sourceKind === "file" ? this.sourceName : "main"]
+          : undefined;
+      case "BASH_LINENO":
+        return this.functionStack.length
+          ? [...this.functionStack.map((f) => String(f.line)).reverse(), "0"]
+          : undefined;
       default:
         return undefined;
     }
@@ -740,6 +749,12 @@ export class Shell {
 
   async executeSimple(command: SimpleCommand, tail = false): Promise<number> {
     this.lineno = command.line;
+    if (this.aliases.size > 0 && (this.options.interactive || this.shopt.expand_aliases)) {
+      const expanded = this.expandAlias(command);
+      if (expanded) {
+        return this.withRedirects(command.redirects, () => this.executeBody(expanded.body, tail));
+      }
+    }
     let argv: string[];
     let declarations: Map<number, Assignment> | undefined;
     try {
@@ -774,6 +789,8 @@ export class Shell {
         tempEnv[assignment.name] = value;
       }
     }
+    const debugTrap = this.traps.get("DEBUG");
+    if (debugTrap && !this.runningTrap) await this.runTrapAction("DEBUG", debugTrap);
     if (this.options.xtrace) {
       const prefix = command.assignments.map((a) => a.text);
       this.xtrace([...prefix, ...argv.map(traceQuote)].join(" "));
@@ -787,6 +804,38 @@ export class Shell {
     };
     if (command.redirects.length === 0) return runIt();
     return this.withRedirects(command.redirects, runIt);
+  }
+
+  /** Names being expanded, so an alias never expands inside itself. */
+  private expandingAliases = new Set<string>();
+
+  /**
+   * Alias expansion of the command word, done by re-reading the command's text with the alias
+   * value in front (aliases are textual in bash). Only the first word is considered.
+   */
+  private expandAlias(command: SimpleCommand): Program | null {
+    const first = command.words[0];
+    if (!first || first.parts.length !== 1 || first.parts[0].type !== "literal") return null;
+    const part = first.parts[0];
+    if (part.quoted) return null;
+    const value = this.aliases.get(part.value);
+    if (value === undefined || this.expandingAliases.has(part.value)) return null;
+    const prefix = command.assignments.map((a) => a.text).join(" ");
+    const rest = command.words.slice(1).map((w) => w.text).join(" ");
+    const source = `${prefix} ${value} ${rest}`;
+    try {
+      const program = parse(source);
+      this.expandingAliases.add(part.value);
+      // Nested alias names are checked against this set while the program runs.
+      queueMicrotask(() => this.expandingAliases.delete(part.value));
+      return program;
+    } catch (err) {
+      if (err instanceof ShellSyntaxError) {
+        this.reportSyntaxError(err, source);
+        return null;
+      }
+      throw err;
+    }
   }
 
   /**
@@ -1009,7 +1058,7 @@ export class Shell {
       this.positional = savedPositional;
       this.lineno = savedLine;
       const trap = this.traps.get("RETURN");
-      if (trap && this.options.functrace) await this.runTrapAction("RETURN", trap);
+      if (trap) await this.runTrapAction("RETURN", trap);
     }
   }
 

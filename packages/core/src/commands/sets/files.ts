@@ -7,6 +7,7 @@ import { cp } from "../cp.ts";
 import { df } from "../df.ts";
 import { dirname } from "../dirname.ts";
 import { du } from "../du.ts";
+import { file } from "../file.ts";
 import { install } from "../install.ts";
 import { ln } from "../ln.ts";
 import { ls } from "../ls.ts";
@@ -19,6 +20,7 @@ import { rm } from "../rm.ts";
 import { rmdir } from "../rmdir.ts";
 import { stat } from "../stat.ts";
 import { touch } from "../touch.ts";
+import { tree } from "../tree.ts";
 import { truncate } from "../truncate.ts";
 
 export const FILE_COMMANDS: CommandDefinition[] = [
@@ -30,6 +32,7 @@ export const FILE_COMMANDS: CommandDefinition[] = [
   df,
   dirname,
   du,
+  file,
   install,
   ln,
   ls,
@@ -42,5 +45,6 @@ export const FILE_COMMANDS: CommandDefinition[] = [
   rmdir,
   stat,
   touch,
+  tree,
   truncate,
 ];
