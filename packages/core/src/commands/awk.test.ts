@@ -567,12 +567,12 @@ const MORE: Array<[string[], string?]> = [
 
 const MORE_FILES: Fixture = { "a.txt": "alpha 1\nbeta 2\ngamma 3\n", "b.txt": "x,y,z\n1,2,3\n" };
 
-MORE.forEach(([argv, stdin], i) => {
-  test(`awk differential more #${i}: ${argv.slice(1).join(" ").slice(0, 60)}`, {
-    skip,
-  }, async () => {
-    const { vm, host } = await runBoth(argv, { files: MORE_FILES, stdin });
-    assert.deepEqual(vm, host);
+describe("awk differential (more)", { concurrency: 4 }, () => {
+  MORE.forEach(([argv, stdin], i) => {
+    test(`#${i}: ${argv.slice(1).join(" ").slice(0, 60)}`, { skip }, async () => {
+      const { vm, host } = await runBoth(argv, { files: MORE_FILES, stdin });
+      assert.deepEqual(vm, host);
+    });
   });
 });
 

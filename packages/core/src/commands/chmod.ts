@@ -32,7 +32,12 @@ export const chmod: CommandDefinition = {
         rest.push(a);
       }
     }
-    const o: ChmodOptions = { recursive: false, verbose: "none", quiet: false, preserveRoot: false };
+    const o: ChmodOptions = {
+      recursive: false,
+      verbose: "none",
+      quiet: false,
+      preserveRoot: false,
+    };
     let reference: string | undefined;
     let args: ReturnType<typeof parseArgs>;
     try {
@@ -73,7 +78,10 @@ export const chmod: CommandDefinition = {
     if (ops.length === 0) {
       const after = reference === undefined ? modeArg : undefined;
       await ctx.err(
-        usageText("chmod", after ? `missing operand after ${quoteAlways(after)}` : "missing operand"),
+        usageText(
+          "chmod",
+          after ? `missing operand after ${quoteAlways(after)}` : "missing operand",
+        ),
       );
       return 1;
     }
@@ -84,7 +92,9 @@ export const chmod: CommandDefinition = {
         change = compileMode((st.mode & 0o7777).toString(8).padStart(5, "0"));
       } catch (err) {
         if (!ctx.alive) throw err;
-        await ctx.err(`chmod: failed to get attributes of ${quoteAlways(reference)}: ${errText(err)}\n`);
+        await ctx.err(
+          `chmod: failed to get attributes of ${quoteAlways(reference)}: ${errText(err)}\n`,
+        );
         return 1;
       }
     } else change = compileMode(modeArg ?? "");
@@ -187,7 +197,8 @@ class Chmod {
         names = (await ctx.readdir(path)).map((d) => d.name);
       } catch (err) {
         if (!ctx.alive) throw err;
-        if (!o.quiet) await ctx.err(`chmod: cannot read directory ${quoteAlways(path)}: ${errText(err)}\n`);
+        if (!o.quiet)
+          await ctx.err(`chmod: cannot read directory ${quoteAlways(path)}: ${errText(err)}\n`);
         this.status = 1;
         return;
       }
@@ -198,13 +209,16 @@ class Chmod {
           cst = await ctx.lstat(child);
         } catch (err) {
           if (!ctx.alive) throw err;
-          if (!o.quiet) await ctx.err(`chmod: cannot access ${quoteAlways(child)}: ${errText(err)}\n`);
+          if (!o.quiet)
+            await ctx.err(`chmod: cannot access ${quoteAlways(child)}: ${errText(err)}\n`);
           this.status = 1;
           continue;
         }
         if ((cst.mode & S_IFMT) === S_IFLNK) {
           if (o.verbose === "all") {
-            await ctx.out(`neither symbolic link ${quoteAlways(child)} nor referent has been changed\n`);
+            await ctx.out(
+              `neither symbolic link ${quoteAlways(child)} nor referent has been changed\n`,
+            );
           }
           continue;
         }

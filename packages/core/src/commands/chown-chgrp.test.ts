@@ -35,7 +35,10 @@ for (const argv of diffCases) {
 
 const vmCases: [string[], { stdout: string; stderr: string; exitCode: number }][] = [
   [["chown", "user", "f"], { stdout: "", stderr: "", exitCode: 0 }],
-  [["chown", "-v", "user", "f"], { stdout: "ownership of 'f' retained as user\n", stderr: "", exitCode: 0 }],
+  [
+    ["chown", "-v", "user", "f"],
+    { stdout: "ownership of 'f' retained as user\n", stderr: "", exitCode: 0 },
+  ],
   [
     ["chown", "-v", "user:user", "f"],
     { stdout: "ownership of 'f' retained as user:user\n", stderr: "", exitCode: 0 },
@@ -44,7 +47,11 @@ const vmCases: [string[], { stdout: string; stderr: string; exitCode: number }][
   [["chown", "1000:1000", "f"], { stdout: "", stderr: "", exitCode: 0 }],
   [
     ["chown", "root", "f"],
-    { stdout: "", stderr: "chown: changing ownership of 'f': Operation not permitted\n", exitCode: 1 },
+    {
+      stdout: "",
+      stderr: "chown: changing ownership of 'f': Operation not permitted\n",
+      exitCode: 1,
+    },
   ],
   [["chown", "-f", "root", "f"], { stdout: "", stderr: "", exitCode: 1 }],
   [
@@ -59,7 +66,10 @@ const vmCases: [string[], { stdout: string; stderr: string; exitCode: number }][
     ["chgrp", "root", "f"],
     { stdout: "", stderr: "chgrp: changing group of 'f': Operation not permitted\n", exitCode: 1 },
   ],
-  [["chgrp", "-v", "user", "f"], { stdout: "group of 'f' retained as user\n", stderr: "", exitCode: 0 }],
+  [
+    ["chgrp", "-v", "user", "f"],
+    { stdout: "group of 'f' retained as user\n", stderr: "", exitCode: 0 },
+  ],
   [["chown", "-h", "user", "l"], { stdout: "", stderr: "", exitCode: 0 }],
   [
     ["chown", "-Rv", "user", "d"],
@@ -86,8 +96,14 @@ for (const [argv, expected] of vmCases) {
 }
 
 test("chown to own uid keeps ownership and ls shows it", async () => {
-  const r = await runStepsInVm([["chown", "1000", "f"], ["stat", "-c", "%U:%G %u:%g", "f"]], {
-    files: FILES,
-  });
+  const r = await runStepsInVm(
+    [
+      ["chown", "1000", "f"],
+      ["stat", "-c", "%U:%G %u:%g", "f"],
+    ],
+    {
+      files: FILES,
+    },
+  );
   assert.equal(r[1].stdout, "user:user 1000:1000\n");
 });

@@ -84,7 +84,9 @@ async function run(ctx: ProcessContext, cmd: "chown" | "chgrp"): Promise<number>
       specGroup = true;
     } catch (err) {
       if (!ctx.alive) throw err;
-      await ctx.err(`${cmd}: failed to get attributes of ${quoteAlways(reference)}: ${errText(err)}\n`);
+      await ctx.err(
+        `${cmd}: failed to get attributes of ${quoteAlways(reference)}: ${errText(err)}\n`,
+      );
       return 1;
     }
   } else {
@@ -220,14 +222,13 @@ class Chown {
     const ctx = this.ctx;
     let st: Stat;
     // With -R and no -H/-L, GNU works physically: links themselves are changed.
-    const deref = this.o.recursive
-      ? this.o.traverse !== "none"
-      : !this.o.noDeref;
+    const deref = this.o.recursive ? this.o.traverse !== "none" : !this.o.noDeref;
     try {
       st = deref ? await ctx.stat(path) : await ctx.lstat(path);
     } catch (err) {
       if (!ctx.alive) throw err;
-      if (!this.o.quiet) await ctx.err(`${this.o.cmd}: cannot access ${quoteAlways(path)}: ${errText(err)}\n`);
+      if (!this.o.quiet)
+        await ctx.err(`${this.o.cmd}: cannot access ${quoteAlways(path)}: ${errText(err)}\n`);
       this.status = 1;
       return;
     }
@@ -238,7 +239,8 @@ class Chown {
     const ctx = this.ctx;
     const o = this.o;
     const t = this.t;
-    const matches = (t.fromUid === -1 || t.fromUid === st.uid) && (t.fromGid === -1 || t.fromGid === st.gid);
+    const matches =
+      (t.fromUid === -1 || t.fromUid === st.uid) && (t.fromGid === -1 || t.fromGid === st.gid);
     const newUid = t.uid === -1 ? st.uid : t.uid;
     const newGid = t.gid === -1 ? st.gid : t.gid;
     const changed = matches && (newUid !== st.uid || newGid !== st.gid);
@@ -269,7 +271,9 @@ class Chown {
           `changed ${what} of ${quoteAlways(path)} from ${this.describe(st.uid, st.gid)} to ${this.describe(newUid, newGid)}\n`,
         );
       } else {
-        await ctx.out(`${what} of ${quoteAlways(path)} retained as ${this.describe(newUid, newGid)}\n`);
+        await ctx.out(
+          `${what} of ${quoteAlways(path)} retained as ${this.describe(newUid, newGid)}\n`,
+        );
       }
     }
     if (o.recursive && (st.mode & S_IFMT) === S_IFDIR) {
@@ -278,7 +282,8 @@ class Chown {
         names = (await ctx.readdir(path)).map((d) => d.name);
       } catch (err) {
         if (!ctx.alive) throw err;
-        if (!o.quiet) await ctx.err(`${o.cmd}: cannot read directory ${quoteAlways(path)}: ${errText(err)}\n`);
+        if (!o.quiet)
+          await ctx.err(`${o.cmd}: cannot read directory ${quoteAlways(path)}: ${errText(err)}\n`);
         this.status = 1;
         return;
       }
@@ -289,7 +294,8 @@ class Chown {
           await this.apply(child, cst, o.traverse === "all");
         } catch (err) {
           if (!ctx.alive) throw err;
-          if (!o.quiet) await ctx.err(`${o.cmd}: cannot access ${quoteAlways(child)}: ${errText(err)}\n`);
+          if (!o.quiet)
+            await ctx.err(`${o.cmd}: cannot access ${quoteAlways(child)}: ${errText(err)}\n`);
           this.status = 1;
         }
       }

@@ -79,9 +79,15 @@ test("cp dir into itself (GNU copies part of the tree first; compare the message
 test("cp keeps content of a binary file", async () => {
   const bytes = new Uint8Array(200000);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) & 0xff;
-  const { vm, host } = await runStepsBoth([["cp", "bin", "copy"], ["cmp", "bin", "copy"]], {
-    files: { bin: bytes },
-  });
+  const { vm, host } = await runStepsBoth(
+    [
+      ["cp", "bin", "copy"],
+      ["cmp", "bin", "copy"],
+    ],
+    {
+      files: { bin: bytes },
+    },
+  );
   assert.deepEqual(vm[0], host[0]);
   assert.equal(vm[1].exitCode === 0 || vm[1].stderr.includes("cmp"), true);
 });

@@ -1,8 +1,8 @@
 /** cp: copies files and directories (GNU: -r -a -p -d -n -i -f -u -v -T -t -L -P -H -s -l). */
 import { S_IFDIR, S_IFMT } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
-import { Copier, defaultCopyOptions } from "./lib/file-copy.ts";
 import { parseArgs, UsageError, usageText } from "./lib/file-args.ts";
+import { Copier, defaultCopyOptions } from "./lib/file-copy.ts";
 import { quoteAlways } from "./lib/file-quote.ts";
 import { baseName, errText, joinPath } from "./lib/file-util.ts";
 
@@ -149,7 +149,9 @@ export const cp: CommandDefinition = {
     const pairs: [string, string][] = [];
     if (targetDir !== undefined) {
       if (noTargetDir) {
-        await ctx.err("cp: cannot combine --target-directory (-t) and --no-target-directory (-T)\n");
+        await ctx.err(
+          "cp: cannot combine --target-directory (-t) and --no-target-directory (-T)\n",
+        );
         return 1;
       }
       const why = await ctx.stat(targetDir).then(
@@ -176,7 +178,8 @@ export const cp: CommandDefinition = {
         }
         pairs.push([ops[0], ops[1]]);
       } else if (await isDirPath(last)) {
-        for (const src of ops.slice(0, -1)) pairs.push([src, joinPath(last, destName(src, parents))]);
+        for (const src of ops.slice(0, -1))
+          pairs.push([src, joinPath(last, destName(src, parents))]);
       } else if (ops.length > 2 || parents) {
         const why = await ctx.stat(last).then(
           () => "Not a directory",

@@ -13,7 +13,10 @@ test("df lists the root file system", async () => {
 
 test("df -h uses human sizes", async () => {
   const r = await runInVm(["df", "-h", "/"]);
-  assert.match(r.stdout, /^Filesystem +Size +Used +Avail +Use% Mounted on\nrootfs +[\d.]+[KMGT]? +[\d.]+[KMGT]? +[\d.]+[KMGT]? +\d+% \/\n$/);
+  assert.match(
+    r.stdout,
+    /^Filesystem +Size +Used +Avail +Use% Mounted on\nrootfs +[\d.]+[KMGT]? +[\d.]+[KMGT]? +[\d.]+[KMGT]? +\d+% \/\n$/,
+  );
 });
 
 test("df -T shows types; -a shows pseudo file systems", async () => {
@@ -48,7 +51,11 @@ test("df counts written bytes", async () => {
   }
 });
 
-for (const argv of [["df", "nope"], ["df", "-q"], ["df", "--bogus"]]) {
+for (const argv of [
+  ["df", "nope"],
+  ["df", "-q"],
+  ["df", "--bogus"],
+]) {
   test(argv.join(" "), async () => {
     const { vm, host } = await runBoth(argv);
     assert.deepEqual(vm, host);

@@ -89,7 +89,9 @@ export const du: CommandDefinition = {
           break;
         case "d": {
           if (!/^\d+$/.test(value ?? "")) {
-            await ctx.err(`du: invalid maximum depth ${quoteLocale(value ?? "")}\nTry 'du --help' for more information.\n`);
+            await ctx.err(
+              `du: invalid maximum depth ${quoteLocale(value ?? "")}\nTry 'du --help' for more information.\n`,
+            );
             return 1;
           }
           o.maxDepth = Number(value);
@@ -251,4 +253,3 @@ class DuWalker {
     return total;
   }
 }
-

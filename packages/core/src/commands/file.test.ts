@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { gzipSync } from "node:zlib";
 import { test } from "node:test";
+import { gzipSync } from "node:zlib";
 import { type Fixture, hostHas, runBoth } from "./testing.ts";
 
 const skip = hostHas("file") ? false : "host has no file";
@@ -48,8 +48,18 @@ const FILES: Fixture = {
   "x.html": "<!DOCTYPE html>\n<html><body></body></html>\n",
   "x.xml": '<?xml version="1.0"?>\n<a/>\n',
   "s.svg": '<svg xmlns="http://www.w3.org/2000/svg"></svg>\n',
-  "p.png": bytes("\x89PNG\r\n\x1a\n", [0, 0, 0, 13], "IHDR", [0, 0, 0, 16, 0, 0, 0, 32, 8, 6, 0, 0, 0]),
-  "g.png": bytes("\x89PNG\r\n\x1a\n", [0, 0, 0, 13], "IHDR", [0, 0, 1, 0, 0, 0, 0, 2, 8, 0, 0, 0, 1]),
+  "p.png": bytes(
+    "\x89PNG\r\n\x1a\n",
+    [0, 0, 0, 13],
+    "IHDR",
+    [0, 0, 0, 16, 0, 0, 0, 32, 8, 6, 0, 0, 0],
+  ),
+  "g.png": bytes(
+    "\x89PNG\r\n\x1a\n",
+    [0, 0, 0, 13],
+    "IHDR",
+    [0, 0, 1, 0, 0, 0, 0, 2, 8, 0, 0, 0, 1],
+  ),
   "g.gif": bytes("GIF89a", [16, 0, 32, 0]),
   "d.pdf": "%PDF-1.4\n",
   "z.gz": new Uint8Array(gz),

@@ -8,7 +8,17 @@
  * wording), so rarer formats come out as "data" and some details (ELF linking, JPEG fields)
  * are shorter than libmagic's.
  */
-import { O_RDONLY, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFSOCK, type Stat } from "../fs/types.ts";
+import {
+  O_RDONLY,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFDIR,
+  S_IFIFO,
+  S_IFLNK,
+  S_IFMT,
+  S_IFSOCK,
+  type Stat,
+} from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import type { ProcessContext } from "../kernel/process-context.ts";
 import { parseArgs, UsageError } from "./lib/file-args.ts";
@@ -75,7 +85,7 @@ export const file: CommandDefinition = {
     for (let i = 0; i < names.length; i++) {
       const r = await classify(ctx, names[i], follow);
       let text: string;
-      if (mode === "mime") text = `${r.mime}; charset=${r.encoding}`;
+      if (mode === "mime") text = r.encoding ? `${r.mime}; charset=${r.encoding}` : r.mime;
       else if (mode === "type") text = r.mime;
       else if (mode === "encoding") text = r.encoding;
       else text = r.desc;
@@ -102,17 +112,6 @@ async function classify(ctx: ProcessContext, name: string, follow: boolean): Pro
       st = follow ? await ctx.stat(name) : await ctx.lstat(name);
     } catch (err) {
       if (!ctx.alive) throw err;
-      if (follow) {
-        const link = await ctx.lstat(name).catch(() => undefined);
-        if (link && (link.mode & S_IFMT) === S_IFLNK) {
-          const target = await ctx.readlink(name).catch(() => "");
-          return {
-            desc: `broken symbolic link to ${target}`,
-            mime: "inode/symlink",
-            encoding: "binary",
-          };
-        }
-      }
       return {
         desc: `cannot open \`${name}' (${errText(err)})`,
         mime: "cannot open",
@@ -130,7 +129,7 @@ async function classify(ctx: ProcessContext, name: string, follow: boolean): Pro
       return {
         desc: `${ok ? "" : "broken "}symbolic link to ${target}`,
         mime: "inode/symlink",
-        encoding: "binary",
+        encoding: ok ? "binary" : "",
       };
     }
     if (type === S_IFCHR || type === S_IFBLK) {
@@ -143,7 +142,8 @@ async function classify(ctx: ProcessContext, name: string, follow: boolean): Pro
         encoding: "binary",
       };
     }
-    if (type === S_IFIFO) return { desc: "fifo (named pipe)", mime: "inode/fifo", encoding: "binary" };
+    if (type === S_IFIFO)
+      return { desc: "fifo (named pipe)", mime: "inode/fifo", encoding: "binary" };
     if (type === S_IFSOCK) return { desc: "socket", mime: "inode/socket", encoding: "binary" };
   }
   let data: Uint8Array;
@@ -157,7 +157,24 @@ async function classify(ctx: ProcessContext, name: string, follow: boolean): Pro
       encoding: "cannot open",
     };
   }
-  return classifyBytes(data);
+  const r = classifyBytes(data);
+  // libmagic reports the charset of the bytes even for binary formats ("%PDF-1.4" is ASCII).
+  if (r.encoding === "binary" && data.length > 0) r.encoding = textEncoding(data);
+  return r;
+}
+
+function textEncoding(d: Uint8Array): string {
+  let ascii = true;
+  let latin = true;
+  for (const b of d) {
+    if (b >= 0x80) {
+      ascii = false;
+      if (b < 0xa0) latin = false;
+    } else if (!isTextByte(b)) return "binary";
+  }
+  if (ascii) return "us-ascii";
+  if (validUtf8(d)) return "utf-8";
+  return latin ? "iso-8859-1" : "unknown-8bit";
 }
 
 async function readHead(ctx: ProcessContext, name: string): Promise<Uint8Array> {
@@ -284,7 +301,12 @@ function gzipInfo(d: Uint8Array): Result {
     if (mtime) desc += `, last modified: ${ctimeString(mtime * 1000)}`;
     if (d[8] === 2) desc += ", max compression";
     else if (d[8] === 4) desc += ", max speed";
-    const os: Record<number, string> = { 0: "FAT filesystem (MS-DOS, OS/2, NT)", 3: "Unix", 7: "Macintosh", 11: "NTFS filesystem (NT)" };
+    const os: Record<number, string> = {
+      0: "FAT filesystem (MS-DOS, OS/2, NT)",
+      3: "Unix",
+      7: "Macintosh",
+      11: "NTFS filesystem (NT)",
+    };
     if (os[d[9]]) desc += `, from ${os[d[9]]}`;
     if (d.length >= 18) desc += `, original size modulo 2^32 ${le32(d, d.length - 4)}`;
   }
@@ -294,7 +316,20 @@ function gzipInfo(d: Uint8Array): Result {
 function ctimeString(ms: number): string {
   const date = new Date(ms);
   const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const months = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+  ];
   const p2 = (n: number): string => String(n).padStart(2, "0");
   return `${days[date.getUTCDay()]} ${months[date.getUTCMonth()]} ${String(date.getUTCDate()).padStart(2, " ")} ${p2(date.getUTCHours())}:${p2(date.getUTCMinutes())}:${p2(date.getUTCSeconds())} ${date.getUTCFullYear()}`;
 }
@@ -327,7 +362,13 @@ function elfInfo(d: Uint8Array): Result {
   if (d.length >= 24) desc += `, version ${d[6]} ${abi}`;
   else desc += `, ${abi}`;
   const mime =
-    type === 3 ? "application/x-sharedlib" : type === 1 ? "application/x-object" : type === 4 ? "application/x-coredump" : "application/x-executable";
+    type === 3
+      ? "application/x-sharedlib"
+      : type === 1
+        ? "application/x-object"
+        : type === 4
+          ? "application/x-coredump"
+          : "application/x-executable";
   return BINARY(desc, mime);
 }
 
@@ -349,15 +390,19 @@ function textInfo(d: Uint8Array): Result {
   let encoding: string;
   let encName: string;
   let body = d;
-  if (d[0] === 0xff && d[1] === 0xfe) {
+  if ((d[0] === 0xff && d[1] === 0xfe) || (d[0] === 0xfe && d[1] === 0xff)) {
+    const little = d[0] === 0xff;
+    const units: number[] = [];
+    for (let i = 2; i + 1 < d.length; i += 2) {
+      const u = little ? d[i] | (d[i + 1] << 8) : (d[i] << 8) | d[i + 1];
+      units.push(u > 0xff ? 0x41 : u);
+    }
+    const notes = textNotes(Uint8Array.from(units));
     return {
-      desc: "Unicode text, UTF-16, little-endian text",
+      desc: `Unicode text, UTF-16, ${little ? "little" : "big"}-endian text${notes}`,
       mime: "text/plain",
-      encoding: "utf-16le",
+      encoding: little ? "utf-16le" : "utf-16be",
     };
-  }
-  if (d[0] === 0xfe && d[1] === 0xff) {
-    return { desc: "Unicode text, UTF-16, big-endian text", mime: "text/plain", encoding: "utf-16be" };
   }
   let allAscii = true;
   let latin = true;
@@ -413,7 +458,8 @@ function textInfo(d: Uint8Array): Result {
     return { desc: "SVG Scalable Vector Graphics image", mime: "image/svg+xml", encoding };
   }
   const xml = /^<\?xml version="([\d.]+)"/.exec(trimmed);
-  if (xml) return { desc: `XML ${xml[1]} document, ${encName} text${notes}`, mime: "text/xml", encoding };
+  if (xml)
+    return { desc: `XML ${xml[1]} document, ${encName} text${notes}`, mime: "text/xml", encoding };
   if (/^<!doctype html|^<html[\s>]|^<head[\s>]|^<body[\s>]/i.test(trimmed)) {
     return { desc: `HTML document, ${encName} text${notes}`, mime: "text/html", encoding };
   }

@@ -48,9 +48,15 @@ test("install -o root fails for the VM user (GNU as non-root)", async () => {
 });
 
 test("install -g user succeeds for the VM user", async () => {
-  const r = await runStepsInVm([["install", "-g", "user", "-m", "640", "a", "c"], ["stat", "-c", "%a %G", "c"]], {
-    files: FILES,
-  });
+  const r = await runStepsInVm(
+    [
+      ["install", "-g", "user", "-m", "640", "a", "c"],
+      ["stat", "-c", "%a %G", "c"],
+    ],
+    {
+      files: FILES,
+    },
+  );
   assert.equal(r[0].exitCode, 0);
   assert.equal(r[1].stdout, "640 user\n");
 });

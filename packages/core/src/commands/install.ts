@@ -5,8 +5,8 @@
 import { S_IFDIR, S_IFMT } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import type { ProcessContext } from "../kernel/process-context.ts";
-import { Copier, defaultCopyOptions } from "./lib/file-copy.ts";
 import { parseArgs, UsageError, usageText } from "./lib/file-args.ts";
+import { Copier, defaultCopyOptions } from "./lib/file-copy.ts";
 import { adjustMode, compileMode } from "./lib/file-mode.ts";
 import { quoteAlways } from "./lib/file-quote.ts";
 import { loadIdTables } from "./lib/file-users.ts";
@@ -120,7 +120,9 @@ export const install: CommandDefinition = {
         return true;
       } catch (err) {
         if (!ctx.alive) throw err;
-        await ctx.err(`install: cannot change ownership of ${quoteAlways(path)}: ${errText(err)}\n`);
+        await ctx.err(
+          `install: cannot change ownership of ${quoteAlways(path)}: ${errText(err)}\n`,
+        );
         status = 1;
         return false;
       }

@@ -111,7 +111,9 @@ export const ln: CommandDefinition = {
       for (const src of ops) pairs.push([src, joinPath(targetDir, baseName(src))]);
     } else if (noTargetDir) {
       if (ops.length < 2) {
-        await ctx.err(usageText("ln", `missing destination file operand after ${quoteAlways(ops[0])}`));
+        await ctx.err(
+          usageText("ln", `missing destination file operand after ${quoteAlways(ops[0])}`),
+        );
         return 1;
       }
       if (ops.length > 2) {
@@ -188,13 +190,19 @@ export const ln: CommandDefinition = {
           } else await ctx.link(src, dest);
         } catch (err) {
           if (!ctx.alive) throw err;
-          if (errCode(err) === "EEXIST" && !symbolic && (await sameFile(ctx, src, dest, false, srcSt))) {
+          if (
+            errCode(err) === "EEXIST" &&
+            !symbolic &&
+            (await sameFile(ctx, src, dest, false, srcSt))
+          ) {
             await ctx.err(`ln: ${quoteAlways(src)} and ${quoteAlways(dest)} are the same file\n`);
             status = 1;
             continue;
           }
           const kind = symbolic ? "symbolic" : "hard";
-          await ctx.err(`ln: failed to create ${kind} link ${quoteAlways(dest)}: ${errText(err)}\n`);
+          await ctx.err(
+            `ln: failed to create ${kind} link ${quoteAlways(dest)}: ${errText(err)}\n`,
+          );
           status = 1;
           continue;
         }
@@ -220,7 +228,8 @@ async function sameFile(
 ): Promise<boolean> {
   try {
     const d = await ctx.lstat(dest);
-    const s = srcSt ?? (symbolic ? await ctx.lstat(joinPath(dirName(dest), src)) : await ctx.lstat(src));
+    const s =
+      srcSt ?? (symbolic ? await ctx.lstat(joinPath(dirName(dest), src)) : await ctx.lstat(src));
     return s.ino === d.ino && s.dev === d.dev;
   } catch {
     return false;

@@ -7,11 +7,17 @@
 import { S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, type Stat } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import type { ProcessContext } from "../kernel/process-context.ts";
-import { invalidArgText, type LongOption, parseArgs, UsageError, usageText } from "./lib/file-args.ts";
+import {
+  invalidArgText,
+  type LongOption,
+  parseArgs,
+  UsageError,
+  usageText,
+} from "./lib/file-args.ts";
 import { fnmatch } from "./lib/file-glob.ts";
 import { modeString } from "./lib/file-mode.ts";
 import { quoteAlways, quoteLocale, quoteMaybe } from "./lib/file-quote.ts";
-import { lsDate, type LsTimeStyle } from "./lib/file-time.ts";
+import { type LsTimeStyle, lsDate } from "./lib/file-time.ts";
 import { type IdTables, loadIdTables } from "./lib/file-users.ts";
 import { errText, humanSize, joinPath, OutBuffer } from "./lib/file-util.ts";
 
@@ -686,7 +692,8 @@ class Lister {
       const entry: Entry = { name, path: childPath, st: undefined };
       if (needStat) {
         try {
-          entry.st = o.dereference === "all" ? await ctx.stat(childPath) : await ctx.lstat(childPath);
+          entry.st =
+            o.dereference === "all" ? await ctx.stat(childPath) : await ctx.lstat(childPath);
         } catch (err) {
           if (!ctx.alive) throw err;
           try {
@@ -800,7 +807,7 @@ class Lister {
     return "";
   }
 
-  colorOf(st: Stat | undefined, entry: Entry | undefined): string {
+  colorOf(st: Stat | undefined): string {
     if (!st) return "";
     const type = st.mode & S_IFMT;
     if (type === S_IFDIR) {
@@ -833,12 +840,9 @@ class Lister {
   nameWithFrills(e: Entry): { text: string; width: number } {
     const o = this.o;
     const shown = this.displayName(e.name);
-    const ind = this.indicatorOf(
-      e.st,
-      false,
-    );
+    const ind = this.indicatorOf(e.st, false);
     const indicator = o.format === "long" && e.st && (e.st.mode & S_IFMT) === S_IFLNK ? "" : ind;
-    const text = this.colored(shown, this.colorOf(e.st, e)) + indicator;
+    const text = this.colored(shown, this.colorOf(e.st)) + indicator;
     return { text, width: byteLen(shown) + indicator.length };
   }
 
@@ -849,7 +853,9 @@ class Lister {
       await this.printLong(entries, widthOf);
       return;
     }
-    const inodeWidth = o.inode ? Math.max(...widthOf.map((e) => String(e.st?.ino ?? "?").length)) : 0;
+    const inodeWidth = o.inode
+      ? Math.max(...widthOf.map((e) => String(e.st?.ino ?? "?").length))
+      : 0;
     const blockWidth = o.size
       ? Math.max(...widthOf.map((e) => this.blockText(e.st?.blocks ?? 0).length))
       : 0;

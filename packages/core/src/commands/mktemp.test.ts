@@ -71,6 +71,9 @@ for (const argv of errors) {
 }
 
 test("mktemp never returns an existing name", async () => {
-  const r = await runStepsInVm([["mktemp", "-d", "-p", ".", "xXXX"], ["mktemp", "-p", ".", "xXXX"]]);
+  const r = await runStepsInVm([
+    ["mktemp", "-d", "-p", ".", "xXXX"],
+    ["mktemp", "-p", ".", "xXXX"],
+  ]);
   assert.notEqual(r[0].stdout, r[1].stdout);
 });

@@ -80,7 +80,9 @@ export const mktemp: CommandDefinition = {
       }
       if (template.includes("/") && (legacyT || args.operands[0] !== undefined)) {
         if (legacyT || tmpdir) {
-          return await fail(`invalid template, ${quoteAlways(template)}, contains directory separator`);
+          return await fail(
+            `invalid template, ${quoteAlways(template)}, contains directory separator`,
+          );
         }
       }
     }
@@ -117,6 +119,8 @@ export const mktemp: CommandDefinition = {
         );
       }
     }
-    return await fail(`failed to create file via template ${quoteAlways(shownTemplate)}: File exists`);
+    return await fail(
+      `failed to create file via template ${quoteAlways(shownTemplate)}: File exists`,
+    );
   },
 };

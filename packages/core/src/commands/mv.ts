@@ -2,8 +2,8 @@
 import { S_IFDIR, S_IFLNK, S_IFMT, type Stat } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import type { ProcessContext } from "../kernel/process-context.ts";
-import { Copier, defaultCopyOptions } from "./lib/file-copy.ts";
 import { parseArgs, UsageError, usageText } from "./lib/file-args.ts";
+import { Copier, defaultCopyOptions } from "./lib/file-copy.ts";
 import { confirm } from "./lib/file-prompt.ts";
 import { quoteAlways } from "./lib/file-quote.ts";
 import { baseName, errCode, errText, joinPath, normalizeAbs } from "./lib/file-util.ts";
@@ -195,7 +195,9 @@ async function moveOne(
     if (destSt && isDir(destSt)) {
       const empty = (await ctx.readdir(dest)).length === 0;
       if (!empty) {
-        return await fail(`cannot move ${quoteAlways(src)} to ${quoteAlways(dest)}: Directory not empty`);
+        return await fail(
+          `cannot move ${quoteAlways(src)} to ${quoteAlways(dest)}: Directory not empty`,
+        );
       }
     }
     if (destSt && !isDir(destSt)) await ctx.unlink(dest).catch(() => undefined);

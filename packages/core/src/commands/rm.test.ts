@@ -55,6 +55,9 @@ for (const [name, argv] of cases) {
 }
 
 test("rm -i answered yes", async () => {
-  const { vm, host } = await runStepsBoth([["rm", "-i", "a"], LIST], { files: FILES, stdin: "y\n" });
+  const { vm, host } = await runStepsBoth([["rm", "-i", "a"], LIST], {
+    files: FILES,
+    stdin: "y\n",
+  });
   assert.deepEqual(vm, host);
 });

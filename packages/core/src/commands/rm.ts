@@ -61,7 +61,8 @@ export const rm: CommandDefinition = {
           o.interactive = "once";
           break;
         case "interactive":
-          if (value === undefined || value === "always" || value === "yes") o.interactive = "always";
+          if (value === undefined || value === "always" || value === "yes")
+            o.interactive = "always";
           else if (value === "once") o.interactive = "once";
           else if (value === "never" || value === "no" || value === "none") o.interactive = "never";
           else {
@@ -204,7 +205,8 @@ class Remover {
         return false;
       }
       if (names.length > 0 && o.interactive === "always") {
-        if (!(await confirm(ctx, `rm: descend into directory ${quoteAlways(path)}? `))) return false;
+        if (!(await confirm(ctx, `rm: descend into directory ${quoteAlways(path)}? `)))
+          return false;
       }
       let allGone = true;
       for (const name of names) {

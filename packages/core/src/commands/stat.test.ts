@@ -67,12 +67,21 @@ test("stat times after touch -d", async () => {
 });
 
 test("stat default format (VM: user names, mount device)", async () => {
-  const r = await runStepsInVm([["touch", "-d", "@1000000000", "f"], ["stat", "f"]], { files: FILES });
+  const r = await runStepsInVm(
+    [
+      ["touch", "-d", "@1000000000", "f"],
+      ["stat", "f"],
+    ],
+    { files: FILES },
+  );
   const lines = r[1].stdout.split("\n");
   assert.equal(lines[0], "  File: f");
   assert.equal(lines[1], "  Size: 6         \tBlocks: 8          IO Block: 4096   regular file");
   assert.match(lines[2], /^Device: \d+,\d+\tInode: \d+ +Links: 1$/);
-  assert.equal(lines[3], "Access: (0644/-rw-r--r--)  Uid: ( 1000/    user)   Gid: ( 1000/    user)");
+  assert.equal(
+    lines[3],
+    "Access: (0644/-rw-r--r--)  Uid: ( 1000/    user)   Gid: ( 1000/    user)",
+  );
   assert.equal(lines[4], "Access: 2001-09-09 01:46:40.000000000 +0000");
   assert.equal(lines[5], "Modify: 2001-09-09 01:46:40.000000000 +0000");
   assert.match(lines[6], /^Change: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} \+0000$/);
@@ -81,8 +90,14 @@ test("stat default format (VM: user names, mount device)", async () => {
 
 test("stat default format of a symlink and a device", async () => {
   const r = await runInVm(["stat", "l", "/dev/null"], { files: FILES });
-  assert.match(r.stdout, /^ {2}File: l -> f\n {2}Size: 1 {9}\tBlocks: 0 {10}IO Block: \d+ +symbolic link\n/);
-  assert.match(r.stdout, /\n {2}File: \/dev\/null\n.*character special file\n.*Links: 1 +Device type: 1,3\n/);
+  assert.match(
+    r.stdout,
+    /^ {2}File: l -> f\n {2}Size: 1 {9}\tBlocks: 0 {10}IO Block: \d+ +symbolic link\n/,
+  );
+  assert.match(
+    r.stdout,
+    /\n {2}File: \/dev\/null\n.*character special file\n.*Links: 1 +Device type: 1,3\n/,
+  );
 });
 
 test("stat -t terse", async () => {

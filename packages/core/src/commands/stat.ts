@@ -52,7 +52,7 @@ export const stat: CommandDefinition = {
     }
     for (const { key, value } of args.options) {
       if (key === "c") format = `${value}\n`;
-      else if (key === "printf") format = unescape(value ?? "");
+      else if (key === "printf") format = unescapePrintf(value ?? "");
       else if (key === "L") follow = true;
       else if (key === "t") terse = true;
       else if (key === "f") {
@@ -84,7 +84,11 @@ export const stat: CommandDefinition = {
       const type = st.mode & S_IFMT;
       const fmt =
         format ??
-        (terse ? TERSE_FORMAT : type === S_IFCHR || type === S_IFBLK ? DEVICE_FORMAT : DEFAULT_FORMAT);
+        (terse
+          ? TERSE_FORMAT
+          : type === S_IFCHR || type === S_IFBLK
+            ? DEVICE_FORMAT
+            : DEFAULT_FORMAT);
       const defaultQuoting = format === undefined && !terse;
       out += await render(ctx, fmt, name, st, ids, defaultQuoting);
       if (out.length > 65536) {
@@ -98,7 +102,7 @@ export const stat: CommandDefinition = {
 };
 
 /** --printf backslash escapes (\n \t \\ \" \a \b \f \r \v \e, \NNN octal, \xHH). */
-function unescape(text: string): string {
+function unescapePrintf(text: string): string {
   return text.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_m, e: string) => {
     if (e[0] === "x") return String.fromCharCode(Number.parseInt(e.slice(1), 16));
     if (/^[0-7]/.test(e)) return String.fromCharCode(Number.parseInt(e, 8) & 0xff);
@@ -153,7 +157,12 @@ async function render(
       // GNU prints all nine digits for a bare "%.Y".
       const digits = precision === "" ? 9 : Math.min(9, Number(precision));
       const nanos = String(Math.round((ms - whole * 1000) * 1e6)).padStart(9, "0");
-      return pad(digits > 0 ? `${whole}.${nanos.slice(0, digits)}` : String(whole), flags, width, true);
+      return pad(
+        digits > 0 ? `${whole}.${nanos.slice(0, digits)}` : String(whole),
+        flags,
+        width,
+        true,
+      );
     };
     switch (conv) {
       case "%":
@@ -290,9 +299,9 @@ async function mountPoint(ctx: ProcessContext, name: string): Promise<string> {
     const text = new TextDecoder().decode(await ctx.readFile("/proc/mounts"));
     let best = "/";
     for (const line of text.split("\n")) {
-      const mp = line.split(" ")[1]?.replace(/\\(\d{3})/g, (_m, o: string) =>
-        String.fromCharCode(Number.parseInt(o, 8)),
-      );
+      const mp = line
+        .split(" ")[1]
+        ?.replace(/\\(\d{3})/g, (_m, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
       if (!mp) continue;
       if ((abs === mp || abs.startsWith(mp === "/" ? "/" : `${mp}/`)) && mp.length > best.length) {
         best = mp;

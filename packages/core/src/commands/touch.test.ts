@@ -57,7 +57,10 @@ test("touch -r copies times", async () => {
 test("touch creates a file with the current time", async () => {
   const { runStepsInVm } = await import("./lib/file-testing.ts");
   const before = Date.now();
-  const r = await runStepsInVm([["touch", "new"], ["stat", "-c", "%s %Y", "new"]]);
+  const r = await runStepsInVm([
+    ["touch", "new"],
+    ["stat", "-c", "%s %Y", "new"],
+  ]);
   const [size, secs] = r[1].stdout.trim().split(" ").map(Number);
   assert.equal(size, 0);
   assert.ok(Math.abs(secs * 1000 - before) < 5000);

@@ -149,7 +149,10 @@ export const tree: CommandDefinition = {
             if (v === "name") o.sort = "name";
             else if (v === "mtime") o.sort = "mtime";
             else if (v === "none") o.sort = "none";
-            else return await bad(`Sort type '${v}' not valid, should be one of: name, version, size, mtime, ctime, none.`);
+            else
+              return await bad(
+                `Sort type '${v}' not valid, should be one of: name, version, size, mtime, ctime, none.`,
+              );
             break;
           }
           case "help":

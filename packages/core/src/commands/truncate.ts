@@ -84,7 +84,9 @@ export const truncate: CommandDefinition = {
         return 1;
       }
       if (sizeText !== undefined && op === "") {
-        await ctx.err(usageText("truncate", "you must specify a relative '--size' with '--reference'"));
+        await ctx.err(
+          usageText("truncate", "you must specify a relative '--size' with '--reference'"),
+        );
         return 1;
       }
     }
@@ -107,7 +109,9 @@ export const truncate: CommandDefinition = {
             ctx.close(fd);
           } catch (err) {
             if (!ctx.alive) throw err;
-            await ctx.err(`truncate: cannot open ${quoteAlways(file)} for writing: ${errText(err)}\n`);
+            await ctx.err(
+              `truncate: cannot open ${quoteAlways(file)} for writing: ${errText(err)}\n`,
+            );
             status = 1;
             continue;
           }

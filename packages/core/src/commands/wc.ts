@@ -167,6 +167,7 @@ export const wc: CommandDefinition = {
       let minimum = 1;
       let total = 0;
       for (const name of files) {
+        if (name === "") continue;
         let st: Stat;
         try {
           st = name === "-" ? await ctx.fstat(0) : await ctx.stat(name);
@@ -191,10 +192,10 @@ export const wc: CommandDefinition = {
       const text = cols.map((n) => String(n).padStart(width, " ")).join(" ");
       return name === undefined ? `${text}\n` : `${text} ${name}\n`;
     };
-    for (const name of files) {
+    for (const [index, name] of files.entries()) {
       if (files0 !== undefined && name === "") {
         await out.flush();
-        await ctx.err("wc: invalid zero-length file name\n");
+        await ctx.err(`wc: ${quoteIfNeeded(files0)}:${index + 1}: invalid zero-length file name\n`);
         status = 1;
         continue;
       }

@@ -36,6 +36,15 @@ import {
   sharedRootImage,
   USER,
 } from "./root-image.ts";
+import {
+  attachTerminal,
+  type ConnectTerminalOptions,
+  type OpenShellOptions,
+  type ShellDataHandler,
+  type ShellExitHandler,
+  type ShellInfo,
+  ShellSession,
+} from "./shell-session.ts";
 import { type OutputHandler, SpawnedProcess, type SpawnedProcessInfo } from "./spawned-process.ts";
 import {
   checkAbsolutePath,
@@ -148,6 +157,7 @@ const EXEC_OPTIONS = [
   "maxBuffer",
 ] as const;
 const SPAWN_OPTIONS = ["cwd", "env", "onStdout", "onStderr", "onExit"] as const;
+const SHELL_OPTIONS = ["command", "args", "env", "cwd", "cols", "rows"] as const;
 const ROOT_CALLER = { uid: 0, gid: 0, pid: 1 };
 const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
 const decoder = new TextDecoder();
@@ -156,6 +166,8 @@ export class AgentOs {
   readonly #kernel: Kernel;
   readonly #permissions: Permissions;
   readonly #spawned = new Map<number, SpawnedProcess>();
+  readonly #shells = new Map<string, ShellSession>();
+  #nextShellId = 1;
   readonly #options: AgentOsOptions;
   #disposed = false;
 
@@ -263,7 +275,10 @@ export class AgentOs {
         await this.#kernel.fs.writeFile(root, path, new TextEncoder().encode(content), 0o644);
       }
     }
-    await this.#kernel.fs.mount(root, "/dev", new DevFs(), { type: "devtmpfs", source: "udev" });
+    await this.#kernel.fs.mount(root, "/dev", new DevFs({ openTty: (pid) => this.#kernel.openTty(pid) }), {
+      type: "devtmpfs",
+      source: "udev",
+    });
     await this.#kernel.fs.mount(root, "/proc", new ProcFs(this.#kernel, { hostname }), {
       type: "proc",
       source: "proc",
@@ -847,6 +862,181 @@ export class AgentOs {
     }
     this.#kernel.kill(1, pid, signal);
   }
+
+  // ---- interactive shells ------------------------------------------------------------------
+
+  /**
+   * Starts an interactive shell on a new pseudo-terminal: its own session and process group,
+   * the pty as controlling terminal and fds 0, 1 and 2, TERM=xterm-256color and COLUMNS/LINES
+   * from the size. Output reaches `onShellData` subscribers; input goes in with `writeShell`.
+   */
+  openShell(options: OpenShellOptions = {}): { shellId: string } {
+    this.#alive("openShell");
+    checkOptions("openShell", options, SHELL_OPTIONS);
+    const command = options.command ?? "bash";
+    checkString("openShell", command, "command");
+    if (command.length === 0) throw new TypeError("openShell: command must not be empty");
+    const args = options.args ?? (options.command === undefined ? ["-l"] : []);
+    if (!Array.isArray(args) || args.some((a) => typeof a !== "string"))
+      throw new TypeError("openShell: args must be an array of strings");
+    const env = checkEnv("openShell", options.env);
+    checkEnvPolicy(this.#permissions, env, "openShell");
+    let cwd = this.#kernel.init.cwd;
+    if (options.cwd !== undefined)
+      cwd = normalizePath(checkAbsolutePath("openShell", options.cwd, "cwd"));
+    const cols = checkCells("openShell", options.cols, "cols", 80);
+    const rows = checkCells("openShell", options.rows, "rows", 24);
+
+    const id = `shell-${this.#nextShellId++}`;
+    const session = new ShellSession(id, command, [...args]);
+    const pty = this.#kernel.openPty({
+      onOutput: (data) => session.output(data),
+      size: { cols, rows },
+    });
+    session.pty = pty;
+    const slave = this.#kernel.ptySlave(pty);
+    let pid: number;
+    try {
+      pid = this.#kernel.start(1, {
+        argv: [command, ...args],
+        cwd,
+        env: {
+          ...this.#kernel.init.env,
+          PWD: cwd,
+          TERM: "xterm-256color",
+          COLUMNS: String(cols),
+          LINES: String(rows),
+          ...env,
+        },
+        setsid: true,
+        fds: [
+          [0, slave],
+          [1, slave],
+          [2, slave],
+        ],
+        inheritFds: false,
+      });
+      this.#kernel.setControllingTerminal(pid, 0);
+    } catch (err) {
+      this.#kernel.closePty(pty);
+      throw err;
+    }
+    session.pid = pid;
+    this.#shells.set(id, session);
+    const unsubscribe = this.#kernel.onProcessEvent((event) => {
+      if (event.type !== "exit" || event.info.pid !== pid) return;
+      unsubscribe();
+      session.exit(statusCode(event.info));
+      this.#kernel.closePty(pty);
+    });
+    return { shellId: id };
+  }
+
+  #shell(method: string, shellId: unknown): ShellSession {
+    checkString(method, shellId, "shellId");
+    const session = this.#shells.get(shellId as string);
+    if (!session)
+      throw new Error(`${method}: no shell ${JSON.stringify(shellId)} was opened on this VM`);
+    return session;
+  }
+
+  /** Types `data` at the shell's terminal (through its line discipline). */
+  writeShell(shellId: string, data: string | Uint8Array): void {
+    this.#alive("writeShell");
+    const session = this.#shell("writeShell", shellId);
+    const bytes = checkData("writeShell", data, "data");
+    if (session.exitCode !== null)
+      throw new Error(`writeShell: shell ${shellId} has exited (code ${session.exitCode})`);
+    session.pty?.input(bytes);
+  }
+
+  /** Subscribes to the shell's terminal output; replays what it already wrote (up to 1 MiB). */
+  onShellData(shellId: string, handler: ShellDataHandler): () => void {
+    this.#alive("onShellData");
+    if (typeof handler !== "function")
+      throw new TypeError("onShellData: handler must be a function");
+    return this.#shell("onShellData", shellId).onData(handler);
+  }
+
+  /** Subscribes to the shell's exit; fires at once if it already exited. */
+  onShellExit(shellId: string, handler: ShellExitHandler): () => void {
+    this.#alive("onShellExit");
+    if (typeof handler !== "function")
+      throw new TypeError("onShellExit: handler must be a function");
+    return this.#shell("onShellExit", shellId).onExit(handler);
+  }
+
+  /** Resolves with the shell's exit code (128 + signal when killed). */
+  async waitShell(shellId: string): Promise<number> {
+    this.#alive("waitShell");
+    return this.#shell("waitShell", shellId).exited;
+  }
+
+  /** Resizes the terminal; the foreground process group gets SIGWINCH. */
+  resizeShell(shellId: string, cols: number, rows: number): void {
+    this.#alive("resizeShell");
+    const session = this.#shell("resizeShell", shellId);
+    const size = {
+      cols: checkCells("resizeShell", cols, "cols"),
+      rows: checkCells("resizeShell", rows, "rows"),
+    };
+    if (session.exitCode === null) session.pty?.setSize(size);
+  }
+
+  /** Hangs up the shell: SIGHUP to its session, then SIGKILL to what is left. */
+  closeShell(shellId: string): void {
+    this.#alive("closeShell");
+    const session = this.#shell("closeShell", shellId);
+    if (session.exitCode === null) session.close(this.#kernel);
+  }
+
+  listShells(): ShellInfo[] {
+    this.#alive("listShells");
+    return [...this.#shells.values()].map((s) => s.info());
+  }
+
+  /**
+   * Runs a shell attached to the host's terminal (process.stdin/stdout unless other streams
+   * are given) until it exits: raw mode while attached, resizes forwarded, everything
+   * restored afterwards. Resolves with the shell's exit code.
+   */
+  async connectTerminal(options: ConnectTerminalOptions = {}): Promise<number> {
+    this.#alive("connectTerminal");
+    checkOptions("connectTerminal", options, [...SHELL_OPTIONS, "stdin", "stdout"]);
+    const { stdin: input, stdout: output, ...shellOptions } = options;
+    const stdin = input ?? process.stdin;
+    const stdout = output ?? process.stdout;
+    if (typeof stdin !== "object" || stdin === null || typeof stdin.on !== "function")
+      throw new TypeError("connectTerminal: stdin must be a readable stream");
+    if (typeof stdout !== "object" || stdout === null || typeof stdout.write !== "function")
+      throw new TypeError("connectTerminal: stdout must be a writable stream");
+    if (shellOptions.cols === undefined && stdout.columns) shellOptions.cols = stdout.columns;
+    if (shellOptions.rows === undefined && stdout.rows) shellOptions.rows = stdout.rows;
+    const { shellId } = this.openShell(shellOptions);
+    const session = this.#shell("connectTerminal", shellId);
+    return attachTerminal(
+      {
+        write: (data) => {
+          if (session.exitCode === null) session.pty?.input(data);
+        },
+        resize: (cols, rows) => {
+          if (session.exitCode === null) session.pty?.setSize({ cols, rows });
+        },
+        onData: (handler) => session.onData(handler),
+        exited: session.exited,
+      },
+      stdin,
+      stdout,
+    );
+  }
+}
+
+/** A terminal dimension: a positive integer of cells (`fallback` when undefined). */
+function checkCells(method: string, value: unknown, name: string, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 0xffff)
+    throw new TypeError(`${method}: ${name} must be an integer from 1 to 65535, got ${describe(value)}`);
+  return value;
 }
 
 /** Runs a validator whose messages do not name the API method, prefixing `method`. */

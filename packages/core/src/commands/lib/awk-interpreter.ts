@@ -590,7 +590,7 @@ export class AwkRuntime {
 
   /** A command-line `var=value` assignment (with escape processing, as strnum). */
   assignVar(name: string, raw: string): void {
-    const text = processEscapes(raw);
+    const text = processEscapes(raw, (m) => this.warnPlain(m));
     const v = new StrNum(text);
     const setter = this.specialSetter(name);
     if (setter) setter(v);
@@ -775,6 +775,11 @@ export class AwkRuntime {
     return `${this.srcName}:${this.line}`;
   }
 
+  /** A warning without a source location ("awk: warning: ..."). */
+  warnPlain(msg: string): void {
+    this.ctx.err(latin1ToBytes(`awk: ${msg}\n`)).catch(() => {});
+  }
+
   /** Emits a warning without waiting (write errors are ignored, as for a closed stderr). */
   warnSync(msg: string): void {
     this.ctx.err(latin1ToBytes(`awk: ${this.where()}: ${msg}\n`)).catch(() => {});
@@ -787,7 +792,7 @@ export class AwkRuntime {
 }
 
 /** Escape processing for -v and command-line assignments (as in string literals). */
-export function processEscapes(s: string): string {
+export function processEscapes(s: string, warn?: (msg: string) => void): string {
   if (!s.includes("\\")) return s;
   let out = "";
   for (let i = 0; i < s.length; i++) {
@@ -836,7 +841,10 @@ export function processEscapes(s: string): string {
             v = v * 8 + (s.charCodeAt(j++) - 48);
           out += String.fromCharCode(v & 0xff);
           i = j - 1;
-        } else out += `\\${d}`;
+        } else {
+          warn?.(`warning: escape sequence \`\\${d}' treated as plain \`${d}'`);
+          out += d;
+        }
     }
   }
   return out;
@@ -2830,7 +2838,7 @@ export async function runProgram(
     if (opts.fs !== undefined) {
       let fs = externalToLatin1(opts.fs);
       if (fs === "t") fs = "t";
-      specialAccess(rt, "FS").set(processEscapes(fs));
+      specialAccess(rt, "FS").set(processEscapes(fs, (m) => rt.warnPlain(m)));
     }
     for (const [name, value] of opts.assigns) rt.assignVar(name, externalToLatin1(value));
 

@@ -3,7 +3,17 @@
  * chunk by chunk, directories recursively, symlinks copied or followed, with GNU cp's
  * overwrite rules (-n, -i, -f, -u), attribute preservation (-p/-a) and messages.
  */
-import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Stat } from "../../fs/types.ts";
+import {
+  O_CREAT,
+  O_RDONLY,
+  O_TRUNC,
+  O_WRONLY,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
+  type Stat,
+} from "../../fs/types.ts";
 import type { ProcessContext } from "../../kernel/process-context.ts";
 import { confirm } from "./file-prompt.ts";
 import { quoteAlways } from "./file-quote.ts";
@@ -122,7 +132,12 @@ export class Copier {
     if (destSt && (destSt.mode & S_IFMT) === S_IFLNK) {
       destTarget = await ctx.stat(dest).catch(() => destSt);
     }
-    if (destTarget && destTarget.ino === st.ino && destTarget.dev === st.dev && o.link !== "symbolic") {
+    if (
+      destTarget &&
+      destTarget.ino === st.ino &&
+      destTarget.dev === st.dev &&
+      o.link !== "symbolic"
+    ) {
       await this.error(`${quoteAlways(src)} and ${quoteAlways(dest)} are the same file`);
       return false;
     }
@@ -159,7 +174,10 @@ export class Copier {
       try {
         await ctx.symlink(src, dest);
       } catch (err) {
-        await this.fail(`cannot create symbolic link ${quoteAlways(dest)} to ${quoteAlways(src)}`, err);
+        await this.fail(
+          `cannot create symbolic link ${quoteAlways(dest)} to ${quoteAlways(src)}`,
+          err,
+        );
         return false;
       }
       await this.verbose(src, dest);

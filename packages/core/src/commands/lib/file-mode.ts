@@ -80,7 +80,7 @@ export function compileMode(text: string): CompiledMode | undefined {
   let i = 0;
   for (;;) {
     let affected = 0;
-    for (;; i++) {
+    for (; ; i++) {
       const c = text[i];
       if (c === "u") affected |= S_ISUID | 0o700;
       else if (c === "g") affected |= S_ISGID | 0o70;
@@ -105,7 +105,7 @@ export function compileMode(text: string): CompiledMode | undefined {
         i++;
       } else {
         flag = "ordinary";
-        for (;; i++) {
+        for (; ; i++) {
           const v = text[i];
           if (v === "r") value |= 0o444;
           else if (v === "w") value |= 0o222;

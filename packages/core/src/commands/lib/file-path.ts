@@ -18,7 +18,10 @@ export async function canonicalize(
   followLinks = true,
 ): Promise<string> {
   if (path === "") throw fsError("ENOENT", "canonicalize", path);
-  const pending = ctx.resolvePath(path).split("/").filter((c) => c !== "");
+  const pending = ctx
+    .resolvePath(path)
+    .split("/")
+    .filter((c) => c !== "");
   const parts: string[] = [];
   let links = 0;
   while (pending.length > 0) {
@@ -53,7 +56,8 @@ export async function canonicalize(
     if (!isLast && (st.mode & S_IFMT) !== S_IFDIR && mode !== "missing") {
       // A non-directory followed by more components.
       const rest = pending.filter((c) => c !== ".");
-      if (rest.length > 0 || mode !== "all-but-last") throw fsError("ENOTDIR", "canonicalize", path);
+      if (rest.length > 0 || mode !== "all-but-last")
+        throw fsError("ENOTDIR", "canonicalize", path);
     }
     parts.push(comp);
   }

@@ -1,5 +1,14 @@
 /** Interactive confirmation for rm -i, cp -i, mv -i: prompt on stderr, read one line of stdin. */
-import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFSOCK, type Stat } from "../../fs/types.ts";
+import {
+  S_IFBLK,
+  S_IFCHR,
+  S_IFDIR,
+  S_IFIFO,
+  S_IFLNK,
+  S_IFMT,
+  S_IFSOCK,
+  type Stat,
+} from "../../fs/types.ts";
 import type { ProcessContext } from "../../kernel/process-context.ts";
 
 /** Writes `question` to stderr and reads a line; true for an answer starting with y/Y. */

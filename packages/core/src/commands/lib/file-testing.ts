@@ -17,7 +17,10 @@ export interface StepsOptions {
   stdin?: string;
 }
 
-export async function runStepsInVm(steps: string[][], options: StepsOptions = {}): Promise<RunResult[]> {
+export async function runStepsInVm(
+  steps: string[][],
+  options: StepsOptions = {},
+): Promise<RunResult[]> {
   const vm = await AgentOs.create({ env: COMPARABLE_ENV });
   try {
     await vm.mkdir(VM_WORKDIR, { recursive: true });
@@ -50,7 +53,8 @@ export function runStepsOnHost(steps: string[][], options: StepsOptions = {}): R
     for (const [rel, content] of Object.entries(options.files ?? {})) {
       const path = join(dir, rel);
       mkdirSync(dirname(path), { recursive: true });
-      if (typeof content === "string" || content instanceof Uint8Array) writeFileSync(path, content);
+      if (typeof content === "string" || content instanceof Uint8Array)
+        writeFileSync(path, content);
       else if ("symlink" in content) symlinkSync(content.symlink, path);
       else mkdirSync(path, { recursive: true });
     }

@@ -38,7 +38,14 @@ export function tzOffsetMinutes(ms: number, tz: string | undefined): number {
   for (const p of f.formatToParts(new Date(Math.floor(ms / 1000) * 1000))) {
     if (p.type !== "literal") parts[p.type] = Number(p.value);
   }
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  const asUtc = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+  );
   return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
 }
 
@@ -91,7 +98,12 @@ export type LsTimeStyle = "locale" | "full-iso" | "long-iso" | "iso";
 const SIX_MONTHS_MS = (31556952 / 2) * 1000;
 
 /** The date column of ls -l. */
-export function lsDate(ms: number, now: number, tz: string | undefined, style: LsTimeStyle): string {
+export function lsDate(
+  ms: number,
+  now: number,
+  tz: string | undefined,
+  style: LsTimeStyle,
+): string {
   const t = breakDown(ms, tz);
   const recent = ms > now - SIX_MONTHS_MS && ms <= now;
   switch (style) {
@@ -171,15 +183,18 @@ export function parseDate(input: string, now: number, tz: string | undefined): n
       let offset = 0;
       if (/^[-+]/.test(zone)) {
         const digits = zone.replace(":", "");
-        offset = (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5))) * (zone[0] === "-" ? -1 : 1);
+        offset =
+          (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5))) *
+          (zone[0] === "-" ? -1 : 1);
       }
       return Date.UTC(Number(y), month, day, hour, minute, second) - offset * 60000 + fracMs;
     }
     return fromLocal(Number(y), month, day, hour, minute, second, tz) + fracMs;
   }
-  const rel = /^([-+]?\d+)? ?(sec|second|min|minute|hour|day|week|fortnight|month|year)s? ?(ago)?$/i.exec(
-    lower,
-  );
+  const rel =
+    /^([-+]?\d+)? ?(sec|second|min|minute|hour|day|week|fortnight|month|year)s? ?(ago)?$/i.exec(
+      lower,
+    );
   if (rel) {
     let n = rel[1] === undefined ? 1 : Number(rel[1]);
     if (rel[3]) n = -n;
@@ -196,7 +211,11 @@ export function parseDate(input: string, now: number, tz: string | undefined): n
 }
 
 /** touch -t [[CC]YY]MMDDhhmm[.ss] */
-export function parseTouchStamp(text: string, now: number, tz: string | undefined): number | undefined {
+export function parseTouchStamp(
+  text: string,
+  now: number,
+  tz: string | undefined,
+): number | undefined {
   const m = /^(\d{8}|\d{10}|\d{12})(?:\.(\d{2}))?$/.exec(text);
   if (!m) return undefined;
   const digits = m[1];

@@ -2,5 +2,6 @@
 import type { CommandDefinition } from "../../kernel/command-registry.ts";
 import { head } from "../head.ts";
 import { tail } from "../tail.ts";
+import { wc } from "../wc.ts";
 
-export const FIND_TEXT_COMMANDS: CommandDefinition[] = [head, tail];
+export const FIND_TEXT_COMMANDS: CommandDefinition[] = [head, tail, wc];
