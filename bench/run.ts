@@ -7,12 +7,14 @@ import { cpus } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GC_HELP, gcAvailable, Report } from "./harness.ts";
+import { shellSuite } from "./suites/shell.ts";
 import { type SuiteOptions, vmSuite } from "./suites/vm.ts";
 
 type Suite = (report: Report, options: SuiteOptions) => Promise<void>;
 
 const SUITES: Record<string, Suite> = {
   vm: vmSuite,
+  shell: shellSuite,
 };
 
 const USAGE = `usage: node --expose-gc bench/run.ts [suite...] [--json] [--quick]

@@ -411,6 +411,98 @@ describe("awk differential", { concurrency: 4 }, () => {
 
 /** More differential cases: [argv, stdin?], with a.txt and b.txt available. */
 const MORE: Array<[string[], string?]> = [
+  [["awk", 'BEGIN { print "a" ']],
+  [["awk", "{ print $1 "]],
+  [["awk", "BEGIN { x = ; }"]],
+  [["awk", "BEGIN { for (i = 0; i < 3 i++) print i }"]],
+  [["awk", "BEGIN { if x print 1 }"]],
+  [["awk", "BEGIN { print ) }"]],
+  [["awk", "BEGIN {\n  print 1\n  print (2\n}"]],
+  [["awk", "function f( { }"]],
+  [["awk", "BEGIN"]],
+  [["awk", "{ print $1 } }"]],
+  [["awk", "BEGIN { a[ = 1 }"]],
+  [["awk", "BEGIN { getline < }"]],
+  [["awk", "BEGIN { print 1,, 2 }"]],
+  [["awk", 'BEGIN { print "unterminated }']],
+  [["awk", "/abc"]],
+  [["awk", "BEGIN { while () print }"]],
+  [["awk", 'BEGIN{print NF, "[" $0 "]", NR}']],
+  [["awk", "-F", " ", "{print $2}"], " a  b c\n"],
+  [["awk", "-F", "\\|", "{print $2}"], "a|b|c\n"],
+  [["awk", "-F", "", "{print $2}"], "abc\n"],
+  [["awk", "-v", "OFS=-", "{$1=$1; print}"], "a b c\n"],
+  [["awk", "-v", "RS=", '{print NR": "$0}'], "a\nb\n\nc\n"],
+  [["awk", "{print $2}", "FS=:", "-"], "a:b\n"],
+  [["awk", "/\\$/"], "cost $5\nfree\n"],
+  [["awk", "/a\\/b/"], "a/b\nab\n"],
+  [["awk", '$0 ~ "\\\\$"'], "x$\ny\n"],
+  [["awk", "/[a\\]]/"], "]\nb\na\n"],
+  [["awk", '{gsub(/[^[:space:]]+/, "W"); print}'], "hello big  world\n"],
+  [["awk", '{gsub(/\\<the\\>/, "THE"); print}'], "the other then the\n"],
+  [["awk", '{gsub(/\\ythe\\y/, "X"); print}'], "the other then the\n"],
+  [["awk", "/^[0-9]{3}-[0-9]{4}$/"], "555-1234\n5555-123\n"],
+  [["awk", "/(foo|bar)baz/"], "foobaz\nbarbaz\nbaz\n"],
+  [["awk", 'BEGIN{RS=""}/a.c/{print NR}'], "a\nc\n\nabc\n"],
+  [["awk", 'BEGIN{print length("\u00e9"), toupper("\u00e9")}']],
+  [["awk", "{print length($0)}"], "h\u00e9llo\n"],
+  [["awk", 'BEGIN{printf "%c", 233}']],
+  [["awk", "{ print $1 }"], "a\r\nb\r\n"],
+  [["awk", 'BEGIN { printf "%s|%s\\n", 1e6, 1e-6 }']],
+  [["awk", 'BEGIN { x = 1e6; y = x ""; print y; x = 123456789012; print x "" }']],
+  [["awk", 'BEGIN { x = 0.000001; print x; print x "" }']],
+  [["awk", "BEGIN { print 1e15, 1e16, 1e17, 123456789012345678 }"]],
+  [["awk", "BEGIN { print -1e15, -1e17, 2^53 + 1 }"]],
+  [["awk", 'BEGIN { printf "%d\\n", 1e19 }']],
+  [["awk", 'BEGIN { printf "%i\\n", -1e19 }']],
+  [["awk", 'BEGIN { printf "%.30f\\n", 0.1 }']],
+  [["awk", 'BEGIN { printf "%.20e\\n", 1/3 }']],
+  [["awk", 'BEGIN { printf "%5.2g|%-8.3G|%08.3f|%+08d\\n", 123.456, 0.000012345, -3.14159, 42 }']],
+  [["awk", 'BEGIN { printf "% 5d|% .2f|%+s\\n", 42, 3.14159, "x" }']],
+  [["awk", 'BEGIN { printf "%#o|%#.3x|%#5x\\n", 0, 255, 1 }']],
+  [["awk", 'BEGIN { printf "%-05d|%-+5d\\n", 3, 3 }']],
+  [["awk", 'BEGIN { printf "%*.*f|\\n", 10, 3, 3.14159 }']],
+  [["awk", 'BEGIN { printf "%*d|\\n", -6, 42 }']],
+  [["awk", 'BEGIN { printf "%c%c%c\\n", "ABC", 66.7, "7" }']],
+  [["awk", 'BEGIN { printf "%s %d\\n", "x" }']],
+  [["awk", 'BEGIN { printf "%d%%|%5%|%-5%|\\n", 50 }']],
+  [["awk", 'BEGIN { printf "no args\\n" }']],
+  [["awk", 'BEGIN { printf "%s" }']],
+  [["awk", 'BEGIN { x = sprintf("%3s|%-3s|", "abcd", "a"); print x }']],
+  [["awk", 'BEGIN { print substr("hello", 2.7, 1.9) }']],
+  [["awk", "BEGIN { print index(123456, 34), length(0.5) }"]],
+  [["awk", 'BEGIN { print tolower("ABC" 1) }']],
+  [["awk", '{ print; print > "/dev/stdout" }'], "x\n"],
+  [["awk", 'BEGIN { OFS = "|"; $0 = "a b c"; $1 = $1; print; print $0 }']],
+  [["awk", 'BEGIN { $0 = "a b c"; NF = 2; $5 = "e"; print; print NF }']],
+  [["awk", '{ $3 = ""; print NF ":" $0 }'], "a b c d\n"],
+  [["awk", '{ print NF; NF = 0; print "[" $0 "]" }'], "a b\n"],
+  [["awk", 'BEGIN { FS = ":" } { $2 = "X"; print }'], "a:b:c\n"],
+  [["awk", 'BEGIN { FS = ":"; OFS = ":" } { $2 = "X"; print }'], "a:b:c\n"],
+  [["awk", "{ a = $1; b = $2 } END { print a + b }"], "1 2\n3 4\n"],
+  [["awk", '{ total += $NF } END { printf "%.2f\\n", total / NR }'], "a 1.5\nb 2.5\n"],
+  [["awk", "{ max = (NR == 1 || $1 > max) ? $1 : max } END { print max }"], "5\n10\n9\n"],
+  [["awk", "{ lines[NR] = $0 } END { for (i = NR; i > 0; i--) print lines[i] }"], "1\n2\n3\n"],
+  [["awk", "length > 3"], "ab\nabcd\nabcdef\n"],
+  [["awk", "length($0) > 3"], "ab\nabcd\nabcdef\n"],
+  [["awk", 'NR==1, NR==2 { print "r", $0 } NR==2 { print "two" }'], "a\nb\nc\n"],
+  [["awk", "/start/,/end/"], "x\nstart\ny\nend\nz\nstart\nw\n"],
+  [["awk", 'BEGIN { while ((getline line < "a.txt") > 0) { split(line, f); s += f[2] } print s }']],
+  [["awk", "FNR == 1 { print FILENAME }", "a.txt", "b.txt"]],
+  [["awk", "END { print FILENAME, FNR, NR }", "a.txt", "b.txt"]],
+  [["awk", "{ print FILENAME }", "a.txt", "-"], "in\n"],
+  [["awk", 'BEGIN { ARGV[1] = ""; } { print }', "a.txt", "b.txt"]],
+  [["awk", 'BEGIN { ARGV[ARGC++] = "b.txt" } { print }', "a.txt"]],
+  [["awk", "BEGIN { delete ARGV[1] } { print }", "a.txt", "b.txt"]],
+  [["awk", 'BEGIN { printf "%s\\n", ARGV[0] }']],
+  [["awk", "{ print v }", "v=1", "a.txt", "v=2"]],
+  [["awk", "-f", "/dev/null", "a.txt"]],
+  [["awk", 'BEGIN { getline; print "got:" $0, NR }'], "line1\nline2\n"],
+  [["awk", "BEGIN { while (getline > 0) n++; print n }"], "1\n2\n3\n"],
+  [["awk", "NR == 1 { while ((getline nxt) > 0) last = nxt } END { print last, NR }"], "1\n2\n3\n"],
+  [["awk", "-v", "x=a\\qb\\.c", "BEGIN{print x}"]],
+  [["awk", "-F", "\\.", "{print $2}"], "a.b\n"],
+  [["awk", "{print x}", "x=a\\qb", "-"], "z\n"],
   [["awk", "!seen[$0]++"], "a\nb\na\nc\nb\n"],
   [["awk", "NF"], "a\n\n  \nb\n"],
   [["awk", "END{print NR}"], ""],
@@ -570,6 +662,54 @@ const MORE_FILES: Fixture = { "a.txt": "alpha 1\nbeta 2\ngamma 3\n", "b.txt": "x
 describe("awk differential (more)", { concurrency: 4 }, () => {
   MORE.forEach(([argv, stdin], i) => {
     test(`#${i}: ${argv.slice(1).join(" ").slice(0, 60)}`, { skip }, async () => {
+      const { vm, host } = await runBoth(argv, { files: MORE_FILES, stdin });
+      assert.deepEqual(vm, host);
+    });
+  });
+});
+
+/** Cases that run commands through the VM's sh (system, pipes, cmd | getline). */
+const SHELL_CASES: Array<[string[], string?]> = [
+  [["awk", 'BEGIN { print "b" | "sort"; print "a" | "sort"; close("sort"); print "done" }']],
+  [["awk", 'BEGIN { print "x" | "sort"; print "main" }']],
+  [["awk", 'BEGIN { print "main"; print "x" | "cat" }']],
+  [["awk", 'BEGIN { r = system("echo hi"); print "status", r }']],
+  [["awk", 'BEGIN { print "before"; system("echo during"); print "after" }']],
+  [["awk", 'BEGIN { r = system("exit 3"); print r }']],
+  [
+    [
+      "awk",
+      'BEGIN { while (("echo x; echo y" | getline l) > 0) print "got", l; print close("echo x; echo y") }',
+    ],
+  ],
+  [["awk", 'BEGIN { "echo a b c" | getline; print $2, NF, NR }']],
+  [
+    [
+      "awk",
+      "BEGIN { cmd = \"printf '1\\\\n2\\\\n'\"; while ((cmd | getline n) > 0) s += n; close(cmd); print s }",
+    ],
+  ],
+  [["awk", '{ print | "sort -r" }'], "a\nc\nb\n"],
+  [["awk", 'BEGIN { print close("notopen") }']],
+  [["awk", 'BEGIN { print "x" | "cat 1>&2"; r = close("cat 1>&2"); print r }']],
+  [["awk", 'BEGIN { "exit 5" | getline; print close("exit 5") }']],
+  [["awk", 'BEGIN { printf "a"; fflush(); system("printf b"); print "c" }']],
+  [
+    [
+      "awk",
+      '{ print $1 > "out.txt" } END { close("out.txt"); while ((getline l < "out.txt") > 0) print "read", l }',
+    ],
+    "p q\nr s\n",
+  ],
+  [["awk", 'BEGIN { system("") ; print "ok" }']],
+];
+
+const vmHasShell = (await runInVm(["sh", "-c", "exit 0"])).exitCode === 0;
+
+describe("awk differential (shell)", { concurrency: 4 }, () => {
+  SHELL_CASES.forEach(([argv, stdin], i) => {
+    const why = skip || (vmHasShell ? false : "no sh in the VM yet");
+    test(`#${i}: ${argv.slice(1).join(" ").slice(0, 60)}`, { skip: why }, async () => {
       const { vm, host } = await runBoth(argv, { files: MORE_FILES, stdin });
       assert.deepEqual(vm, host);
     });

@@ -8,58 +8,48 @@ import type { CommandDefinition } from "../kernel/command-registry.ts";
 import type { ProcessContext } from "../kernel/process-context.ts";
 import { describeError } from "./errors.ts";
 import { lookupSignal } from "./lib/signal-names.ts";
+import { compilePosixRegex, type PosixRegex, toLatin1 } from "./lib/posix-regex.ts";
 import { readPasswd } from "./lib/user-db.ts";
 
-/** POSIX ERE → JS RegExp for the common subset (bracket classes like [[:digit:]] included). */
-export function ereToRegExp(pattern: string, ignoreCase: boolean): RegExp {
+/**
+ * regcomp(REG_EXTENDED) takes an unmatched `)` as a literal (RE_UNMATCHED_RIGHT_PAREN_ORD),
+ * where lib/posix-regex.ts (glibc dialect, as sed) rejects it: escape such parens first.
+ */
+function literalUnmatchedParens(pattern: string): string {
   let out = "";
+  let depth = 0;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === "\\" && i + 1 < pattern.length) {
-      out += c + pattern[++i];
+    if (c === "\\") {
+      out += pattern.slice(i, i + 2);
+      i++;
     } else if (c === "[") {
+      // Copy a bracket expression whole: `]` first is literal, [:class:] [.x.] [=x=] nest.
       let j = i + 1;
-      let cls = "[";
-      if (pattern[j] === "^") {
-        cls += "^";
-        j++;
+      if (pattern[j] === "^") j++;
+      if (pattern[j] === "]") j++;
+      while (j < pattern.length && pattern[j] !== "]") {
+        const open = pattern[j] === "[" ? pattern[j + 1] : undefined;
+        if (open === ":" || open === "." || open === "=") {
+          const close = pattern.indexOf(`${open}]`, j + 2);
+          j = close < 0 ? pattern.length : close + 2;
+        } else j++;
       }
-      if (pattern[j] === "]") {
-        cls += "\\]";
-        j++;
-      }
-      for (; j < pattern.length && pattern[j] !== "]"; j++) {
-        const named =
-          /^\[:(alpha|digit|alnum|upper|lower|space|blank|punct|print|graph|cntrl|xdigit):\]/.exec(
-            pattern.slice(j),
-          );
-        if (named) {
-          cls += CLASSES[named[1]];
-          j += named[0].length - 1;
-        } else if (pattern[j] === "\\") cls += "\\\\";
-        else cls += pattern[j];
-      }
-      out += `${cls}]`;
+      out += pattern.slice(i, j + 1);
       i = j;
+    } else if (c === "(") {
+      depth++;
+      out += c;
+    } else if (c === ")") {
+      if (depth === 0) out += "\\)";
+      else {
+        depth--;
+        out += c;
+      }
     } else out += c;
   }
-  return new RegExp(out, ignoreCase ? "i" : "");
+  return out;
 }
-
-const CLASSES: Record<string, string> = {
-  alpha: "A-Za-z",
-  digit: "0-9",
-  alnum: "A-Za-z0-9",
-  upper: "A-Z",
-  lower: "a-z",
-  space: " \\t\\n\\r\\f\\v",
-  blank: " \\t",
-  punct: "!-\\/:-@\\[-`{-~",
-  print: " -~",
-  graph: "!-~",
-  cntrl: "\\x00-\\x1f\\x7f",
-  xdigit: "0-9A-Fa-f",
-};
 
 async function run(ctx: ProcessContext, kill: boolean): Promise<number> {
   const prog = kill ? "pkill" : "pgrep";
@@ -234,13 +224,15 @@ async function run(ctx: ProcessContext, kill: boolean): Promise<number> {
   const criteria = users.length + parents.length + groups.length + sessions.length;
   if (patterns.length === 0 && criteria === 0) return bad("no matching criteria specified");
   if (newest && oldest) return bad("-n and -o are mutually exclusive... choose one");
-  let regex: RegExp | undefined;
+  let regex: PosixRegex | undefined;
   if (patterns.length === 1) {
+    // As procps: regcomp(REG_EXTENDED | REG_NOSUB [| REG_ICASE]) of the pattern, or of
+    // "^(PATTERN)$" for -x.
+    const source = literalUnmatchedParens(toLatin1(exact ? `^(${patterns[0]})$` : patterns[0]));
     try {
-      const source = ereToRegExp(patterns[0], ignoreCase);
-      regex = exact ? new RegExp(`^(?:${source.source})$`, source.flags) : source;
-    } catch {
-      await ctx.err(`${prog}: invalid regular expression\n`);
+      regex = compilePosixRegex(source, { extended: true, ignoreCase });
+    } catch (err) {
+      await ctx.err(`${prog}: regex error: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
     }
   }
@@ -276,7 +268,7 @@ async function run(ctx: ProcessContext, kill: boolean): Promise<number> {
       if (groups.length > 0 && !groups.includes(info.pgid === 0 ? info.pgid : info.pgid))
         ok = false;
       if (sessions.length > 0 && !sessions.includes(info.sid)) ok = false;
-      if (ok && regex) ok = regex.test(full ? cmdline : name);
+      if (ok && regex) ok = regex.test(toLatin1(full ? cmdline : name));
       return invert ? !ok : ok;
     })
     .sort((a, b) => a.info.pid - b.info.pid);

@@ -142,7 +142,6 @@ export async function runBoth(
   return { vm, host };
 }
 
-
 /** Runs a bash script in a fresh VM (via `exec`, cwd VM_WORKDIR holding `files`). */
 export async function runScriptInVm(script: string, options: RunOptions = {}): Promise<RunResult> {
   const vm = await AgentOs.create({ env: COMPARABLE_ENV });

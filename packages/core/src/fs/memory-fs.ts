@@ -197,6 +197,30 @@ export class MemoryFs implements VfsBackend {
     return statOf(this.lookup(path, "lstat"));
   }
 
+  /** lstat without an error object for a missing path (overlay lookups miss a lot). */
+  async tryLstat(path: string): Promise<Stat | null> {
+    const node = this.find(path);
+    return node ? statOf(node) : null;
+  }
+
+  /** The inode at `path`, or undefined when any component is missing or not a directory. */
+  private find(path: string): Inode | undefined {
+    if (path === "/") return this.root;
+    let node = this.root;
+    let start = 1;
+    const end = path.length;
+    while (start <= end) {
+      let slash = path.indexOf("/", start);
+      if (slash === -1) slash = end;
+      if (node.entries === null) return undefined;
+      const child = node.entries.get(path.slice(start, slash));
+      if (child === undefined) return undefined;
+      node = child;
+      start = slash + 1;
+    }
+    return node;
+  }
+
   async readdir(path: string): Promise<DirEntry[]> {
     const dir = this.lookup(path, "scandir");
     if (dir.entries === null) throw fsError("ENOTDIR", "scandir", path);
@@ -500,6 +524,14 @@ class MemoryFile implements VfsFile {
     buffer.set(node.data.subarray(position, position + n), offset);
     node.atimeMs = Date.now();
     return n;
+  }
+
+  async readChunk(position: number, max: number): Promise<Uint8Array> {
+    this.check("read", O_WRONLY);
+    const node = this.node;
+    if (max <= 0 || position >= node.size) return new Uint8Array(0);
+    node.atimeMs = Date.now();
+    return node.data.slice(position, Math.min(node.size, position + max));
   }
 
   async write(buffer: Uint8Array, offset: number, length: number, position: number) {

@@ -140,6 +140,7 @@ export class OverlayFs implements VfsBackend {
    * created (`creating`).
    */
   #checkNames(path: string, syscall: string, creating = false): void {
+    if (!path.includes(WH)) return;
     const parts = splitPath(path);
     for (let i = 0; i < parts.length; i++) {
       if (!parts[i].startsWith(WH)) continue;
@@ -149,8 +150,10 @@ export class OverlayFs implements VfsBackend {
   }
 
   async #tryLstat(layer: number, path: string): Promise<Stat | null> {
+    const backend = this.#layers[layer];
+    if (backend.tryLstat) return backend.tryLstat(path);
     try {
-      return await this.#layers[layer].lstat(path);
+      return await backend.lstat(path);
     } catch (err) {
       if (isKernelError(err, "ENOENT") || isKernelError(err, "ENOTDIR")) return null;
       throw err;
@@ -729,6 +732,14 @@ class OverlayFile implements VfsFile {
   constructor(inner: VfsFile, view: (st: Stat) => Stat) {
     this.#inner = inner;
     this.#view = view;
+  }
+
+  readChunk(position: number, max: number): Promise<Uint8Array> {
+    if (this.#inner.readChunk) return this.#inner.readChunk(position, max);
+    const buffer = new Uint8Array(max);
+    return this.#inner
+      .read(buffer, 0, max, position)
+      .then((n) => (n === max ? buffer : buffer.subarray(0, n)));
   }
 
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> {

@@ -75,6 +75,11 @@ export interface Owner {
  */
 export interface VfsFile {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  /**
+   * Optional: up to `max` bytes at `position` as a new array of exactly the bytes read (empty
+   * at end of file), sparing callers a `max`-sized buffer per read.
+   */
+  readChunk?(position: number, max: number): Promise<Uint8Array>;
   write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number>;
   stat(): Promise<Stat>;
   truncate(length: number): Promise<void>;
@@ -92,6 +97,8 @@ export interface VfsFile {
  */
 export interface VfsBackend {
   lstat(path: string): Promise<Stat>;
+  /** Optional fast form of lstat: null instead of ENOENT/ENOTDIR (used by overlay lookups). */
+  tryLstat?(path: string): Promise<Stat | null>;
   /** Entries other than "." and "..", in a stable order. */
   readdir(path: string): Promise<DirEntry[]>;
   mkdir(path: string, mode: number, owner: Owner): Promise<void>;

@@ -29,7 +29,6 @@ import {
 import { type KernelLimits, resolveLimits } from "./limits.ts";
 import { DirectoryOpenFile, FileOpenFile, type OpenFile, PipeOpenFile } from "./open-file.ts";
 import { Pipe } from "./pipe.ts";
-import { Pty, PtyDeviceFile, PtySlaveOpenFile } from "./pty.ts";
 import {
   type ExitStatus,
   Process,
@@ -40,14 +39,9 @@ import {
   type SignalDisposition,
 } from "./process.ts";
 import { ProcessContext } from "./process-context.ts";
+import { Pty, PtyDeviceFile, PtySlaveOpenFile } from "./pty.ts";
 import { defaultAction, SIGNALS } from "./signals.ts";
-import {
-  isTermios,
-  TCSAFLUSH,
-  TCSANOW,
-  type Termios,
-  type WindowSize,
-} from "./termios.ts";
+import { isTermios, TCSAFLUSH, TCSANOW, type Termios, type WindowSize } from "./termios.ts";
 
 export interface SpawnRequest {
   /** argv[0] names the program: a path, or a name looked up on PATH. */

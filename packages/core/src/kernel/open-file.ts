@@ -104,6 +104,11 @@ export class FileOpenFile extends OpenFile {
 
   async read(max: number): Promise<Uint8Array | null> {
     if (!this.readable) throw new KernelError("EBADF", "read");
+    if (this.file.readChunk && !this.#isDevice) {
+      const chunk = await this.file.readChunk(this.position, max);
+      this.position += chunk.length;
+      return chunk.length === 0 ? null : chunk;
+    }
     const buffer = new Uint8Array(max);
     const n = await this.file.read(buffer, 0, max, this.position);
     if (!this.#isDevice) this.position += n;

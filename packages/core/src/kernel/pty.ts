@@ -476,7 +476,9 @@ export class Pty {
     const timer = new AbortController();
     const handle = setTimeout(() => timer.abort(TIMEOUT), ms);
     try {
-      await this.#inputChanged.wait(signal ? AbortSignal.any([signal, timer.signal]) : timer.signal);
+      await this.#inputChanged.wait(
+        signal ? AbortSignal.any([signal, timer.signal]) : timer.signal,
+      );
       return false;
     } catch (err) {
       if (err === TIMEOUT && !signal?.aborted) return true;

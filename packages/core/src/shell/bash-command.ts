@@ -4,8 +4,8 @@
  */
 import { isKernelError, strerror } from "../fs/errors.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
-import type { ProcessContext } from "../kernel/process-context.ts";
 import { ProcessTerminated } from "../kernel/process.ts";
+import type { ProcessContext } from "../kernel/process-context.ts";
 import { FatalShellError, ShellExit } from "./control.ts";
 import { Shell } from "./shell.ts";
 

@@ -49,7 +49,11 @@ async function unary(sh: Shell, op: string, operand: Word): Promise<boolean> {
       if (m[2] === undefined) return sh.vars.isSet(m[1]);
       if (!v) return false;
       if (m[2] === "@" || m[2] === "*")
-        return v.indexed ? v.indexed.length > 0 : v.assoc ? v.assoc.size > 0 : v.value !== undefined;
+        return v.indexed
+          ? v.indexed.length > 0
+          : v.assoc
+            ? v.assoc.size > 0
+            : v.value !== undefined;
       if (v.assoc) return v.assoc.has(m[2]);
       const index = Number(sh.arithmeticText(m[2]));
       if (v.indexed) return v.indexed[index < 0 ? v.indexed.length + index : index] !== undefined;
@@ -130,4 +134,3 @@ function fromLatin1(text: string): string {
   if (!/[\x80-\xff]/.test(text)) return text;
   return new TextDecoder().decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
 }
-

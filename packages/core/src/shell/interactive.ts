@@ -12,7 +12,9 @@ export async function runInteractive(sh: Shell): Promise<number> {
   sh.sourceName = "stdin";
   let buffer = "";
   for (;;) {
-    const prompt = sh.expandPrompt(buffer ? (sh.vars.get("PS2") ?? "> ") : (sh.vars.get("PS1") ?? "$ "));
+    const prompt = sh.expandPrompt(
+      buffer ? (sh.vars.get("PS2") ?? "> ") : (sh.vars.get("PS1") ?? "$ "),
+    );
     await sh.err(prompt);
     const line = await sh.readLine(0);
     if (line === null) {

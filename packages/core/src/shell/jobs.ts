@@ -2,8 +2,9 @@
  * Background jobs of a shell (`cmd &`). Each job's process is reaped as soon as it ends (as
  * bash reaps on SIGCHLD), keeping its status for `wait`, `jobs` and `$!`.
  */
-import type { ProcessContext } from "../kernel/process-context.ts";
+
 import { statusCode } from "../kernel/process.ts";
+import type { ProcessContext } from "../kernel/process-context.ts";
 
 export interface Job {
   id: number;

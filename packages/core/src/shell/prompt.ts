@@ -21,7 +21,11 @@ const SIMPLE: Record<string, number> = {
  * `echo -e` escapes: \a \b \c (stop) \e \f \n \r \t \v \\ \0nnn \xHH \uHHHH \UHHHHHHHH. Works
  * on bytes so `\xff` yields the single byte 0xff.
  */
-export function decodeEchoEscapes(value: string): { bytes: Uint8Array; text: string; stop: boolean } {
+export function decodeEchoEscapes(value: string): {
+  bytes: Uint8Array;
+  text: string;
+  stop: boolean;
+} {
   const out: number[] = [];
   const push = (s: string): void => {
     for (const b of encoder.encode(s)) out.push(b);
@@ -47,13 +51,15 @@ export function decodeEchoEscapes(value: string): { bytes: Uint8Array; text: str
     } else if (e === "0") {
       let j = i + 2;
       let n = 0;
-      while (j < value.length && j < i + 5 && value[j] >= "0" && value[j] <= "7") n = n * 8 + Number(value[j++]);
+      while (j < value.length && j < i + 5 && value[j] >= "0" && value[j] <= "7")
+        n = n * 8 + Number(value[j++]);
       out.push(n & 0xff);
       i = j;
     } else if (e >= "1" && e <= "7") {
       let j = i + 1;
       let n = 0;
-      while (j < value.length && j < i + 4 && value[j] >= "0" && value[j] <= "7") n = n * 8 + Number(value[j++]);
+      while (j < value.length && j < i + 4 && value[j] >= "0" && value[j] <= "7")
+        n = n * 8 + Number(value[j++]);
       out.push(n & 0xff);
       i = j;
     } else if (e === "x") {
@@ -112,7 +118,8 @@ export function expandPromptString(sh: Shell, value: string): string {
         out += sh.vars.get("HOSTNAME") ?? "agentos";
         break;
       case "w":
-        out += home && (cwd === home || cwd.startsWith(`${home}/`)) ? `~${cwd.slice(home.length)}` : cwd;
+        out +=
+          home && (cwd === home || cwd.startsWith(`${home}/`)) ? `~${cwd.slice(home.length)}` : cwd;
         break;
       case "W":
         out += cwd === home ? "~" : cwd === "/" ? "/" : cwd.slice(cwd.lastIndexOf("/") + 1);

@@ -6,8 +6,8 @@
  */
 import { isKernelError, strerror } from "../fs/errors.ts";
 import { O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from "../fs/types.ts";
-import type { ProcessContext } from "../kernel/process-context.ts";
 import { ProcessExit, ProcessTerminated, statusCode } from "../kernel/process.ts";
+import type { ProcessContext } from "../kernel/process-context.ts";
 import { SIGNALS } from "../kernel/signals.ts";
 import { ArithError, parseArith } from "./arith.ts";
 import { evaluateArith } from "./arith-eval.ts";
@@ -45,8 +45,8 @@ import {
   ATTR_INTEGER,
   ATTR_READONLY,
   isValidName,
-  Variables,
   VariableError,
+  Variables,
 } from "./variables.ts";
 import {
   expandPattern,
@@ -215,6 +215,10 @@ export class Shell {
   getoptsState = { optind: 1, offset: 1 };
   /** `complete` specifications by command name. */
   completionSpecs = new Map<string, string[]>();
+  /** Job control of an interactive shell on a terminal (installed by interactive.ts). */
+  jobControl: JobControl | undefined;
+  /** The foreground job being started under job control: its process group once it has one. */
+  private foreground: { pgid: number } | undefined;
   /** Compound/array assignments given to declaration builtins, by argv index. */
   declarationAssignments: Map<number, Assignment> | undefined;
   private commandsRun = 0;
@@ -297,6 +301,8 @@ export class Shell {
     child.vars = this.vars.clone();
     child.functions = new Map(this.functions);
     child.options = { ...this.options, interactive: false, monitor: false };
+    child.jobControl = undefined;
+    child.foreground = undefined;
     child.shopt = { ...this.shopt };
     child.positional = [...this.positional];
     child.pipeStatus = [...this.pipeStatus];
@@ -369,7 +375,8 @@ export class Shell {
       this.lastStatus = 2;
       return 2;
     }
-    if (this.options.verbose) await this.err(source.endsWith("\n") ? source : `${source}\n`).catch(() => {});
+    if (this.options.verbose)
+      await this.err(source.endsWith("\n") ? source : `${source}\n`).catch(() => {});
     for (const warning of program.warnings) {
       await this.err(`${this.syntaxPrefix(warning.line)}${warning.message}\n`).catch(() => {});
     }
@@ -416,6 +423,7 @@ export class Shell {
     if (++this.commandsRun % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
     if (!this.ctx.alive) throw new ProcessTerminated(this.ctx.pid);
     if (this.pendingSignals.length > 0) await this.runPendingTraps();
+    this.jobControl?.poll();
     if (this.options.noexec && !this.options.interactive) return 0;
     let status: number;
     try {
@@ -490,7 +498,10 @@ export class Shell {
         return [String(this.ctx.gid)];
       case "BASH_SOURCE":
         return this.functionStack.length || this.sourceKind === "file"
-          ? [...this.functionStack.map((f) => f.source), this.sourceKind === "file" ? this.sourceName : "main"]
+          ? [
+              ...this.functionStack.map((f) => f.source),
+              this.sourceKind === "file" ? this.sourceName : "main",
+            ]
           : undefined;
       case "BASH_LINENO":
         return this.functionStack.length
@@ -652,7 +663,9 @@ export class Shell {
     try {
       for (;;) {
         const width = String(items.length).length;
-        await this.err(items.map((item, i) => `${String(i + 1).padStart(width)}) ${item}\n`).join(""));
+        await this.err(
+          items.map((item, i) => `${String(i + 1).padStart(width)}) ${item}\n`).join(""),
+        );
         await this.err(this.expandPrompt(this.vars.get("PS3") ?? "#? "));
         const reply = await this.readLine(0);
         if (reply === null) {
@@ -661,7 +674,10 @@ export class Shell {
         }
         this.vars.set("REPLY", reply);
         const n = Number.parseInt(reply.trim(), 10);
-        this.assignVariable(name, n >= 1 && n <= items.length && /^\s*\d+\s*$/.test(reply) ? items[n - 1] : "");
+        this.assignVariable(
+          name,
+          n >= 1 && n <= items.length && /^\s*\d+\s*$/.test(reply) ? items[n - 1] : "",
+        );
         if (reply.trim() === "") continue;
         const control = await this.loopBody(body);
         status = this.lastStatus;
@@ -733,7 +749,11 @@ export class Shell {
 
   defineFunction(definition: FunctionDefinition): number {
     this.lineno = definition.line;
-    if (BUILTINS.has(definition.name) && SPECIAL_BUILTINS.has(definition.name) && this.options.posix) {
+    if (
+      BUILTINS.has(definition.name) &&
+      SPECIAL_BUILTINS.has(definition.name) &&
+      this.options.posix
+    ) {
       this.error(`\`${definition.name}': is a special builtin`);
       return 1;
     }
@@ -815,13 +835,16 @@ export class Shell {
    */
   private expandAlias(command: SimpleCommand): Program | null {
     const first = command.words[0];
-    if (!first || first.parts.length !== 1 || first.parts[0].type !== "literal") return null;
+    if (first?.parts.length !== 1 || first.parts[0].type !== "literal") return null;
     const part = first.parts[0];
     if (part.quoted) return null;
     const value = this.aliases.get(part.value);
     if (value === undefined || this.expandingAliases.has(part.value)) return null;
     const prefix = command.assignments.map((a) => a.text).join(" ");
-    const rest = command.words.slice(1).map((w) => w.text).join(" ");
+    const rest = command.words
+      .slice(1)
+      .map((w) => w.text)
+      .join(" ");
     const source = `${prefix} ${value} ${rest}`;
     try {
       const program = parse(source);
@@ -1043,7 +1066,9 @@ export class Shell {
     this.functionStack.push({ name: fn.name, line: this.lineno, source: this.sourceName });
     const savedLine = this.lineno;
     try {
-      return await this.withRedirects(fn.body.redirects, () => this.executeCompound(fn.body, false));
+      return await this.withRedirects(fn.body.redirects, () =>
+        this.executeCompound(fn.body, false),
+      );
     } catch (err) {
       if (err instanceof ReturnSignal) return err.status;
       if (err instanceof RangeError) {
@@ -1085,13 +1110,49 @@ export class Shell {
         return this.reportExecError(argv[0], err);
       }
     }
-    let pid: number;
+    return this.foregroundJob(async () => {
+      let pid: number;
+      try {
+        pid = await this.ctx.spawn({ argv, env, cwd: this.ctx.cwd, pgid: this.jobPgid() });
+      } catch (err) {
+        return this.reportExecError(argv[0], err);
+      }
+      this.jobStarted(pid);
+      return this.waitForeground(pid);
+    });
+  }
+
+  /**
+   * Runs `body` as a foreground job. Under job control (an interactive shell on its
+   * terminal) the processes it starts share a new process group, which has the terminal
+   * until `body` is done; then the terminal comes back to the shell.
+   */
+  private async foregroundJob<T extends number | number[]>(body: () => Promise<T>): Promise<T> {
+    const control = this.jobControl;
+    if (!control || !this.options.interactive || !this.options.monitor || this.foreground)
+      return body();
+    const job = { pgid: 0 };
+    this.foreground = job;
+    let result: T;
     try {
-      pid = await this.ctx.spawn({ argv, env, cwd: this.ctx.cwd });
-    } catch (err) {
-      return this.reportExecError(argv[0], err);
+      result = await body();
+    } finally {
+      this.foreground = undefined;
+      if (job.pgid !== 0) control.reclaim();
     }
-    return this.waitForeground(pid);
+    if (job.pgid !== 0) control.finished(typeof result === "number" ? [result] : result);
+    return result;
+  }
+
+  /** The process group for a foreground job's next process (undefined without job control). */
+  private jobPgid(): number | undefined {
+    return this.foreground?.pgid;
+  }
+
+  private jobStarted(pid: number): void {
+    if (!this.foreground || this.foreground.pgid !== 0) return;
+    this.foreground.pgid = pid;
+    this.jobControl?.foreground(pid);
   }
 
   /** Waits for a foreground child; returns its shell status (128+signal when killed). */
@@ -1211,8 +1272,13 @@ export class Shell {
   }
 
   async runSubshell(body: Statement[]): Promise<number> {
-    const pid = await this.forkChild((child) => child.executeBody(body, true));
-    return this.waitForeground(pid);
+    return this.foregroundJob(async () => {
+      const pid = await this.forkChild((child) => child.executeBody(body, true), [], {
+        pgid: this.jobPgid(),
+      });
+      this.jobStarted(pid);
+      return this.waitForeground(pid);
+    });
   }
 
   async executePipeline(pipeline: Pipeline): Promise<number> {
@@ -1254,6 +1320,13 @@ export class Shell {
     const commands = pipeline.commands;
     if (commands.length === 0) return [0];
     if (commands.length === 1) return [await this.execute(commands[0])];
+    if (!this.shopt.lastpipe || this.options.monitor)
+      return this.foregroundJob(() => this.runPipelineProcesses(pipeline));
+    return this.runPipelineProcesses(pipeline);
+  }
+
+  private async runPipelineProcesses(pipeline: Pipeline): Promise<number[]> {
+    const commands = pipeline.commands;
     const pids: number[] = [];
     let inputFd = -1;
     const lastInShell = this.shopt.lastpipe && !this.options.monitor;
@@ -1289,7 +1362,10 @@ export class Shell {
           }
         }
         const command = commands[i];
-        const pid = await this.forkChild((child) => child.execute(command, true), fds);
+        const pid = await this.forkChild((child) => child.execute(command, true), fds, {
+          pgid: this.jobPgid(),
+        });
+        this.jobStarted(pid);
         pids.push(pid);
         if (inputFd >= 0) this.ctx.close(inputFd);
         if (writeFd >= 0) this.ctx.close(writeFd);
@@ -1340,7 +1416,8 @@ export class Shell {
       throw new FatalShellError(2);
     }
     const program = part.program;
-    const only = program.body.length === 1 && !program.body[0].async ? program.body[0].command : null;
+    const only =
+      program.body.length === 1 && !program.body[0].async ? program.body[0].command : null;
     if (
       only?.type === "simple" &&
       only.words.length === 0 &&
@@ -1404,9 +1481,10 @@ export class Shell {
     const mine = part.direction === "<" ? readFd : writeFd;
     const theirs = part.direction === "<" ? writeFd : readFd;
     this.ctx.kernel.setCloexec(this.ctx.pid, theirs, true);
-    const pid = await this.forkChild((child) => child.executeBody(part.program.body, true), [
-      [part.direction === "<" ? 1 : 0, theirs],
-    ]);
+    const pid = await this.forkChild(
+      (child) => child.executeBody(part.program.body, true),
+      [[part.direction === "<" ? 1 : 0, theirs]],
+    );
     this.ctx.close(theirs);
     this.pendingProcessSubstitutionFds.push(mine);
     // Reap it when it ends, like bash does for process substitutions.
@@ -1497,7 +1575,10 @@ export class Shell {
     return true;
   }
 
-  private async applyRedirect(r: Redirect, saved: Array<[number, number]> | null): Promise<boolean> {
+  private async applyRedirect(
+    r: Redirect,
+    saved: Array<[number, number]> | null,
+  ): Promise<boolean> {
     const op = r.op;
     const defaultFd = op === "<" || op === "<>" || op === "<&" || op.startsWith("<<") ? 0 : 1;
     let fd = r.fd ?? defaultFd;
@@ -1509,7 +1590,7 @@ export class Shell {
         op === "<<<"
           ? `${await expandString(this, r.target)}\n`
           : r.heredoc!.quoted
-            ? (r.heredoc!.body.parts[0] as { value: string } | undefined)?.value ?? ""
+            ? ((r.heredoc!.body.parts[0] as { value: string } | undefined)?.value ?? "")
             : await expandString(this, r.heredoc!.body);
       const { readEnd, writeEnd } = this.ctx.kernel.createPipe();
       feed(writeEnd, text);
@@ -1875,7 +1956,9 @@ export class Shell {
   async runPendingTraps(): Promise<void> {
     while (this.pendingSignals.length > 0) {
       const signal = this.pendingSignals.shift()!;
-      const name = Object.entries(SIGNALS).find(([, n]) => n === signal)?.[0]?.replace(/^SIG/, "");
+      const name = Object.entries(SIGNALS)
+        .find(([, n]) => n === signal)?.[0]
+        ?.replace(/^SIG/, "");
       const action = name ? this.traps.get(name) : undefined;
       if (action) await this.runTrapAction(name!, action);
     }
@@ -1909,6 +1992,18 @@ export class Shell {
   async evaluateCond(expr: CondExpr): Promise<number> {
     return evaluateCondition(this, expr);
   }
+}
+
+/** Hooks of an interactive shell with job control, installed by interactive.ts. */
+export interface JobControl {
+  /** Called before each command: throws to abandon the command line after an interrupt. */
+  poll(): void;
+  /** A foreground job's process group `pgid` exists: it gets the terminal. */
+  foreground(pgid: number): void;
+  /** The foreground job is over (or failed): the terminal returns to the shell. */
+  reclaim(): void;
+  /** The job's statuses: reports deaths by signal; throws to abandon the line after ^C. */
+  finished(statuses: number[]): void;
 }
 
 /** Builtins POSIX calls special (errors in them are fatal in posix mode). */

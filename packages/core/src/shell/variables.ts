@@ -154,7 +154,8 @@ export class Variables {
     append: boolean | undefined,
   ): string {
     if (v.attrs & ATTR_INTEGER && this.evaluate) {
-      if (append) return String(this.evaluate(old || "0") + this.evaluate(value.slice((old ?? "").length)));
+      if (append)
+        return String(this.evaluate(old || "0") + this.evaluate(value.slice((old ?? "").length)));
       return String(this.evaluate(value));
     }
     if (v.attrs & ATTR_LOWER) return value.toLowerCase();
@@ -223,7 +224,7 @@ export class Variables {
   setAssoc(name: string, key: string, value: string, append = false): void {
     name = this.resolveName(name);
     const v = this.#find(name);
-    if (!v || !v.assoc) throw new VariableError(`${name}: not an associative array`);
+    if (!v?.assoc) throw new VariableError(`${name}: not an associative array`);
     if (v.attrs & ATTR_READONLY) throw new VariableError(`${name}: readonly variable`);
     const old = v.assoc.get(key);
     v.assoc.set(key, this.#transform(v, append ? (old ?? "") + value : value, old, append));
@@ -261,7 +262,8 @@ export class Variables {
   unsetElement(name: string, key: string): void {
     const v = this.lookup(name);
     if (!v) return;
-    if (v.attrs & ATTR_READONLY) throw new VariableError(`${name}: cannot unset: readonly variable`);
+    if (v.attrs & ATTR_READONLY)
+      throw new VariableError(`${name}: cannot unset: readonly variable`);
     if (v.assoc) v.assoc.delete(key);
     else if (v.indexed) {
       let index = Number(key);

@@ -4,13 +4,7 @@
  * removal. Text is tracked in segments that remember whether it was quoted (no splitting or
  * globbing) or came from an unquoted expansion (subject to splitting).
  */
-import type {
-  ArithText,
-  ParameterPart,
-  ParameterSubscript,
-  Word,
-  WordPart,
-} from "./ast.ts";
+import type { ArithText, ParameterPart, ParameterSubscript, Word, WordPart } from "./ast.ts";
 import { expandBraces, mayHaveBraces } from "./brace-expansion.ts";
 import { FatalShellError } from "./control.ts";
 import { expandPathname } from "./glob.ts";
@@ -24,7 +18,17 @@ import {
 } from "./pattern.ts";
 import { quoteForReuse } from "./quoting.ts";
 import type { Shell } from "./shell.ts";
-import { arrayIndices, arrayValues, ATTR_EXPORT, ATTR_INTEGER, ATTR_LOWER, ATTR_NAMEREF, ATTR_READONLY, ATTR_UPPER, isValidName } from "./variables.ts";
+import {
+  ATTR_EXPORT,
+  ATTR_INTEGER,
+  ATTR_LOWER,
+  ATTR_NAMEREF,
+  ATTR_READONLY,
+  ATTR_UPPER,
+  arrayIndices,
+  arrayValues,
+  isValidName,
+} from "./variables.ts";
 
 /** quoted: never split or globbed. split: came from an unquoted expansion. */
 interface Segment {
@@ -164,7 +168,8 @@ async function expandParts(
       case "doubleQuoted": {
         const inner = await expandParts(sh, part.parts, true, noSplit);
         // An empty "" still makes a word, unless it only held "$@" with no parameters.
-        const vanishes = inner.length === 1 && inner[0].length > 0 && inner[0].every((g) => g.vanish);
+        const vanishes =
+          inner.length === 1 && inner[0].length > 0 && inner[0].every((g) => g.vanish);
         if (!vanishes) current().push({ text: "", quoted: true, split: false });
         appendFields(fields, inner);
         break;
@@ -298,7 +303,10 @@ function splitFields(fields: Field[], ifs: string): Field[] {
 
 async function globField(sh: Shell, field: Field, out: string[]): Promise<void> {
   const text = field.map((s) => s.text).join("");
-  if (sh.options.noglob || !field.some((s) => !s.quoted && hasGlobChars(s.text, sh.shopt.extglob))) {
+  if (
+    sh.options.noglob ||
+    !field.some((s) => !s.quoted && hasGlobChars(s.text, sh.shopt.extglob))
+  ) {
     out.push(text);
     return;
   }
@@ -374,7 +382,11 @@ async function lookupParameter(
   return { values: [index === 0 || index === -1 ? v.value : undefined], multi: null };
 }
 
-async function expandParameter(sh: Shell, part: ParameterPart, inQuotes: boolean): Promise<ParamValue> {
+async function expandParameter(
+  sh: Shell,
+  part: ParameterPart,
+  inQuotes: boolean,
+): Promise<ParamValue> {
   let name = part.name;
   let subscript = part.subscript;
   const op = part.op;
@@ -385,7 +397,9 @@ async function expandParameter(sh: Shell, part: ParameterPart, inQuotes: boolean
   }
 
   if (part.indirect && op?.type !== "keys") {
-    const ref = sh.specialOrVariable(name) ?? (/^\d+$/.test(name) ? positionalValue(sh, Number(name)) : undefined);
+    const ref =
+      sh.specialOrVariable(name) ??
+      (/^\d+$/.test(name) ? positionalValue(sh, Number(name)) : undefined);
     if (ref === undefined || ref === "") {
       if (op?.type === "default") {
         // ${!x:-default} with x unset uses the default.
@@ -432,7 +446,8 @@ async function expandParameter(sh: Shell, part: ParameterPart, inQuotes: boolean
 
   if (op?.type === "default") {
     const present = raw.multi
-      ? raw.values.length > 0 && (!op.colon || raw.values.some((v) => v !== "")) &&
+      ? raw.values.length > 0 &&
+        (!op.colon || raw.values.some((v) => v !== "")) &&
         !(op.colon && raw.multi && raw.values.length === 1 && raw.values[0] === "")
       : raw.values[0] !== undefined && (!op.colon || raw.values[0] !== "");
     switch (op.op) {
@@ -462,7 +477,12 @@ async function expandParameter(sh: Shell, part: ParameterPart, inQuotes: boolean
     }
   } else if (raw.multi === null && raw.values[0] === undefined) {
     checkUnset(sh, part);
-  } else if (raw.multi && raw.values.length === 0 && part.subscript && part.subscript.type === "all") {
+  } else if (
+    raw.multi &&
+    raw.values.length === 0 &&
+    part.subscript &&
+    part.subscript.type === "all"
+  ) {
     // ${a[@]} of an unset array is not an error even with set -u... except plain names.
   }
 
@@ -483,7 +503,8 @@ async function expandParameter(sh: Shell, part: ParameterPart, inQuotes: boolean
           const v = sh.vars.lookup(name);
           if (v?.indexed) {
             const idx = arrayIndices(v.indexed);
-            const startIdx = offset < 0 ? (idx.length ? idx[idx.length - 1] + 1 + offset : 0) : offset;
+            const startIdx =
+              offset < 0 ? (idx.length ? idx[idx.length - 1] + 1 + offset : 0) : offset;
             let selected = idx.filter((i) => i >= startIdx).map((i) => v.indexed![i]);
             if (length !== undefined) {
               if (length < 0) {
@@ -496,7 +517,8 @@ async function expandParameter(sh: Shell, part: ParameterPart, inQuotes: boolean
         }
         let start = offset < 0 ? list.length + offset : offset;
         if (start < 0) return { values: [], multi: raw.multi };
-        if (subscript === null && (name === "@" || name === "*") && offset < 0) start = list.length + offset;
+        if (subscript === null && (name === "@" || name === "*") && offset < 0)
+          start = list.length + offset;
         let end = list.length;
         if (length !== undefined) {
           if (length < 0) sh.fatal(`${length}: substring expression < 0`);
@@ -543,10 +565,12 @@ async function expandParameter(sh: Shell, part: ParameterPart, inQuotes: boolean
           const pairs: string[] = [];
           const keys = raw.keys ?? [];
           raw.values.forEach((val, i) => {
-            if (op.operator === "K") pairs.push(`${quoteKey(keys[i], !!v.assoc)}=${quoteForReuse(val ?? "")}`);
+            if (op.operator === "K")
+              pairs.push(`${quoteKey(keys[i], !!v.assoc)}=${quoteForReuse(val ?? "")}`);
             else pairs.push(keys[i], val ?? "");
           });
-          if (op.operator === "K") return { values: raw.multi ? pairs : [pairs.join(" ")], multi: raw.multi };
+          if (op.operator === "K")
+            return { values: raw.multi ? pairs : [pairs.join(" ")], multi: raw.multi };
           return { values: pairs, multi: raw.multi };
         }
       }
@@ -624,7 +648,9 @@ function transform(sh: Shell, name: string, value: string, operator: string, key
     case "A": {
       const flags = attributeFlags(sh, name);
       if (key !== undefined) return `${name}[${key}]=${quoteForReuse(value)}`;
-      return flags ? `declare -${flags} ${name}=${quoteForReuse(value)}` : `${name}=${quoteForReuse(value)}`;
+      return flags
+        ? `declare -${flags} ${name}=${quoteForReuse(value)}`
+        : `${name}=${quoteForReuse(value)}`;
     }
     default:
       return value;

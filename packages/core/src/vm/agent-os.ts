@@ -275,10 +275,15 @@ export class AgentOs {
         await this.#kernel.fs.writeFile(root, path, new TextEncoder().encode(content), 0o644);
       }
     }
-    await this.#kernel.fs.mount(root, "/dev", new DevFs({ openTty: (pid) => this.#kernel.openTty(pid) }), {
-      type: "devtmpfs",
-      source: "udev",
-    });
+    await this.#kernel.fs.mount(
+      root,
+      "/dev",
+      new DevFs({ openTty: (pid) => this.#kernel.openTty(pid) }),
+      {
+        type: "devtmpfs",
+        source: "udev",
+      },
+    );
     await this.#kernel.fs.mount(root, "/proc", new ProcFs(this.#kernel, { hostname }), {
       type: "proc",
       source: "proc",
@@ -1035,7 +1040,9 @@ export class AgentOs {
 function checkCells(method: string, value: unknown, name: string, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 0xffff)
-    throw new TypeError(`${method}: ${name} must be an integer from 1 to 65535, got ${describe(value)}`);
+    throw new TypeError(
+      `${method}: ${name} must be an integer from 1 to 65535, got ${describe(value)}`,
+    );
   return value;
 }
 

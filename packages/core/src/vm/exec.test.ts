@@ -29,7 +29,7 @@ describe("AgentOs.exec", () => {
   it("feeds stdin when given, and EOF at once when not (never waits on a terminal)", async () => {
     assert.equal((await vm.exec("cat", { stdin: "from host\n" })).stdout, "from host\n");
     const start = Date.now();
-    const r = await vm.exec("cat; read x; echo \"status $?\"");
+    const r = await vm.exec('cat; read x; echo "status $?"');
     assert.equal(r.stdout, "status 1\n");
     assert.ok(Date.now() - start < 5000);
   });
@@ -61,7 +61,9 @@ describe("AgentOs.exec", () => {
     assert.equal(r.timedOut, true);
     assert.equal(r.stdout, "");
     assert.ok(Date.now() - start < 5000);
-    const left = vm.allProcesses().filter((p) => p.command.endsWith("sleep") && p.status === "running");
+    const left = vm
+      .allProcesses()
+      .filter((p) => p.command.endsWith("sleep") && p.status === "running");
     assert.equal(left.length, 0);
   });
 
@@ -86,7 +88,9 @@ describe("AgentOs.exec", () => {
   it("contains a fork loop within the process limit", async () => {
     const small = await AgentOs.create({ limits: { maxProcesses: 40 } });
     try {
-      const r = await small.exec("for ((i=0;i<100;i++)); do sleep 1 & done; wait", { timeout: 5000 });
+      const r = await small.exec("for ((i=0;i<100;i++)); do sleep 1 & done; wait", {
+        timeout: 5000,
+      });
       assert.match(r.stderr, /fork: retry: Resource temporarily unavailable/);
     } finally {
       await small.dispose();

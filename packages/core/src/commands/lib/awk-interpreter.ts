@@ -633,7 +633,7 @@ export class AwkRuntime {
         this.ctx.close(r);
         this.ctx.close(w);
         if (!this.ctx.alive) throw err;
-        fatal(`can't open pipe \`${name}' for output: ${describeError(err)}`);
+        fatal(`cannot open pipe \`${name}' for output: ${describeError(err)}`);
       }
       this.ctx.close(r);
       stream = new OutStream(this, w, "pipe");
@@ -742,10 +742,11 @@ export class AwkRuntime {
     for (const s of this.outputs.values()) await s.flush();
   }
 
+  /** At exit gawk closes redirections (waiting for pipe commands) before flushing stdout. */
   async closeAll(): Promise<void> {
-    await this.stdout.flush();
     for (const name of [...this.outputs.keys()]) await this.closeStream(name);
     for (const name of [...this.inputs.keys()]) await this.closeStream(name);
+    await this.stdout.flush();
   }
 
   async system(cmd: string): Promise<number> {
@@ -1763,7 +1764,6 @@ export class AwkCompiler {
         return -1;
       }
       if (rec === null) return 0;
-      if (isCmd) rt.NR++;
       await store(rec);
       return 1;
     });

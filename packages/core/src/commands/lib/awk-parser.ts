@@ -511,14 +511,12 @@ class Parser {
     this.noGt = false;
     this.noIn = false;
     this.inPrint = false;
-    this.skipNl();
+    // As in gawk, a newline is allowed after a comma (the lexer drops it), not elsewhere.
     if (!this.is(close)) {
       list.push(this.expr());
-      this.skipNl();
       while (this.accept(",")) {
         this.skipNl();
         list.push(this.expr());
-        this.skipNl();
       }
     }
     this.expect(close);

@@ -114,7 +114,12 @@ function tildeForm(sh: Shell, path: string): string {
   return path;
 }
 
-async function printStack(sh: Shell, long = false, perLine = false, numbered = false): Promise<void> {
+async function printStack(
+  sh: Shell,
+  long = false,
+  perLine = false,
+  numbered = false,
+): Promise<void> {
   const stack = [sh.vars.get("PWD") ?? sh.ctx.cwd, ...sh.dirStack];
   const shown = stack.map((d) => (long ? d : tildeForm(sh, d)));
   if (numbered) await sh.out(shown.map((d, i) => ` ${i}  ${d}\n`).join(""));

@@ -154,7 +154,12 @@ const exec: Builtin = async (sh, argv) => {
     status = await sh.ctx.exec(program, env);
   } catch (err) {
     if (!isKernelError(err)) throw err;
-    const what = err.code === "ENOENT" ? (command[0].includes("/") ? "No such file or directory" : "not found") : strerror(err.code);
+    const what =
+      err.code === "ENOENT"
+        ? command[0].includes("/")
+          ? "No such file or directory"
+          : "not found"
+        : strerror(err.code);
     sh.error(`exec: ${command[0]}: ${what}`);
     throw new ShellExit(err.code === "ENOENT" ? 127 : 126);
   }

@@ -91,7 +91,9 @@ const umask: Builtin = async (sh, argv) => {
   }
   const mask = applySymbolic(sh.ctx.umask, spec);
   if (mask === undefined) {
-    sh.error(`umask: \`${spec.replace(/^.*?([^ugoa=+,-].*)$/, "$1").slice(0, 1)}': invalid symbolic mode operator`);
+    sh.error(
+      `umask: \`${spec.replace(/^.*?([^ugoa=+,-].*)$/, "$1").slice(0, 1)}': invalid symbolic mode operator`,
+    );
     return 1;
   }
   sh.ctx.umask = mask;
@@ -111,7 +113,9 @@ const ulimit: Builtin = async (sh, argv) => {
   };
   const args = argv.slice(1).filter((a) => !/^-[HS]$/.test(a));
   if (args.length === 0) {
-    await sh.out(`${limits.maxFileSizeBytes === Number.POSITIVE_INFINITY ? "unlimited" : table.f[2]()}\n`);
+    await sh.out(
+      `${limits.maxFileSizeBytes === Number.POSITIVE_INFINITY ? "unlimited" : table.f[2]()}\n`,
+    );
     return 0;
   }
   if (args[0] === "-a") {
@@ -164,11 +168,25 @@ async function completions(sh: Shell, argv: string[]): Promise<string[]> {
     if (arg === "-A") action = argv[++i];
     else if (/^-[cbkfdvaeu]+$/.test(arg)) action = arg.slice(1);
     else if (arg === "-W") {
-      for (const w of (argv[++i] ?? "").split(/\s+/)) if (w && w.startsWith(word)) out.push(w);
+      for (const w of (argv[++i] ?? "").split(/\s+/)) if (w?.startsWith(word)) out.push(w);
       continue;
     }
     if (!action) continue;
-    for (const a of action.length > 1 && !["command", "builtin", "keyword", "function", "file", "directory", "variable", "alias", "export", "user"].includes(action) ? action.split("") : [action]) {
+    for (const a of action.length > 1 &&
+    ![
+      "command",
+      "builtin",
+      "keyword",
+      "function",
+      "file",
+      "directory",
+      "variable",
+      "alias",
+      "export",
+      "user",
+    ].includes(action)
+      ? action.split("")
+      : [action]) {
       if (a === "c" || a === "command" || a === "b" || a === "builtin")
         for (const name of BUILTINS.keys()) if (name.startsWith(word)) out.push(name);
       if (a === "c" || a === "command" || a === "k" || a === "keyword")
@@ -178,7 +196,8 @@ async function completions(sh: Shell, argv: string[]): Promise<string[]> {
       if (a === "c" || a === "command") {
         for (const dir of (sh.vars.get("PATH") ?? "").split(":")) {
           try {
-            for (const e of await sh.ctx.readdir(dir || ".")) if (e.name.startsWith(word)) out.push(e.name);
+            for (const e of await sh.ctx.readdir(dir || "."))
+              if (e.name.startsWith(word)) out.push(e.name);
           } catch {
             // Missing PATH entries are skipped.
           }
@@ -188,14 +207,19 @@ async function completions(sh: Shell, argv: string[]): Promise<string[]> {
         for (const name of sh.vars.names()) if (name.startsWith(word)) out.push(name);
       if (a === "e" || a === "export")
         for (const name of Object.keys(sh.environment())) if (name.startsWith(word)) out.push(name);
-      if (a === "a" || a === "alias") for (const name of sh.aliases.keys()) if (name.startsWith(word)) out.push(name);
+      if (a === "a" || a === "alias")
+        for (const name of sh.aliases.keys()) if (name.startsWith(word)) out.push(name);
       if (a === "f" || a === "file" || a === "d" || a === "directory") {
         const slash = word.lastIndexOf("/");
         const dir = slash >= 0 ? word.slice(0, slash + 1) : "";
         try {
           for (const e of await sh.ctx.readdir(dir || ".")) {
             const name = dir + e.name;
-            if (!name.startsWith(word) || (e.name.startsWith(".") && !word.slice(slash + 1).startsWith("."))) continue;
+            if (
+              !name.startsWith(word) ||
+              (e.name.startsWith(".") && !word.slice(slash + 1).startsWith("."))
+            )
+              continue;
             if ((a === "d" || a === "directory") && e.kind !== "directory") continue;
             out.push(name);
           }
@@ -226,7 +250,9 @@ const help: Builtin = async (sh, argv) => {
   if (argv.length > 1) {
     const pattern = argv[1];
     if (!BUILTINS.has(pattern)) {
-      sh.error(`help: no help topics match \`${pattern}'.  Try \`help help' or \`man -k ${pattern}' or \`info ${pattern}'.`);
+      sh.error(
+        `help: no help topics match \`${pattern}'.  Try \`help help' or \`man -k ${pattern}' or \`info ${pattern}'.`,
+      );
       return 1;
     }
     await sh.out(`${pattern}: a shell builtin of agentOS's bash-compatible shell.\n`);
@@ -246,7 +272,8 @@ const history: Builtin = async (sh, argv) => {
   const count = argv[1] && /^\d+$/.test(argv[1]) ? Number(argv[1]) : sh.history.length;
   const start = Math.max(0, sh.history.length - count);
   let text = "";
-  for (let i = start; i < sh.history.length; i++) text += `${String(i + 1).padStart(5)}  ${sh.history[i]}\n`;
+  for (let i = start; i < sh.history.length; i++)
+    text += `${String(i + 1).padStart(5)}  ${sh.history[i]}\n`;
   await sh.out(text);
   return 0;
 };

@@ -77,7 +77,9 @@ async function listOptions(sh: Shell, reusable: boolean): Promise<void> {
   let text = "";
   for (const name of LISTED) {
     const on = optionValue(sh, name) ?? false;
-    text += reusable ? `set ${on ? "-" : "+"}o ${name}\n` : `${name.padEnd(15)}\t${on ? "on" : "off"}\n`;
+    text += reusable
+      ? `set ${on ? "-" : "+"}o ${name}\n`
+      : `${name.padEnd(15)}\t${on ? "on" : "off"}\n`;
   }
   await sh.out(text);
 }
@@ -95,7 +97,8 @@ async function printVariables(sh: Shell): Promise<void> {
       text += `${name}=(${items.map((i) => `${i} `).join("")})\n`;
     } else if (v.value !== undefined) text += `${name}=${quoteForSet(v.value)}\n`;
   }
-  for (const [, fn] of [...sh.functions].sort(([a], [b]) => (a < b ? -1 : 1))) text += `${fn.source}\n`;
+  for (const [, fn] of [...sh.functions].sort(([a], [b]) => (a < b ? -1 : 1)))
+    text += `${fn.source}\n`;
   await sh.out(text);
 }
 
@@ -143,9 +146,7 @@ const set: Builtin = async (sh, argv) => {
       const name = LETTERS[c];
       if (!name || c === "i") {
         sh.error(`set: ${arg[0]}${c}: invalid option`);
-        sh.error(
-          "set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]",
-        );
+        sh.error("set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]");
         return 2;
       }
       setOption(sh, name, on);

@@ -25,7 +25,8 @@ const echo: Builtin = async (sh, argv) => {
     return 0;
   }
   const decoded = decodeEchoEscapes(text);
-  const bytes = decoded.stop || !newline ? decoded.bytes : concat(decoded.bytes, encoder.encode("\n"));
+  const bytes =
+    decoded.stop || !newline ? decoded.bytes : concat(decoded.bytes, encoder.encode("\n"));
   await writeOut(sh, bytes);
   return 0;
 };

@@ -27,7 +27,8 @@ async function readRecord(
   }
   for (;;) {
     if (signal?.aborted) return { bytes: Uint8Array.from(out), found: false };
-    const want = count === null ? (seekable ? 4096 : 1) : Math.min(count - out.length, seekable ? 4096 : 1);
+    const want =
+      count === null ? (seekable ? 4096 : 1) : Math.min(count - out.length, seekable ? 4096 : 1);
     if (count !== null && want <= 0) return { bytes: Uint8Array.from(out), found: true };
     const chunk = await sh.ctx.read(fd, want);
     if (chunk === null || chunk.length === 0) return { bytes: Uint8Array.from(out), found: false };
@@ -48,7 +49,8 @@ async function readRecord(
 
 /** Splits a read line into `names.length` values with IFS, honouring backslash escapes. */
 function splitForRead(chars: Array<[string, boolean]>, ifs: string, count: number): string[] {
-  const isWhite = (c: string): boolean => (c === " " || c === "\t" || c === "\n") && ifs.includes(c);
+  const isWhite = (c: string): boolean =>
+    (c === " " || c === "\t" || c === "\n") && ifs.includes(c);
   const isSep = (c: string, escaped: boolean): boolean => !escaped && ifs.includes(c);
   let start = 0;
   let end = chars.length;
@@ -179,13 +181,18 @@ const read: Builtin = async (sh, argv) => {
   }
   if (prompt !== undefined && sh.ctx.isatty(fd)) await sh.err(prompt);
   if (timeout === 0) return 0;
-  let controller: AbortController | undefined;
+  let _controller: AbortController | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
   const run = async (): Promise<{ bytes: Uint8Array; found: boolean }> => {
     const chars: number[] = [];
     for (;;) {
-      const record = await readRecord(sh, fd, exact ? -1 : delim, count === null ? null : count - chars.length);
+      const record = await readRecord(
+        sh,
+        fd,
+        exact ? -1 : delim,
+        count === null ? null : count - chars.length,
+      );
       for (const b of record.bytes) chars.push(b);
       // Without -r, a backslash-newline continues the line.
       if (!raw && record.found && count === null && endsWithOddBackslashes(chars)) {
@@ -198,7 +205,7 @@ const read: Builtin = async (sh, argv) => {
   let record: { bytes: Uint8Array; found: boolean };
   try {
     if (timeout !== undefined) {
-      controller = new AbortController();
+      _controller = new AbortController();
       record = await Promise.race([
         run(),
         new Promise<{ bytes: Uint8Array; found: boolean }>((resolve) => {
@@ -238,7 +245,7 @@ const read: Builtin = async (sh, argv) => {
     sh.assignVariable("REPLY", chars.map(([c]) => c).join(""));
   } else {
     const values = splitForRead(chars, ifs, names.length);
-    names.forEach((name, k) => sh.assignVariable(name, values[k] ?? ""));
+    for (let k = 0; k < names.length; k++) sh.assignVariable(names[k], values[k] ?? "");
   }
   return record.found ? 0 : 1;
 };
@@ -252,7 +259,8 @@ function endsWithOddBackslashes(chars: number[]): boolean {
 /** Fields for `read -a`: every IFS-separated field. */
 function splitAll(chars: Array<[string, boolean]>, ifs: string): string[] {
   const values: string[] = [];
-  const isWhite = (c: string): boolean => (c === " " || c === "\t" || c === "\n") && ifs.includes(c);
+  const isWhite = (c: string): boolean =>
+    (c === " " || c === "\t" || c === "\n") && ifs.includes(c);
   let i = 0;
   const end = chars.length;
   while (i < end && !chars[i][1] && isWhite(chars[i][0])) i++;

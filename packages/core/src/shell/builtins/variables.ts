@@ -141,7 +141,13 @@ async function declareLike(sh: Shell, argv: string[], mode: DeclareMode): Promis
       if (set && (v.attrs & set) !== set) continue;
       if (indexed && !v.indexed) continue;
       if (assoc && !v.assoc) continue;
-      if (!names.length && v.value === undefined && !v.indexed && !v.assoc && mode.name !== "declare") {
+      if (
+        !names.length &&
+        v.value === undefined &&
+        !v.indexed &&
+        !v.assoc &&
+        mode.name !== "declare"
+      ) {
         // export -p lists declared-but-unset exports as `declare -x NAME`.
       }
       text += `${describeVariable(name, v)}\n`;
@@ -199,7 +205,13 @@ async function declareLike(sh: Shell, argv: string[], mode: DeclareMode): Promis
           if (v.assoc) sh.vars.setAssoc(name, sub, value, m[3] === "+=");
           else sh.vars.setIndexed(name, Number(sh.arithmeticText(sub)), value, m[3] === "+=");
         } else sh.assignVariable(name, value, { local, append: m[3] === "+=" });
-      } else if (local && v.value === undefined && !v.indexed && !v.assoc && sh.shopt.localvar_inherit) {
+      } else if (
+        local &&
+        v.value === undefined &&
+        !v.indexed &&
+        !v.assoc &&
+        sh.shopt.localvar_inherit
+      ) {
         v.value = sh.vars.get(name);
       }
       if (set & ATTR_READONLY) v.attrs |= ATTR_READONLY;
