@@ -7,6 +7,7 @@ import { cpus } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GC_HELP, gcAvailable, Report } from "./harness.ts";
+import { fsSuite } from "./suites/fs.ts";
 import { shellSuite } from "./suites/shell.ts";
 import { type SuiteOptions, vmSuite } from "./suites/vm.ts";
 
@@ -15,6 +16,7 @@ type Suite = (report: Report, options: SuiteOptions) => Promise<void>;
 const SUITES: Record<string, Suite> = {
   vm: vmSuite,
   shell: shellSuite,
+  fs: fsSuite,
 };
 
 const USAGE = `usage: node --expose-gc bench/run.ts [suite...] [--json] [--quick]

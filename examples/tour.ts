@@ -20,6 +20,11 @@ for (const entry of await vm.readdirRecursive("/home/user/project")) {
 }
 console.log("hostname:", text(await vm.readFile("/etc/hostname")).trim());
 
+// The shell: exec runs a command line with the VM's bash and GNU-compatible userland.
+const listing = await vm.exec("cd project && find . -type f | sort && grep -rn log src");
+process.stdout.write(listing.stdout);
+console.log("exec exit code:", listing.exitCode);
+
 // Processes: spawn streams output; exit codes and signals are reported as a shell would.
 const echo = vm.spawn("env", [], {
   onStdout: (d) =>

@@ -7,6 +7,7 @@ export type { DirEntry as VfsDirEntry, Stat, VfsBackend, VfsFile } from "./fs/ty
 export type { VirtualDirEntry, VirtualFileSystem, VirtualStat } from "./fs/virtual-file-system.ts";
 export type { KernelLimits } from "./kernel/limits.ts";
 export type { ProcessInfo, ProcessTreeNode } from "./kernel/process.ts";
+export type { Termios, WindowSize } from "./kernel/termios.ts";
 export {
   AgentOs,
   type AgentOsOptions,
@@ -30,4 +31,11 @@ export {
   nodeModulesMount,
 } from "./vm/mounts.ts";
 export type { Permissions } from "./vm/permissions.ts";
+export type {
+  ConnectTerminalOptions,
+  OpenShellOptions,
+  ShellInfo,
+  TerminalInput,
+  TerminalOutput,
+} from "./vm/shell-session.ts";
 export type { SpawnedProcessInfo } from "./vm/spawned-process.ts";

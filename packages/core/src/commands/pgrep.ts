@@ -7,8 +7,8 @@
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import type { ProcessContext } from "../kernel/process-context.ts";
 import { describeError } from "./errors.ts";
-import { lookupSignal } from "./lib/signal-names.ts";
 import { compilePosixRegex, type PosixRegex, toLatin1 } from "./lib/posix-regex.ts";
+import { lookupSignal } from "./lib/signal-names.ts";
 import { readPasswd } from "./lib/user-db.ts";
 
 /**

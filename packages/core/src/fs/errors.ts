@@ -123,14 +123,25 @@ export class KernelError extends Error {
 }
 
 /** C library style capitalised description: "No such file or directory". */
+/** glibc's strerror text, where it differs from the Node-style description. */
+const GLIBC_TEXT: Partial<Record<Errno, string>> = {
+  EACCES: "Permission denied",
+  EISDIR: "Is a directory",
+  ELOOP: "Too many levels of symbolic links",
+  EEXIST: "File exists",
+  EIO: "Input/output error",
+  EAGAIN: "Resource temporarily unavailable",
+  EXDEV: "Invalid cross-device link",
+  ENAMETOOLONG: "File name too long",
+  ENOTSUP: "Operation not supported",
+  EBUSY: "Device or resource busy",
+};
+
+/** The C library's message for `code` ("No such file or directory"), as GNU tools print it. */
 export function strerror(code: Errno): string {
+  const glibc = GLIBC_TEXT[code];
+  if (glibc) return glibc;
   const text = DESCRIPTIONS[code];
-  if (code === "EACCES") return "Permission denied";
-  if (code === "EISDIR") return "Is a directory";
-  if (code === "ELOOP") return "Too many levels of symbolic links";
-  if (code === "EEXIST") return "File exists";
-  if (code === "EIO") return "Input/output error";
-  if (code === "EAGAIN") return "Resource temporarily unavailable";
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -206,8 +206,7 @@ export class LineEditor {
         return { kind: "line", text: this.#chars.join("") };
       }
       case "interrupt":
-        this.#cursor = this.#chars.length;
-        await this.#redraw();
+        await this.#move(this.#chars.length);
         await this.#io.write("^C\n");
         return { kind: "interrupt" };
       case "eof-or-delete":

@@ -377,14 +377,20 @@ export function compilePrintf(format: string): PrintfProgram {
     }
     if (TIME_DIRECTIVES.includes(letter)) {
       const sub = format[i + m[0].length];
-      if (sub === undefined) throw new Error(`error: missing conversion after %${letter}`);
+      if (sub === undefined) {
+        warnings.push(`warning: format directive \`%${letter}' should be followed by another character`);
+        text += m[0];
+        i += m[0].length - 1;
+        continue;
+      }
       flush();
       pieces.push({ kind: "directive", flags: m[1], letter, sub });
       i += m[0].length;
       continue;
     }
     if (!DIRECTIVES.includes(letter)) {
-      // GNU prints unknown directives literally (with a warning only for some).
+      // GNU warns and prints unknown directives literally.
+      warnings.push(`warning: unrecognized format directive \`%${letter}'`);
       text += m[0];
       i += m[0].length - 1;
       continue;

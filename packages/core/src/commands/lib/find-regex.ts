@@ -144,6 +144,11 @@ export const REGEX_TYPES: Record<string, string> = {
 
 /** Translates a GNU regex of `type` to a RegExp matching the whole string; throws on errors. */
 export function regexToRegExp(pattern: string, type: string, caseFold: boolean): RegExp {
+  return new RegExp(`^(?:${regexSource(pattern, type)})$`, caseFold ? "i" : "");
+}
+
+/** The JavaScript source of a GNU regex of `type` (unanchored); throws on errors. */
+export function regexSource(pattern: string, type: string): string {
   const syntax = SYNTAXES[REGEX_TYPES[type] ?? "emacs"];
   let source = "";
   // Whether a "*" here would have nothing to repeat (start of pattern or of a group/branch).
@@ -151,7 +156,7 @@ export function regexToRegExp(pattern: string, type: string, caseFold: boolean):
   let depth = 0;
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];
-    const wasStart = atStart;
+    const wasStart: boolean = atStart;
     atStart = false;
     if (ch === "\\") {
       if (i + 1 >= pattern.length) throw new Error("Trailing backslash");
@@ -249,5 +254,5 @@ export function regexToRegExp(pattern: string, type: string, caseFold: boolean):
     source += escapeLiteral(ch);
   }
   if (depth > 0) throw new Error("Unmatched ( or \\(");
-  return new RegExp(`^(?:${source})$`, caseFold ? "i" : "");
+  return source;
 }

@@ -4,6 +4,7 @@ import { b2sum } from "../b2sum.ts";
 import { base32 } from "../base32.ts";
 import { base64 } from "../base64.ts";
 import { cksum } from "../cksum.ts";
+import { column } from "../column.ts";
 import { comm } from "../comm.ts";
 import { cut } from "../cut.ts";
 import { hexdump } from "../hexdump.ts";
@@ -28,6 +29,7 @@ export const TEXT_TOOL_COMMANDS: CommandDefinition[] = [
   base32,
   base64,
   cksum,
+  column,
   comm,
   cut,
   hexdump,

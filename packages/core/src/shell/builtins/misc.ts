@@ -159,7 +159,7 @@ const caller: Builtin = async (sh, argv) => {
   return 0;
 };
 
-async function completions(sh: Shell, argv: string[]): Promise<string[]> {
+export async function completions(sh: Shell, argv: string[]): Promise<string[]> {
   const word = argv[argv.length - 1]?.startsWith("-") ? "" : (argv[argv.length - 1] ?? "");
   const out: string[] = [];
   for (let i = 1; i < argv.length; i++) {
