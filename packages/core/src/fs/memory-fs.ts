@@ -16,6 +16,7 @@ import {
   O_TRUNC,
   O_WRONLY,
   type Owner,
+  markSyncCapable,
   S_IFDIR,
   S_IFLNK,
   S_IFMT,
@@ -191,6 +192,8 @@ export class MemoryFs implements VfsBackend {
     root.entries = new Map();
     this.root = root;
     this.space = space;
+    // Every call is synchronous underneath: callers may skip the promises.
+    markSyncCapable(this);
   }
 
   async lstat(path: string): Promise<Stat> {
@@ -199,6 +202,10 @@ export class MemoryFs implements VfsBackend {
 
   /** lstat without an error object for a missing path (overlay lookups miss a lot). */
   async tryLstat(path: string): Promise<Stat | null> {
+    return this.lstatSync(path);
+  }
+
+  lstatSync(path: string): Stat | null {
     const node = this.find(path);
     return node ? statOf(node) : null;
   }
@@ -222,6 +229,10 @@ export class MemoryFs implements VfsBackend {
   }
 
   async readdir(path: string): Promise<DirEntry[]> {
+    return this.readdirSync(path);
+  }
+
+  readdirSync(path: string): DirEntry[] {
     const dir = this.lookup(path, "scandir");
     if (dir.entries === null) throw fsError("ENOTDIR", "scandir", path);
     const out: DirEntry[] = [];
@@ -361,6 +372,10 @@ export class MemoryFs implements VfsBackend {
   }
 
   async readlink(path: string): Promise<string> {
+    return this.readlinkSync(path);
+  }
+
+  readlinkSync(path: string): string {
     const node = this.lookup(path, "readlink");
     if ((node.mode & S_IFMT) !== S_IFLNK) throw fsError("EINVAL", "readlink", path);
     return node.target;
@@ -396,6 +411,10 @@ export class MemoryFs implements VfsBackend {
   }
 
   async open(path: string, flags: number, mode: number, owner: Owner): Promise<VfsFile> {
+    return this.openSync(path, flags, mode, owner);
+  }
+
+  openSync(path: string, flags: number, mode: number, owner: Owner): VfsFile {
     const node = this.openInode(path, flags, mode, owner);
     node.openCount++;
     return new MemoryFile(this.space, node, flags & O_ACCMODE);

@@ -99,6 +99,20 @@ export interface VfsBackend {
   lstat(path: string): Promise<Stat>;
   /** Optional fast form of lstat: null instead of ENOENT/ENOTDIR (used by overlay lookups). */
   tryLstat?(path: string): Promise<Stat | null>;
+  /**
+   * Optional synchronous lstat, so callers can walk a path without a promise per component.
+   * A fresh Stat the caller may change, null where lstat would fail with ENOENT or ENOTDIR,
+   * undefined when it cannot answer without waiting right now (the caller then uses lstat);
+   * other failures throw what lstat would reject with. Only used on a backend marked with
+   * `markSyncCapable` (see there).
+   */
+  lstatSync?(path: string): Stat | null | undefined;
+  /** Optional synchronous readlink: the target, or undefined to use readlink. */
+  readlinkSync?(path: string, caller?: { pid: number }): string | undefined;
+  /** Optional synchronous readdir: the entries, or undefined to use readdir. */
+  readdirSync?(path: string): DirEntry[] | undefined;
+  /** Optional synchronous open: the file, or undefined to use open. */
+  openSync?(path: string, flags: number, mode: number, owner: Owner): VfsFile | undefined;
   /** Entries other than "." and "..", in a stable order. */
   readdir(path: string): Promise<DirEntry[]>;
   mkdir(path: string, mode: number, owner: Owner): Promise<void>;
@@ -123,6 +137,25 @@ export interface VfsBackend {
   usage?(): { usedBytes: number; totalBytes: number; usedInodes: number };
   /** Called when unmounted or the VM is disposed. */
   dispose?(): Promise<void> | void;
+}
+
+/** Backends whose synchronous methods may be called (see `markSyncCapable`). */
+const syncCapable = new WeakSet<object>();
+
+/**
+ * Lets callers use `backend`'s synchronous methods (lstatSync, readlinkSync, readdirSync,
+ * openSync, tryLstat). A backend marks itself, as the object it is: a wrapper around it (say a
+ * Proxy that remaps owners in lstat and forwards every other method to its target) is another
+ * object, is not marked, and so is only ever called through its asynchronous methods, which it
+ * does wrap.
+ */
+export function markSyncCapable(backend: VfsBackend): void {
+  syncCapable.add(backend);
+}
+
+/** Whether `backend` marked itself with `markSyncCapable`. */
+export function isSyncCapable(backend: VfsBackend): boolean {
+  return syncCapable.has(backend);
 }
 
 export function kindOfMode(mode: number): FileKind {

@@ -126,7 +126,9 @@ async function walk(
   out: string[],
   join: (prefix: string, name: string) => string,
 ): Promise<void> {
+  // `dir/**` lists `dir/` itself first; `**/x` also looks in the directory itself.
   if (!last) out.push(prefix);
+  else if (prefix !== "") out.push(prefix.endsWith("/") ? prefix : `${prefix}/`);
   const visit = async (dir: string): Promise<void> => {
     for (const name of await list(ctx, dir)) {
       if (name.startsWith(".") && !options.dotglob) continue;

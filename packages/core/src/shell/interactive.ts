@@ -204,6 +204,7 @@ async function setUpTerminal(sh: Shell): Promise<Terminal> {
       poll() {
         if (interrupted) {
           interrupted = false;
+          ctx.write(2, "\n").catch(() => {});
           throw new Interrupted();
         }
       },
@@ -213,6 +214,17 @@ async function setUpTerminal(sh: Shell): Promise<Terminal> {
           ctx.tcsetpgrp(fd, pgid);
         } catch {
           // The job ended already.
+          return;
+        }
+        // The job may have read the terminal before it was given it, and been stopped by
+        // SIGTTIN (bash's children avoid that race by calling tcsetpgrp themselves).
+        const stopped = ctx.kernel.list().some((p) => p.pgid === pgid && p.status === "stopped");
+        if (stopped) {
+          try {
+            ctx.kernel.kill(ctx.pid, -pgid, SIGNALS.SIGCONT);
+          } catch {
+            // Gone already.
+          }
         }
       },
       reclaim() {

@@ -259,10 +259,23 @@ export function removePattern(
 export function replacePattern(
   text: string,
   pattern: string,
-  replacement: string,
+  replacementSpec: string | { text: string; amp: number[] },
   mode: "first" | "all" | "prefix" | "suffix",
   options: PatternOptions = {},
 ): string {
+  const spec =
+    typeof replacementSpec === "string" ? { text: replacementSpec, amp: [] } : replacementSpec;
+  // `&` (patsub_replacement) inserts the matched text.
+  const fill = (matched: string): string => {
+    if (spec.amp.length === 0) return spec.text;
+    let out = "";
+    let last = 0;
+    for (const at of spec.amp) {
+      out += spec.text.slice(last, at) + matched;
+      last = at;
+    }
+    return out + spec.text.slice(last);
+  };
   const n = text.length;
   if (pattern === "") return mode === "prefix" || mode === "suffix" ? text : text;
   const literal =
@@ -272,13 +285,13 @@ export function replacePattern(
     literal !== null ? text.slice(start, end) === literal : re!.test(text.slice(start, end));
   if (mode === "prefix") {
     for (let end = n; end >= 0; end--) {
-      if (matchesAt(0, end)) return replacement + text.slice(end);
+      if (matchesAt(0, end)) return fill(text.slice(0, end)) + text.slice(end);
     }
     return text;
   }
   if (mode === "suffix") {
     for (let start = 0; start <= n; start++) {
-      if (matchesAt(start, n)) return text.slice(0, start) + replacement;
+      if (matchesAt(start, n)) return text.slice(0, start) + fill(text.slice(start));
     }
     return text;
   }
@@ -304,7 +317,7 @@ export function replacePattern(
       i++;
       continue;
     }
-    out += replacement;
+    out += fill(text.slice(i, matchedEnd));
     i = matchedEnd;
     if (mode === "first") return out + text.slice(i);
   }

@@ -947,7 +947,9 @@ export class Shell {
 
   async assignArray(assignment: Assignment, local: boolean): Promise<void> {
     const name = assignment.name;
-    const existing = local ? undefined : this.vars.lookup(name);
+    const existing = local
+      ? this.vars.scopes[this.vars.scopes.length - 1].get(name)
+      : this.vars.lookup(name);
     if (existing && existing.attrs & ATTR_READONLY)
       throw new VariableError(`${name}: readonly variable`);
     const isAssoc = !!existing?.assoc;
@@ -1150,7 +1152,7 @@ export class Shell {
   }
 
   private jobStarted(pid: number): void {
-    if (!this.foreground || this.foreground.pgid !== 0) return;
+    if (this.foreground?.pgid !== 0) return;
     this.foreground.pgid = pid;
     this.jobControl?.foreground(pid);
   }
@@ -1239,6 +1241,8 @@ export class Shell {
       status = await body();
     } catch (err) {
       status = this.statusOf(err);
+      // A fatal expansion error ends a subshell with 1 (the top-level shell exits 127).
+      if (err instanceof FatalShellError && status === 127) status = 1;
     }
     return this.finish(status);
   }
@@ -1903,6 +1907,14 @@ export class Shell {
       },
       isAssociative: (name: string): boolean => !!this.vars.lookup(name)?.assoc,
     };
+  }
+
+  /** Length as bash counts it: bytes in the C locale, characters in a UTF-8 one. */
+  textLength(value: string): number {
+    const locale =
+      this.vars.get("LC_ALL") || this.vars.get("LC_CTYPE") || this.vars.get("LANG") || "C";
+    if (/utf-?8/i.test(locale)) return [...value].length;
+    return /^[\x00-\x7f]*$/.test(value) ? value.length : new TextEncoder().encode(value).length;
   }
 
   decodeEscapes(value: string): string {

@@ -45,6 +45,33 @@ export function arrayValues(array: string[]): string[] {
   return values;
 }
 
+const encoder = new TextEncoder();
+/** bash's associative arrays hash keys into 1024 buckets (FNV-1, hashlib.c). */
+const ASSOC_BUCKETS = 1024;
+
+function bucketOf(key: string): number {
+  let h = 2166136261;
+  for (const byte of encoder.encode(key)) {
+    h = Math.imul(h, 16777619) >>> 0;
+    h = (h ^ byte) >>> 0;
+  }
+  return h & (ASSOC_BUCKETS - 1);
+}
+
+/**
+ * Entries of an associative array in the order bash lists them: by hash bucket, and within a
+ * bucket the most recently inserted first. Scripts print `${!m[@]}` in this order.
+ */
+export function assocEntries(map: Map<string, string>): [string, string][] {
+  const entries = [...map.entries()].map((entry, index) => ({
+    entry,
+    index,
+    bucket: bucketOf(entry[0]),
+  }));
+  entries.sort((a, b) => a.bucket - b.bucket || b.index - a.index);
+  return entries.map((e) => e.entry);
+}
+
 export function cloneVariable(v: Variable): Variable {
   const copy: Variable = { value: v.value, attrs: v.attrs };
   if (v.indexed) copy.indexed = v.indexed.slice();
@@ -74,6 +101,11 @@ export class Variables {
     const copy = new Variables(scopes);
     copy.dynamic = this.dynamic;
     return copy;
+  }
+
+  /** The variable named `name` itself (not following a nameref). */
+  lookupOwn(name: string): Variable | undefined {
+    return this.#find(name);
   }
 
   /** The variable `name` refers to, following namerefs; undefined when none exists. */

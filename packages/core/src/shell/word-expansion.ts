@@ -16,7 +16,7 @@ import {
   replacePattern,
   unescapeGlob,
 } from "./pattern.ts";
-import { quoteForReuse } from "./quoting.ts";
+import { quoteForDeclare, quoteForReuse } from "./quoting.ts";
 import type { Shell } from "./shell.ts";
 import {
   ATTR_EXPORT,
@@ -27,6 +27,7 @@ import {
   ATTR_UPPER,
   arrayIndices,
   arrayValues,
+  assocEntries,
   isValidName,
 } from "./variables.ts";
 
@@ -134,6 +135,29 @@ export async function expandRegex(sh: Shell, word: Word): Promise<string> {
       f.map((s) => (s.quoted ? s.text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&") : s.text)).join(""),
     )
     .join(" ");
+}
+
+/**
+ * The replacement of `${x/p/r}`: with patsub_replacement (bash 5.2's default), each unquoted
+ * `&` stands for the matched text; `amp` lists their offsets in `text`.
+ */
+async function expandReplacement(sh: Shell, word: Word): Promise<{ text: string; amp: number[] }> {
+  const fields = await expandParts(sh, word.parts, false, true);
+  let text = "";
+  const amp: number[] = [];
+  fields.forEach((field, i) => {
+    if (i > 0) text += " ";
+    for (const seg of field) {
+      if (!seg.quoted && sh.shopt.patsub_replacement) {
+        for (const c of seg.text) {
+          if (c === "&") amp.push(text.length);
+          else text += c;
+        }
+      } else if (sh.shopt.patsub_replacement) text += seg.text.replace(/\\&/g, "&");
+      else text += seg.text;
+    }
+  });
+  return { text, amp };
 }
 
 /** A redirection target: one word after expansion (globbing allowed if it gives one match). */
@@ -358,7 +382,10 @@ async function lookupParameter(
   if (subscript.type === "all") {
     const multi = subscript.star ? "star" : "at";
     if (!v) return { values: [], multi, keys: [] };
-    if (v.assoc) return { values: [...v.assoc.values()], multi, keys: [...v.assoc.keys()] };
+    if (v.assoc) {
+      const entries = assocEntries(v.assoc);
+      return { values: entries.map((e) => e[1]), multi, keys: entries.map((e) => e[0]) };
+    }
     if (v.indexed)
       return { values: arrayValues(v.indexed), multi, keys: arrayIndices(v.indexed).map(String) };
     return v.value === undefined
@@ -396,6 +423,11 @@ async function expandParameter(
     return { values: names, multi: op.star ? "star" : "at" };
   }
 
+  if (part.indirect && !subscript && op === null) {
+    // ${!ref} of a nameref is the name it refers to.
+    const ref = sh.vars.lookupOwn(name);
+    if (ref && ref.attrs & ATTR_NAMEREF) return { values: [ref.value ?? ""], multi: null };
+  }
   if (part.indirect && op?.type !== "keys") {
     const ref =
       sh.specialOrVariable(name) ??
@@ -429,7 +461,7 @@ async function expandParameter(
   if (op?.type === "keys") {
     const v = sh.vars.lookup(name);
     let keys: string[] = [];
-    if (v?.assoc) keys = [...v.assoc.keys()];
+    if (v?.assoc) keys = assocEntries(v.assoc).map((e) => e[0]);
     else if (v?.indexed) keys = arrayIndices(v.indexed).map(String);
     else if (v && v.value !== undefined) keys = ["0"];
     return { values: keys, multi: op.star ? "star" : "at" };
@@ -441,7 +473,7 @@ async function expandParameter(
     if (raw.multi) return { values: [String(raw.values.length)], multi: null };
     const value = raw.values[0];
     if (value === undefined) checkUnset(sh, part);
-    return { values: [String([...(value ?? "")].length)], multi: null };
+    return { values: [String(sh.textLength(value ?? ""))], multi: null };
   }
 
   if (op?.type === "default") {
@@ -547,7 +579,9 @@ async function expandParameter(
     }
     case "replace": {
       const pattern = await expandPattern(sh, op.pattern);
-      const replacement = op.replacement ? await expandString(sh, op.replacement) : "";
+      const replacement = op.replacement
+        ? await expandReplacement(sh, op.replacement)
+        : { text: "", amp: [] as number[] };
       values = values.map((v) => replacePattern(v, pattern, replacement, op.mode, patternOptions));
       return { values, multi: raw.multi };
     }
@@ -566,7 +600,7 @@ async function expandParameter(
           const keys = raw.keys ?? [];
           raw.values.forEach((val, i) => {
             if (op.operator === "K")
-              pairs.push(`${quoteKey(keys[i], !!v.assoc)}=${quoteForReuse(val ?? "")}`);
+              pairs.push(`${quoteKey(keys[i], !!v.assoc)} ${quoteForDeclare(val ?? "")}`);
             else pairs.push(keys[i], val ?? "");
           });
           if (op.operator === "K")

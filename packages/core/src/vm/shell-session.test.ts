@@ -110,6 +110,30 @@ describe("openShell: an interactive bash on a pty", () => {
     assert.doesNotMatch(s.screen(), /^AFTER$/m);
   });
 
+  it("^C stops a loop of builtins in the shell itself", async () => {
+    const s = await open();
+    s.type("while :; do :; done\r");
+    await new Promise((r) => setTimeout(r, 50));
+    s.type("\x03");
+    await s.waitFor(`done\n^C\n${PROMPT}`);
+    s.type("echo st=$?\r");
+    await s.waitFor("st=130");
+  });
+
+  it("a foreground program reads the terminal in canonical mode; ^D is end of file", async () => {
+    const s = await open();
+    s.type("cat | tr a-z A-Z\r");
+    await waitForProcess(s.vm, "tr");
+    s.type("abc\r");
+    await s.waitFor("abc\nABC");
+    s.type("\x04");
+    await s.waitFor(`ABC\n${PROMPT}`);
+    s.type("read -p 'name? ' n; echo got=$n\r");
+    await s.waitFor("name? ");
+    s.type("bob\r");
+    await s.waitFor("name? bob\ngot=bob\n");
+  });
+
   it("^C at the prompt discards the line", async () => {
     const s = await open();
     s.type("echo never\x03");

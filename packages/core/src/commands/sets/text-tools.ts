@@ -6,6 +6,7 @@ import { base64 } from "../base64.ts";
 import { cksum } from "../cksum.ts";
 import { column } from "../column.ts";
 import { comm } from "../comm.ts";
+import { csplit } from "../csplit.ts";
 import { cut } from "../cut.ts";
 import { hexdump } from "../hexdump.ts";
 import { join } from "../join.ts";
@@ -31,6 +32,7 @@ export const TEXT_TOOL_COMMANDS: CommandDefinition[] = [
   cksum,
   column,
   comm,
+  csplit,
   cut,
   hexdump,
   join,

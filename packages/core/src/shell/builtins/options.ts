@@ -1,7 +1,7 @@
 /** `set` and `shopt`. */
 import { quoteForSet } from "../quoting.ts";
 import type { Shell, ShellOptions } from "../shell.ts";
-import { arrayIndices } from "../variables.ts";
+import { arrayIndices, assocEntries } from "../variables.ts";
 import type { Builtin } from "./index.ts";
 
 const LETTERS: Record<string, keyof ShellOptions> = {
@@ -93,7 +93,7 @@ async function printVariables(sh: Shell): Promise<void> {
       const items = arrayIndices(v.indexed).map((i) => `[${i}]=${quoteValue(v.indexed![i])}`);
       text += `${name}=(${items.join(" ")})\n`;
     } else if (v.assoc) {
-      const items = [...v.assoc].map(([k, val]) => `[${k}]=${quoteValue(val)}`);
+      const items = assocEntries(v.assoc).map(([k, val]) => `[${k}]=${quoteValue(val)}`);
       text += `${name}=(${items.map((i) => `${i} `).join("")})\n`;
     } else if (v.value !== undefined) text += `${name}=${quoteForSet(v.value)}\n`;
   }

@@ -11,6 +11,7 @@ import {
   ATTR_READONLY,
   ATTR_UPPER,
   arrayIndices,
+  assocEntries,
   isValidName,
   type Variable,
   VariableError,
@@ -43,7 +44,9 @@ export function describeVariable(name: string, v: Variable): string {
     return `${head}=(${items.join(" ")})`;
   }
   if (v.assoc) {
-    const items = [...v.assoc].map(([k, val]) => `[${quoteKey(k)}]=${quoteForDeclare(val)}`);
+    const items = assocEntries(v.assoc).map(
+      ([k, val]) => `[${quoteKey(k)}]=${quoteForDeclare(val)}`,
+    );
     return `${head}=(${items.map((i) => `${i} `).join("")})`;
   }
   if (v.value === undefined) return head;

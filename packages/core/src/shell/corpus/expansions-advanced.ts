@@ -68,6 +68,7 @@ export const EXPANSIONS_ADVANCED_CASES: ShellCase[] = [
     "transform a",
     'declare -r r=1; declare -a a=(1); declare -ix i=2; s=x; echo "${r@a}|${a@a}|${i@a}|${s@a}|"',
   ],
+  ["transform a assoc", 'declare -A m; m[k]=v; declare -rA rm; echo "${m@a}|${rm@a}|"'],
   ["transform P", "PS_TEST='x\\ny'; echo \"${PS_TEST@P}\""],
   ["transform Q array", 'a=("it\'s" "x y" z); echo "${a[@]@Q}"'],
   // indirection
@@ -106,6 +107,10 @@ export const EXPANSIONS_ADVANCED_CASES: ShellCase[] = [
   [
     "assoc quoting keys",
     'declare -A m; m["a b"]=1; m[\'$x\']=2; k="a b"; echo ${m[$k]} ${m[\\$x]} ${#m[@]}',
+  ],
+  [
+    "assoc compound append",
+    "declare -A m; m[a]=1; m+=([b]=2 [c]=3); echo ${m[b]} ${m[c]} ${#m[@]}",
   ],
   ["assoc append", "declare -A m; m[a]=1; m[b]=2; m[a]+=0; echo ${m[a]} ${m[b]}"],
   [
@@ -209,4 +214,15 @@ export const EXPANSIONS_ADVANCED_CASES: ShellCase[] = [
     "cond pattern vs string",
     's="a*c"; [[ abc == $s ]] && echo glob; [[ abc == "$s" ]] || echo literal; [[ "a*c" == "$s" ]] && echo same',
   ],
+  ["subshell ${v:?} exit status", "v=; (: ${v:?}); echo $?"],
+  ["length counts bytes in C locale", "s=$'h\\xc3\\xa9llo'; echo ${#s}"],
+  ["transform K", 'a=(p "q r"); echo ${a[@]@K}'],
+  ["declare -A compound assignment", "declare -A m=([one]=1 [two]=2); echo ${!m[@]} ${m[one]}"],
+  ["nameref indirection", "x=1; declare -n r=x; echo ${!r}"],
+  ["globstar trailing dir", "mkdir -p src/d; touch src/x; shopt -s globstar; echo src/**"],
+  [
+    "assoc compound iterate",
+    'declare -A m=([one]=1 [two]=2 [three]=3); for k in "${!m[@]}"; do echo "$k=${m[$k]}"; done | sort',
+  ],
+  ["unset assoc compound key", 'declare -A m=([a]=1 [b]=2); unset "m[a]"; echo ${#m[@]} ${!m[@]}'],
 ];
