@@ -293,7 +293,6 @@ async function run(ctx: ProcessContext, o: Options, out: OutQueue): Promise<void
   if (o.math) {
     // The library is compiled from source here, with its own variable names (GNU loads it
     // precompiled); only its function names stay.
-    compiler.useMath = true;
     compiler.quietWarnings = true;
     const saveStd = machine.stdOnly;
     machine.stdOnly = false;
@@ -314,6 +313,7 @@ async function run(ctx: ProcessContext, o: Options, out: OutQueue): Promise<void
     (lexer.hooks as { nextSource: () => Promise<boolean> }).nextSource = libLexerHooks;
     compiler.resetVariableNames();
     compiler.quietWarnings = false;
+    compiler.useMath = true;
     machine.stdOnly = saveStd;
   }
   await openNext();

@@ -368,14 +368,15 @@ class Table {
     return cl;
   }
 
-  applyFlag(list: string, set: (cl: Column) => void): void {
+  /** apply_columnflag_from_list(); "-" (the unnamed columns) is known to --table-hide only. */
+  applyFlag(list: string, set: (cl: Column) => void, unnamedOk = false): void {
     if (list === "0") {
       for (const cl of this.bySeq) set(cl);
       return;
     }
     let unnamed = false;
     for (const item of list.split(",").filter((s) => s !== "")) {
-      if (item === "-") {
+      if (item === "-" && unnamedOk) {
         unnamed = true;
         continue;
       }
@@ -391,7 +392,7 @@ class Table {
     if (o.trunc) this.applyFlag(o.trunc, (cl) => (cl.trunc = true));
     if (o.noextreme) this.applyFlag(o.noextreme, (cl) => (cl.noextremes = true));
     if (o.wrap) this.applyFlag(o.wrap, (cl) => (cl.wrap = true));
-    if (o.hide) this.applyFlag(o.hide, (cl) => (cl.hidden = true));
+    if (o.hide) this.applyFlag(o.hide, (cl) => (cl.hidden = true), true);
     if (!o.noextreme) {
       const visible = this.order.filter((cl) => !cl.hidden);
       if (visible.length > 0) visible[visible.length - 1].noextremes = true;

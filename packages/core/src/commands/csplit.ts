@@ -81,8 +81,8 @@ const C_ESCAPES: Record<number, string> = {
   11: "\\v",
   12: "\\f",
   13: "\\r",
-  0x27: "\\'",
-  0x5c: "\\\\",
+  39: "\\'",
+  92: "\\\\",
 };
 
 /** gnulib quote() in the C locale: 'TEXT' with C backslash escapes. */
@@ -233,7 +233,8 @@ function formatSuffix(s: Suffix, n: number): string {
   let body = prefix + digits;
   if (body.length < s.width) {
     if (s.left) body = body.padEnd(s.width, " ");
-    else if (s.zero && s.precision < 0) body = prefix + digits.padStart(s.width - prefix.length, "0");
+    else if (s.zero && s.precision < 0)
+      body = prefix + digits.padStart(s.width - prefix.length, "0");
     else body = body.padStart(s.width, " ");
   }
   return s.before + body + s.after;
@@ -371,7 +372,9 @@ class Splitter {
       if (!this.ctx.alive) throw err;
       this.ctx.close(this.outFd);
       this.outFd = -1;
-      await this.fatalMessage(`write error for ${quoteAlways(this.outName)}: ${describeError(err)}`);
+      await this.fatalMessage(
+        `write error for ${quoteAlways(this.outName)}: ${describeError(err)}`,
+      );
       await this.cleanupFatal();
     }
   }

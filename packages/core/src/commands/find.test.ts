@@ -219,9 +219,12 @@ describe("find", () => {
   });
 
   it("-user, -group, %u %g (VM user is uid 1000)", async () => {
-    const vm = await runInVm(["find", "a.txt", "-user", "user", "-group", "1000", "-printf", "%u %g %U %G\\n"], {
-      files,
-    });
+    const vm = await runInVm(
+      ["find", "a.txt", "-user", "user", "-group", "1000", "-printf", "%u %g %U %G\\n"],
+      {
+        files,
+      },
+    );
     assert.deepEqual(vm, { stdout: "user user 1000 1000\n", stderr: "", exitCode: 0 });
     const none = await runInVm(["find", "a.txt", "-uid", "+1000"], { files });
     assert.equal(none.stdout, "");

@@ -8,8 +8,8 @@
 import { isKernelError } from "../fs/errors.ts";
 import { O_CREAT, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, type Stat } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
-import type { ProcessContext } from "../kernel/process-context.ts";
 import { statusCode } from "../kernel/process.ts";
+import type { ProcessContext } from "../kernel/process-context.ts";
 import { describeError } from "./errors.ts";
 import {
   evaluate,

@@ -220,7 +220,9 @@ function renderParagraph(
 export const fmt: CommandDefinition = {
   name: "fmt",
   async main(ctx) {
-    const args = ctx.argv.slice(1).map((a, i) => (i === 0 && /^-[0-9]+$/.test(a) ? `-w${a.slice(1)}` : a));
+    const args = ctx.argv
+      .slice(1)
+      .map((a, i) => (i === 0 && /^-[0-9]+$/.test(a) ? `-w${a.slice(1)}` : a));
     let parsed: ReturnType<typeof parseArgs>;
     try {
       parsed = parseArgs(args, {
@@ -346,7 +348,8 @@ export function formatText(text: string, s: Settings): string {
       return rawLines.length;
     },
     at(k: number): InputLine {
-      while (scanned.length <= k) scanned.push(scanLine(rawLines[scanned.length], s.uniform, state));
+      while (scanned.length <= k)
+        scanned.push(scanLine(rawLines[scanned.length], s.uniform, state));
       return scanned[k];
     },
   };

@@ -38,7 +38,8 @@ export const fold: CommandDefinition = {
       else if (opt.key === "w") {
         const v = opt.value!;
         if (!/^\s*\+?[0-9]+$/.test(v) || Number(v) < 1) {
-          await ctx.err(`fold: invalid number of columns: ${quoteAlways(v)}\n`);
+          const range = /^\s*\+?[0-9]+$/.test(v) ? ": Numerical result out of range" : "";
+          await ctx.err(`fold: invalid number of columns: ${quoteAlways(v)}${range}\n`);
           return 1;
         }
         width = Number(v);

@@ -3,11 +3,11 @@ import { describe, it } from "node:test";
 import { type Fixture, runBoth } from "./testing.ts";
 
 const files: Fixture = {
-  "t4": "a\nb\nc\nd\n",
-  "t20": Array.from({ length: 20 }, (_, i) => `line ${i + 1}\n`).join(""),
-  "nonl": "x\ny",
-  "z": "a\0b\0c\0",
-  "bin": new Uint8Array([0xff, 0xfe, 0x0a, 0x00, 0x80, 0x0a, 0x41]),
+  t4: "a\nb\nc\nd\n",
+  t20: Array.from({ length: 20 }, (_, i) => `line ${i + 1}\n`).join(""),
+  nonl: "x\ny",
+  z: "a\0b\0c\0",
+  bin: new Uint8Array([0xff, 0xfe, 0x0a, 0x00, 0x80, 0x0a, 0x41]),
   "dir/f": "in dir\n",
   "it's": "quote\n",
 };

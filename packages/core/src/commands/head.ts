@@ -38,7 +38,8 @@ export const head: CommandDefinition = {
     // Obsolete form: "head -5", "head -5c", "head -2kv".
     const obsolete = args.length > 0 ? /^-([0-9]+)([bkm]?)([cqvlz]*)$/.exec(args[0]) : null;
     if (obsolete) {
-      const mult = obsolete[2] === "b" ? 512 : obsolete[2] === "k" ? 1024 : obsolete[2] ? 1048576 : 1;
+      const mult =
+        obsolete[2] === "b" ? 512 : obsolete[2] === "k" ? 1024 : obsolete[2] ? 1048576 : 1;
       mode.count = Number(obsolete[1]) * mult;
       mode.bytes = mult !== 1;
       for (const flag of obsolete[3]) {
@@ -71,7 +72,8 @@ export const head: CommandDefinition = {
           const size = parseSize(text, "bkKmMGTPEZY0");
           if ("error" in size) {
             const what = mode.bytes ? "bytes" : "lines";
-            const extra = size.error === "overflow" ? ": Value too large for defined data type" : "";
+            const extra =
+              size.error === "overflow" ? ": Value too large for defined data type" : "";
             await ctx.err(`head: invalid number of ${what}: ${quoteAlways(text)}${extra}\n`);
             return 1;
           }
@@ -115,13 +117,17 @@ export const head: CommandDefinition = {
       } catch (err) {
         if (!ctx.alive) throw err;
         await out.flush();
-        await ctx.err(`head: cannot open ${quoteAlways(name)} for reading: ${describeError(err)}\n`);
+        await ctx.err(
+          `head: cannot open ${quoteAlways(name)} for reading: ${describeError(err)}\n`,
+        );
         status = 1;
         continue;
       }
       try {
         if (showHeaders) {
-          await out.write(`${first ? "" : "\n"}==> ${name === "-" ? "standard input" : name} <==\n`);
+          await out.write(
+            `${first ? "" : "\n"}==> ${name === "-" ? "standard input" : name} <==\n`,
+          );
         }
         first = false;
         await copyHead(ctx, fd, mode, out);
@@ -170,7 +176,12 @@ async function copyHead(ctx: ProcessContext, fd: number, mode: Mode, out: Output
   }
 }
 
-async function elideBytes(ctx: ProcessContext, fd: number, keep: number, out: Output): Promise<void> {
+async function elideBytes(
+  ctx: ProcessContext,
+  fd: number,
+  keep: number,
+  out: Output,
+): Promise<void> {
   let held: Uint8Array[] = [];
   let heldSize = 0;
   for (;;) {

@@ -7,7 +7,7 @@ import type { CommandDefinition } from "../kernel/command-registry.ts";
 import { describeError } from "./errors.ts";
 import { regexSource } from "./lib/find-regex.ts";
 import { parseArgs, UsageError, usageText } from "./lib/line-getopt.ts";
-import { fromLatin1, latin1, LineReader, Output, quoteAlways } from "./lib/line-io.ts";
+import { fromLatin1, LineReader, latin1, Output, quoteAlways } from "./lib/line-io.ts";
 
 type Style = { kind: "a" | "t" | "n" } | { kind: "p"; re: RegExp };
 
@@ -125,7 +125,9 @@ export const nl: CommandDefinition = {
       throw err;
     }
     const out = new Output(ctx);
-    const blankPrefix = fromLatin1(" ".repeat(width + latin1(new TextEncoder().encode(sep)).length));
+    const blankPrefix = fromLatin1(
+      " ".repeat(width + latin1(new TextEncoder().encode(sep)).length),
+    );
     const sepBytes = new TextEncoder().encode(sep);
     const delims = delim === "" ? [] : [delim.repeat(3), delim.repeat(2), delim];
     let section = "b";
@@ -179,14 +181,15 @@ export const nl: CommandDefinition = {
               numbered = true;
             }
           } else if (style.kind === "t") numbered = text !== "";
-          else if (style.kind === "n") numbered = false;
-          else numbered = style.re.test(text);
+          else if (style.kind === "p") numbered = style.re.test(text);
+          else numbered = false;
           if (numbered) {
             await out.write(number(line));
             await out.write(sepBytes);
             line += incr;
           } else await out.write(blankPrefix);
           await out.write(raw);
+          if (!hasNl) await out.write("\n");
         }
       } catch (err) {
         if (!ctx.alive) throw err;

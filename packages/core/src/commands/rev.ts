@@ -53,9 +53,18 @@ export const rev: CommandDefinition = {
       }
       try {
         const reader = new LineReader(ctx, fd, delim);
-        for (;;) {
+        for (let index = 0; ; index++) {
           const line = await reader.next();
           if (line === null) break;
+          if (line.some((b) => b >= 0x80)) {
+            // util-linux rev reads wide characters: in the C locale high bytes are invalid.
+            await out.flush();
+            await ctx.err(
+              `rev: ${name === "-" ? "stdin" : name}: ${index}: Invalid or incomplete multibyte or wide character\n`,
+            );
+            status = 1;
+            break;
+          }
           const hasDelim = line.length > 0 && line[line.length - 1] === delim;
           const body = line.slice(0, hasDelim ? line.length - 1 : line.length).reverse();
           await out.write(body);

@@ -23,7 +23,12 @@ function parseOperand(text: string): Operand | undefined {
     return { value: v, precision: 0, integer: true, text: String(v) };
   }
   if (/^[+-]?inf(inity)?$/i.test(t)) {
-    return { value: t.startsWith("-") ? -Infinity : Infinity, precision: 0, integer: false, text: t };
+    return {
+      value: t.startsWith("-") ? -Infinity : Infinity,
+      precision: 0,
+      integer: false,
+      text: t,
+    };
   }
   const m = /^[+-]?([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$/.exec(t);
   if (!m || (m[1] === "" && (m[2] ?? "") === "")) return undefined;
@@ -46,15 +51,15 @@ export function formatFloat(spec: string, value: number): string {
   const abs = Math.abs(value);
   const neg = value < 0 || Object.is(value, -0);
   if (!Number.isFinite(value)) body = Number.isNaN(value) ? "nan" : "inf";
-  else if (conv === "f" || conv === "F") body = abs.toFixed(prec);
+  else if (conv === "f" || conv === "F") body = fixedForm(abs, prec);
   else if (conv === "e" || conv === "E") body = expForm(abs, prec);
   else if (conv === "g" || conv === "G") {
     const p = prec === 0 ? 1 : prec;
     const exp = abs === 0 ? 0 : Math.floor(Math.log10(abs));
-    const rounded = abs === 0 ? 0 : Number(abs.toExponential(p - 1).split("e")[1]);
+    const rounded = abs === 0 ? 0 : Number(expForm(abs, p - 1).split("e")[1]);
     const x = Number.isFinite(rounded) ? rounded : exp;
     if (x < -4 || x >= p) body = expForm(abs, p - 1);
-    else body = abs.toFixed(Math.max(0, p - 1 - x));
+    else body = fixedForm(abs, Math.max(0, p - 1 - x));
     if (!flags.includes("#")) {
       body = body.replace(/(\.[0-9]*?)0+(e|$)/, "$1$2").replace(/\.(e|$)/, "$1");
     }
@@ -71,9 +76,72 @@ export function formatFloat(spec: string, value: number): string {
   return text;
 }
 
+/** The exact decimal expansion of a finite non-negative double: digits and the point position. */
+function exactDigits(x: number): { digits: string; point: number } {
+  if (x === 0) return { digits: "0", point: 1 };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const expBits = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let exp = expBits - 1075;
+  if (expBits === 0) exp = -1074;
+  else mant |= 1n << 52n;
+  if (exp >= 0) {
+    const digits = (mant << BigInt(exp)).toString();
+    return { digits, point: digits.length };
+  }
+  const digits = (mant * 5n ** BigInt(-exp)).toString();
+  return { digits, point: digits.length + exp };
+}
+
+/** Rounds the exact value of `x` to `keep` significant positions, ties to even (as glibc). */
+function roundAt(
+  d: { digits: string; point: number },
+  keep: number,
+): { digits: string; point: number } {
+  if (keep < 0) return { digits: "0", point: 1 };
+  if (d.digits.length <= keep) return { digits: d.digits.padEnd(keep, "0"), point: d.point };
+  const head = d.digits.slice(0, keep);
+  const rest = d.digits.slice(keep);
+  const first = rest.charCodeAt(0) - 48;
+  const tail = /[1-9]/.test(rest.slice(1));
+  const lastDigit = keep > 0 ? head.charCodeAt(keep - 1) - 48 : 0;
+  const up = first > 5 || (first === 5 && (tail || lastDigit % 2 === 1));
+  if (!up) return { digits: head || "0", point: keep === 0 ? d.point + 1 : d.point };
+  const bumped = (BigInt(head || "0") + 1n).toString();
+  if (keep === 0) return { digits: bumped, point: d.point + 1 };
+  if (bumped.length > keep) return { digits: bumped.slice(0, keep), point: d.point + 1 };
+  return { digits: bumped.padStart(keep, "0"), point: d.point };
+}
+
+/** %.{prec}f of a non-negative double, exactly as glibc rounds. */
+function fixedForm(abs: number, prec: number): string {
+  const d = exactDigits(abs);
+  const r = roundAt(d, d.point + prec);
+  let digits = r.digits;
+  let point = r.point;
+  if (point <= 0) {
+    digits = "0".repeat(1 - point) + digits;
+    point = 1;
+  }
+  digits = digits.padEnd(point + prec, "0");
+  const intPart = digits.slice(0, point).replace(/^0+(?=[0-9])/, "");
+  return prec > 0 ? `${intPart}.${digits.slice(point, point + prec)}` : intPart;
+}
+
 function expForm(abs: number, prec: number): string {
-  const [mant, exp] = abs.toExponential(prec).split("e");
-  const e = Number(exp);
+  let e = 0;
+  let mant: string;
+  if (abs === 0) mant = prec > 0 ? `0.${"0".repeat(prec)}` : "0";
+  else {
+    const d = exactDigits(abs);
+    const lead = d.digits.search(/[1-9]/);
+    const trimmed = { digits: d.digits.slice(lead), point: d.point - lead };
+    const r = roundAt(trimmed, prec + 1);
+    e = r.point - 1;
+    mant = prec > 0 ? `${r.digits[0]}.${r.digits.slice(1, prec + 1)}` : r.digits[0];
+  }
   return `${mant}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }
 
@@ -99,11 +167,11 @@ function checkFormat(fmt: string): { prefix: string; spec: string; suffix: strin
     i += m[0].length;
   }
   if (!found) return `format ${quoteAlways(fmt)} has no % directive`;
-  const unescape = (s: string): string => s.replace(/%%/g, "%");
+  const unpercent = (s: string): string => s.replace(/%%/g, "%");
   return {
-    prefix: unescape(fmt.slice(0, found.start)),
+    prefix: unpercent(fmt.slice(0, found.start)),
     spec: fmt.slice(found.start, found.end),
-    suffix: unescape(fmt.slice(found.end)),
+    suffix: unpercent(fmt.slice(found.end)),
   };
 }
 
@@ -154,7 +222,9 @@ export const seq: CommandDefinition = {
       else if (opt.key === "s") sep = opt.value!;
       else if (opt.key === "w") equal = true;
       else if (opt.key === "help") {
-        await ctx.out("Usage: seq [OPTION]... LAST\n  or:  seq [OPTION]... FIRST LAST\n  or:  seq [OPTION]... FIRST INCREMENT LAST\n");
+        await ctx.out(
+          "Usage: seq [OPTION]... LAST\n  or:  seq [OPTION]... FIRST LAST\n  or:  seq [OPTION]... FIRST INCREMENT LAST\n",
+        );
         return 0;
       } else {
         await ctx.out("seq (GNU coreutils) 9.1\n");

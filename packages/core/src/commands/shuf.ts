@@ -98,7 +98,9 @@ export const shuf: CommandDefinition = {
           delim = 0;
           break;
         case "help":
-          await ctx.out("Usage: shuf [OPTION]... [FILE]\n  or:  shuf -e [OPTION]... [ARG]...\n  or:  shuf -i LO-HI [OPTION]...\n");
+          await ctx.out(
+            "Usage: shuf [OPTION]... [FILE]\n  or:  shuf -e [OPTION]... [ARG]...\n  or:  shuf -i LO-HI [OPTION]...\n",
+          );
           return 0;
         default:
           await ctx.out("shuf (GNU coreutils) 9.1\n");

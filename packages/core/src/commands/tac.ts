@@ -47,10 +47,6 @@ export const tac: CommandDefinition = {
       else if (opt.key === "r") regex = true;
       else if (opt.key === "s") {
         sep = opt.value!;
-        if (sep === "") {
-          await ctx.err("tac: separator cannot be empty\n");
-          return 1;
-        }
       } else if (opt.key === "help") {
         await ctx.out("Usage: tac [OPTION]... [FILE]...\n");
         return 0;
@@ -64,8 +60,8 @@ export const tac: CommandDefinition = {
     let re: RegExp;
     try {
       re = regex
-        ? new RegExp(regexSource(sepText, "posix-basic"), "g")
-        : new RegExp(sepText.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&"), "g");
+        ? new RegExp(regexSource(sepText, "posix-basic"), "y")
+        : new RegExp(sepText.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&"), "y");
     } catch (err) {
       await ctx.err(`tac: ${(err as Error).message}\n`);
       return 1;
@@ -81,7 +77,9 @@ export const tac: CommandDefinition = {
       } catch (err) {
         if (!ctx.alive) throw err;
         await out.flush();
-        await ctx.err(`tac: failed to open ${quoteAlways(name)} for reading: ${describeError(err)}\n`);
+        await ctx.err(
+          `tac: failed to open ${quoteAlways(name)} for reading: ${describeError(err)}\n`,
+        );
         status = 1;
         continue;
       }
@@ -99,32 +97,11 @@ export const tac: CommandDefinition = {
         if (name !== "-") ctx.close(fd);
       }
       const text = latin1(data);
-      const records: string[] = [];
-      let last = 0;
-      re.lastIndex = 0;
-      if (before) {
-        // Each record starts with its separator.
-        let start = 0;
-        for (let m = re.exec(text); m; m = re.exec(text)) {
-          if (m[0].length === 0) {
-            re.lastIndex++;
-            continue;
-          }
-          if (m.index > start || start > 0) records.push(text.slice(start, m.index));
-          start = m.index;
-        }
-        records.push(text.slice(start));
-      } else {
-        for (let m = re.exec(text); m; m = re.exec(text)) {
-          if (m[0].length === 0) {
-            re.lastIndex++;
-            continue;
-          }
-          records.push(text.slice(last, m.index + m[0].length));
-          last = m.index + m[0].length;
-        }
-        if (last < text.length) records.push(text.slice(last));
+      if (sepText === "") {
+        await out.write(data);
+        continue;
       }
+      const records = splitBackward(text, regex ? re : sepText, before);
       const chunks: Uint8Array[] = [];
       for (let i = records.length - 1; i >= 0; i--) {
         if (records[i] !== "") chunks.push(fromLatin1(records[i]));
@@ -135,3 +112,43 @@ export const tac: CommandDefinition = {
     return status;
   },
 };
+
+/**
+ * GNU tac finds separators searching backward from the end: each match starts at the highest
+ * position where the separator matches without running into the separator found after it.
+ * Returns the records in input order, each with its separator (after, or before with -b).
+ */
+function splitBackward(text: string, re: RegExp | string, before: boolean): string[] {
+  const seps: Array<[number, number]> = [];
+  let limit = text.length;
+  if (typeof re === "string") {
+    for (let p = text.lastIndexOf(re, limit - re.length); p >= 0 && limit - re.length >= 0; ) {
+      seps.push([p, p + re.length]);
+      limit = p;
+      if (limit - re.length < 0) break;
+      p = text.lastIndexOf(re, limit - re.length);
+    }
+  }
+  for (let p = typeof re === "string" ? -1 : text.length - 1; p >= 0; p--) {
+    if (typeof re === "string") break;
+    re.lastIndex = p;
+    const m = re.exec(text.slice(0, limit));
+    if (!m || m[0].length === 0) continue;
+    seps.push([p, p + m[0].length]);
+    limit = p;
+  }
+  seps.reverse();
+  const records: string[] = [];
+  let start = 0;
+  for (const [s, e] of seps) {
+    if (before) {
+      records.push(text.slice(start, s));
+      start = s;
+    } else {
+      records.push(text.slice(start, e));
+      start = e;
+    }
+  }
+  records.push(text.slice(start));
+  return records;
+}

@@ -125,7 +125,8 @@ export const tail: CommandDefinition = {
             s.retry = true;
             break;
           case "pid": {
-            if (!/^\s*[0-9]+$/.test(value)) throw new Fail(`tail: invalid PID: ${quoteAlways(value)}\n`);
+            if (!/^\s*[0-9]+$/.test(value))
+              throw new Fail(`tail: invalid PID: ${quoteAlways(value)}\n`);
             s.pid = Number(value);
             break;
           }
@@ -182,7 +183,9 @@ export const tail: CommandDefinition = {
       } catch (err) {
         if (!ctx.alive) throw err;
         await out.flush();
-        await ctx.err(`tail: cannot open ${quoteAlways(name)} for reading: ${describeError(err)}\n`);
+        await ctx.err(
+          `tail: cannot open ${quoteAlways(name)} for reading: ${describeError(err)}\n`,
+        );
         status = 1;
         t.ignore = !(s.follow === "name" && s.retry);
         t.fd = -1;
@@ -280,7 +283,9 @@ async function reopenByName(ctx: ProcessContext, t: Tracked, s: Settings): Promi
     st = await ctx.stat(t.name);
   } catch (err) {
     if (t.fd >= 0) {
-      await ctx.err(`tail: ${quoteAlways(t.name)} has become inaccessible: ${describeError(err)}\n`);
+      await ctx.err(
+        `tail: ${quoteAlways(t.name)} has become inaccessible: ${describeError(err)}\n`,
+      );
       if (t.opened) ctx.close(t.fd);
       t.fd = -1;
       t.opened = false;

@@ -4,8 +4,8 @@
  */
 import { O_RDONLY } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
-import { tabOptions } from "./expand.ts";
 import { describeError } from "./errors.ts";
+import { tabOptions } from "./expand.ts";
 import { parseArgs, UsageError, usageText } from "./lib/line-getopt.ts";
 import { Output, quoteIfNeeded } from "./lib/line-io.ts";
 import { nextStop, parseTabStops, type TabStops } from "./lib/line-tabs.ts";

@@ -151,7 +151,9 @@ export const wc: CommandDefinition = {
         data = files0 === "-" ? await ctx.readAll(0) : await ctx.readFile(files0);
       } catch (err) {
         if (!ctx.alive) throw err;
-        await ctx.err(`wc: cannot open ${quoteAlways(files0)} for reading: ${describeError(err)}\n`);
+        await ctx.err(
+          `wc: cannot open ${quoteAlways(files0)} for reading: ${describeError(err)}\n`,
+        );
         return 1;
       }
       const text = new TextDecoder().decode(data);

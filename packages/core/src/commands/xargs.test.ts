@@ -4,7 +4,7 @@ import { type Fixture, runBoth } from "./testing.ts";
 
 const files: Fixture = {
   list: "one\ntwo three\nfour\n",
-  "list0": "a b\0c\0\0d\0",
+  list0: "a b\0c\0\0d\0",
   "x.txt": "X\n",
   "y.txt": "Y\n",
 };
@@ -43,7 +43,7 @@ const cases: Array<[string[], string?]> = [
   [["xargs", "echo"], "a \"b c\" d\\ e 'f g'\n"],
   [["xargs", "-n1"], "a '' b\n"],
   [["xargs", "echo"], "it's\n"],
-  [["xargs", "echo"], "a \"b\n"],
+  [["xargs", "echo"], 'a "b\n'],
   [["xargs", "echo"], "a 'b"],
   [["xargs", "-0", "echo"], "it's\0"],
   [["xargs", "-t", "echo"], "a b\nc\n"],

@@ -105,8 +105,7 @@ class Tokenizer {
         else if (b === 0x0a) {
           this.error = this.#unmatched();
           this.done = true;
-        }
-        else this.#bytes.push(b);
+        } else this.#bytes.push(b);
         continue;
       }
       if (b === 0x0a) {
@@ -155,7 +154,10 @@ class Tokenizer {
     }
     if (this.#hasArg || this.#escape) {
       if (this.#lineMode) {
-        while (this.#bytes.length > 0 && (this.#bytes.at(-1) === 0x20 || this.#bytes.at(-1) === 0x09))
+        while (
+          this.#bytes.length > 0 &&
+          (this.#bytes.at(-1) === 0x20 || this.#bytes.at(-1) === 0x09)
+        )
           this.#bytes.pop();
       }
       this.#emit(true);
@@ -171,7 +173,8 @@ function parseDelimiter(text: string): number | undefined {
   const simple: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, "\\": 92 };
   if (rest in simple) return simple[rest];
   if (/^x[0-9a-fA-F]{1,2}$/.test(rest)) return Number.parseInt(rest.slice(1), 16);
-  if (/^0[0-7]{0,3}$/.test(rest) || /^[0-7]{1,3}$/.test(rest)) return Number.parseInt(rest, 8) & 0xff;
+  if (/^0[0-7]{0,3}$/.test(rest) || /^[0-7]{1,3}$/.test(rest))
+    return Number.parseInt(rest, 8) & 0xff;
   return undefined;
 }
 
@@ -390,7 +393,8 @@ export const xargs: CommandDefinition = {
       if (signal !== null) {
         throw new Fatal(`xargs: ${name}: terminated by signal ${signal}\n`, 125);
       }
-      if (exitCode === 255) throw new Fatal(`xargs: ${name}: exited with status 255; aborting\n`, 124);
+      if (exitCode === 255)
+        throw new Fatal(`xargs: ${name}: exited with status 255; aborting\n`, 124);
       if (exitCode !== null && exitCode !== 0) status = 123;
     };
 

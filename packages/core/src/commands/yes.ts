@@ -15,7 +15,9 @@ export const yes: CommandDefinition = {
     }
     const operands = args[0] === "--" ? args.slice(1) : args;
     if (operands.length > 0 && operands[0].startsWith("--") && args[0] !== "--") {
-      await ctx.err(`yes: unrecognized option '${operands[0]}'\nTry 'yes --help' for more information.\n`);
+      await ctx.err(
+        `yes: unrecognized option '${operands[0]}'\nTry 'yes --help' for more information.\n`,
+      );
       return 1;
     }
     const line = `${operands.length > 0 ? operands.join(" ") : "y"}\n`;

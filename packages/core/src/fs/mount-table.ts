@@ -28,9 +28,38 @@ export class MountTable {
   /** Sorted longest path first, so the first prefix match is the right one. */
   #mounts: Mount[] = [];
   #nextDev = 1;
+  /** Mounts other than the root by mount point, and the last components of those points. */
+  readonly #byPath = new Map<string, Mount>();
+  readonly #leafNames = new Set<string>();
+  readonly #root: Mount;
 
   constructor(root: VfsBackend, options: MountOptions = {}) {
-    this.#add("/", root, options);
+    this.#root = this.#add("/", root, options);
+  }
+
+  /** The root mount. */
+  get root(): Mount {
+    return this.#root;
+  }
+
+  /**
+   * The mount whose mount point is exactly canonical `path` (not the root), if any; `name` is
+   * the last component of `path`. A path walk asks this per component: everything below a
+   * directory is served by the directory's mount unless the child is a mount point itself.
+   */
+  mountedOn(path: string, name: string): Mount | undefined {
+    if (!this.#leafNames.has(name)) return undefined;
+    return this.#byPath.get(path);
+  }
+
+  #reindex(): void {
+    this.#byPath.clear();
+    this.#leafNames.clear();
+    for (const mount of this.#mounts) {
+      if (mount.path === "/") continue;
+      this.#byPath.set(mount.path, mount);
+      this.#leafNames.add(mount.path.slice(mount.path.lastIndexOf("/") + 1));
+    }
   }
 
   #add(path: string, backend: VfsBackend, options: MountOptions): Mount {
@@ -44,6 +73,7 @@ export class MountTable {
     };
     this.#mounts.push(mount);
     this.#mounts.sort((a, b) => b.path.length - a.path.length);
+    this.#reindex();
     return mount;
   }
 
@@ -60,6 +90,7 @@ export class MountTable {
     const prefix = path + "/";
     if (this.#mounts.some((m) => m.path.startsWith(prefix))) throw fsError("EBUSY", "umount", path);
     const [removed] = this.#mounts.splice(index, 1);
+    this.#reindex();
     return removed;
   }
 

@@ -11,6 +11,7 @@ import { type Mount, type MountOptions, MountTable } from "./mount-table.ts";
 import {
   type DirEntry,
   isDirMode,
+  isSyncCapable,
   isLinkMode,
   O_ACCMODE,
   O_CREAT,
@@ -66,12 +67,6 @@ export type OpenResult =
   | { kind: "directory"; path: string; stat: Stat; mount: Mount }
   | { kind: "magic"; pid: number; fd: number; path: string };
 
-interface WalkOptions {
-  follow: boolean;
-  allowMissing: boolean;
-  syscall: string;
-}
-
 export class Namespace {
   readonly mounts: MountTable;
   #policy: AccessPolicy | undefined;
@@ -95,56 +90,114 @@ export class Namespace {
     allowMissing = false,
   ): Promise<Resolved> {
     try {
-      return await this.#walk(caller, path, { follow, allowMissing, syscall });
+      return await this.#walk(caller, path, follow, syscall, allowMissing);
     } catch (err) {
       throw renamed(err, syscall, path);
     }
   }
 
-  async #walk(caller: Caller, path: string, opts: WalkOptions): Promise<Resolved> {
-    if (typeof path !== "string" || path.length === 0)
-      throw new KernelError("ENOENT", opts.syscall);
-    if (path.charCodeAt(0) !== 47) throw new KernelError("EINVAL", opts.syscall, path);
-    if (path.includes("\0")) throw new KernelError("EINVAL", opts.syscall, path);
-    let queue = path.split("/");
-    let last = lastMeaningful(queue);
-    const follow = opts.follow || path.endsWith("/");
-    const trailingSlash = path.endsWith("/") && path.length > 1;
-    const names: string[] = [];
+  /**
+   * The walk behind `resolve`. Components are read by index from `text` (the path, then a
+   * link target with the rest of the path appended); each directory on the way is kept on
+   * three parallel stacks (canonical path, mount, stat fetched lazily). A backend that can
+   * answer synchronously (`lstatSync` and friends) is asked without a promise per component;
+   * others are awaited. With synchronous backends the whole walk happens in one turn, so it
+   * sees one consistent state of the tree.
+   */
+  async #walk(
+    caller: Caller,
+    path: string,
+    followLast: boolean,
+    syscall: string,
+    allowMissing: boolean,
+  ): Promise<Resolved> {
+    if (typeof path !== "string" || path.length === 0) throw new KernelError("ENOENT", syscall);
+    if (path.charCodeAt(0) !== 47) throw new KernelError("EINVAL", syscall, path);
+    if (path.includes("\0")) throw new KernelError("EINVAL", syscall, path);
+    const endsWithSlash = path.charCodeAt(path.length - 1) === 47;
+    const follow = followLast || endsWithSlash;
+    const trailingSlash = endsWithSlash && path.length > 1;
+    const rootMount = this.mounts.root;
+    const checkSearch = caller.uid !== 0;
+    // One entry per directory from the root down to the current one.
+    const paths: string[] = ["/"];
+    const mounts: Mount[] = [rootMount];
     const stats: (Stat | null)[] = [null];
+    let text = path;
+    let lastStart = lastMeaningfulStart(text);
     let links = 0;
-    let i = 0;
-    while (i < queue.length) {
-      const index = i++;
-      const name = queue[index];
-      if (name === "" || name === ".") continue;
-      const isLast = index === last;
-      if (name === "..") {
-        if (names.length > 0) {
-          names.pop();
-          stats.pop();
-        }
+    let start = 0;
+    // While the path so far is canonical as written, a child's path is a prefix of `path`.
+    let verbatim = true;
+    while (start <= text.length) {
+      const nameStart = start;
+      let end = text.indexOf("/", start);
+      if (end === -1) end = text.length;
+      start = end + 1;
+      const length = end - nameStart;
+      if (length === 0) {
+        if (nameStart > 0) verbatim = false;
         continue;
       }
-      if (name.length > NAME_MAX) throw new KernelError("ENAMETOOLONG", opts.syscall, path);
-      await this.#requireSearch(caller, names, stats);
-      const childPath = "/" + (names.length ? names.join("/") + "/" + name : name);
-      const { mount, inner } = this.mounts.route(childPath);
-      let stat: Stat;
-      try {
-        stat = await mount.backend.lstat(inner);
-      } catch (err) {
-        if (isLast && opts.allowMissing && isKernelError(err, "ENOENT")) {
-          const parent = await this.#dirStat(names, stats);
-          return { path: childPath, mount, inner, stat: null, parent };
+      if (text.charCodeAt(nameStart) === 46) {
+        if (length === 1) {
+          verbatim = false;
+          continue;
         }
-        throw err;
+        if (length === 2 && text.charCodeAt(nameStart + 1) === 46) {
+          verbatim = false;
+          if (paths.length > 1) {
+            paths.pop();
+            mounts.pop();
+            stats.pop();
+          }
+          continue;
+        }
+      }
+      const isLast = nameStart === lastStart;
+      if (length > NAME_MAX) throw new KernelError("ENAMETOOLONG", syscall, path);
+      const top = paths.length - 1;
+      if (checkSearch) {
+        let dir = stats[top];
+        if (dir === null) {
+          const fetched = this.#fetchStat(mounts[top], paths[top]);
+          dir = fetched instanceof Promise ? await fetched : fetched;
+          stats[top] = dir;
+        }
+        if (!permits(caller, dir, X_OK)) throw new KernelError("EACCES", "open");
+      }
+      const name = text.slice(nameStart, end);
+      const parentPath = paths[top];
+      const childPath = verbatim
+        ? path.slice(0, end)
+        : top === 0
+          ? "/" + name
+          : parentPath + "/" + name;
+      const mount = this.mounts.mountedOn(childPath, name) ?? mounts[top];
+      const inner = innerPath(mount, childPath);
+      const backend = mount.backend;
+      let stat = isSyncCapable(backend) ? backend.lstatSync?.(inner) : undefined;
+      if (stat === undefined) {
+        try {
+          stat = await backend.lstat(inner);
+        } catch (err) {
+          if (isLast && allowMissing && isKernelError(err, "ENOENT")) {
+            return this.#missing(childPath, mount, inner, mounts[top], paths[top], stats, top);
+          }
+          throw err;
+        }
+      } else if (stat === null) {
+        // A synchronous miss: the parent was just seen to be a directory, so this is ENOENT.
+        if (isLast && allowMissing) {
+          return this.#missing(childPath, mount, inner, mounts[top], paths[top], stats, top);
+        }
+        throw new KernelError("ENOENT", syscall, path);
       }
       if (isLinkMode(stat.mode)) {
         if (mount.type === "proc") {
           const magic = /^\/(\d+)\/fd\/(\d+)$/.exec(inner);
           if (magic && isLast && follow) {
-            const parent = await this.#dirStat(names, stats);
+            const parent = await this.#statOfLevel(mounts, paths, stats, top);
             return {
               path: childPath,
               mount,
@@ -156,50 +209,80 @@ export class Namespace {
           }
         }
         if (!isLast || follow) {
-          if (++links > MAX_SYMLINKS) throw new KernelError("ELOOP", opts.syscall, path);
-          const target = await mount.backend.readlink(inner, caller);
-          if (target.length === 0) throw new KernelError("ENOENT", opts.syscall, path);
+          if (++links > MAX_SYMLINKS) throw new KernelError("ELOOP", syscall, path);
+          let target = isSyncCapable(backend) ? backend.readlinkSync?.(inner, caller) : undefined;
+          if (target === undefined) target = await backend.readlink(inner, caller);
+          if (target.length === 0) throw new KernelError("ENOENT", syscall, path);
+          verbatim = false;
           if (target.charCodeAt(0) === 47) {
-            names.length = 0;
+            paths.length = 1;
+            mounts.length = 1;
             stats.length = 1;
           }
-          queue = [...target.split("/"), ...queue.slice(i)];
-          last = lastMeaningful(queue);
-          i = 0;
+          // The rest of the current text follows the target (split("/") of the two joined).
+          text = end < text.length ? target + "/" + text.slice(end + 1) : target;
+          lastStart = lastMeaningfulStart(text);
+          start = 0;
           continue;
         }
       } else if (!isLast && !isDirMode(stat.mode)) {
-        throw new KernelError("ENOTDIR", opts.syscall, path);
+        throw new KernelError("ENOTDIR", syscall, path);
       }
-      names.push(name);
-      stats.push({ ...stat, dev: mount.dev });
+      paths.push(childPath);
+      mounts.push(mount);
+      stats.push(stat);
     }
-    const canonical = "/" + names.join("/");
-    const { mount, inner } = this.mounts.route(canonical);
-    let stat = stats[stats.length - 1];
-    if (stat === null) stat = { ...(await mount.backend.lstat(inner)), dev: mount.dev };
-    if (trailingSlash && !isDirMode(stat.mode))
-      throw new KernelError("ENOTDIR", opts.syscall, path);
-    const parent =
-      names.length > 0 ? await this.#dirStat(names.slice(0, -1), stats.slice(0, -1)) : stat;
+    const depth = paths.length - 1;
+    const mount = mounts[depth];
+    const canonical = paths[depth];
+    const inner = innerPath(mount, canonical);
+    let own = stats[depth];
+    if (own === null) own = await this.#fetchStat(mount, canonical);
+    if (trailingSlash && !isDirMode(own.mode)) throw new KernelError("ENOTDIR", syscall, path);
+    const stat = { ...own, dev: mount.dev };
+    const parent = depth > 0 ? await this.#statOfLevel(mounts, paths, stats, depth - 1) : stat;
     return { path: canonical, mount, inner, stat, parent };
   }
 
-  /** Stat of the directory named by `names` (the top of the walk stack), fetched if unknown. */
-  async #dirStat(names: string[], stats: (Stat | null)[]): Promise<Stat> {
-    const top = stats[names.length];
-    if (top) return top;
-    const dir = "/" + names.join("/");
-    const { mount, inner } = this.mounts.route(dir);
-    const stat = { ...(await mount.backend.lstat(inner)), dev: mount.dev };
-    stats[names.length] = stat;
-    return stat;
+  /** The result for a missing last component that the caller may create. */
+  async #missing(
+    path: string,
+    mount: Mount,
+    inner: string,
+    dirMount: Mount,
+    dirPath: string,
+    stats: (Stat | null)[],
+    top: number,
+  ): Promise<Resolved> {
+    let dir = stats[top];
+    if (dir === null) dir = await this.#fetchStat(dirMount, dirPath);
+    return { path, mount, inner, stat: null, parent: { ...dir, dev: dirMount.dev } };
   }
 
-  async #requireSearch(caller: Caller, names: string[], stats: (Stat | null)[]): Promise<void> {
-    if (caller.uid === 0) return;
-    const dir = await this.#dirStat(names, stats);
-    if (!permits(caller, dir, X_OK)) throw new KernelError("EACCES", "open");
+  /** Stat of the directory at `level` of the walk stacks (fetched if unknown), dev set. */
+  async #statOfLevel(
+    mounts: Mount[],
+    paths: string[],
+    stats: (Stat | null)[],
+    level: number,
+  ): Promise<Stat> {
+    let stat = stats[level];
+    if (stat === null) {
+      stat = await this.#fetchStat(mounts[level], paths[level]);
+      stats[level] = stat;
+    }
+    return { ...stat, dev: mounts[level].dev };
+  }
+
+  /** lstat of canonical `path` served by `mount` (dev not set). */
+  #fetchStat(mount: Mount, path: string): Stat | Promise<Stat> {
+    const inner = innerPath(mount, path);
+    const backend = mount.backend;
+    if (isSyncCapable(backend)) {
+      const stat = backend.lstatSync?.(inner);
+      if (stat) return stat;
+    }
+    return backend.lstat(inner);
   }
 
   #checkPolicy(path: string, access: AccessKind, syscall: string): void {
@@ -263,8 +346,10 @@ export class Namespace {
     if (!isDirMode(r.stat!.mode)) throw new KernelError("ENOTDIR", "scandir", path);
     if (!permits(caller, r.stat!, R_OK)) throw new KernelError("EACCES", "scandir", path);
     this.#checkPolicy(r.path, "read", "scandir");
+    const backend = r.mount.backend;
     try {
-      return await r.mount.backend.readdir(r.inner);
+      const entries = isSyncCapable(backend) ? backend.readdirSync?.(r.inner) : undefined;
+      return entries ?? (await backend.readdir(r.inner));
     } catch (err) {
       throw renamed(err, "scandir", path);
     }
@@ -274,7 +359,9 @@ export class Namespace {
     const r = await this.resolve(caller, path, false, "readlink");
     if (!isLinkMode(r.stat!.mode)) throw new KernelError("EINVAL", "readlink", path);
     this.#checkPolicy(r.path, "read", "readlink");
-    return r.mount.backend.readlink(r.inner, caller);
+    const backend = r.mount.backend;
+    const target = isSyncCapable(backend) ? backend.readlinkSync?.(r.inner, caller) : undefined;
+    return target ?? backend.readlink(r.inner, caller);
   }
 
   async chmod(caller: Caller, path: string, mode: number): Promise<void> {
@@ -448,11 +535,17 @@ export class Namespace {
       if (access !== O_RDONLY) throw new KernelError("EISDIR", "open", path);
       return { kind: "directory", path: r.path, stat, mount: r.mount };
     }
-    const file = await call(
-      r.mount.backend.open(r.inner, flags & (O_ACCMODE | O_TRUNC), 0, caller),
-      "open",
-      path,
-    );
+    const backend = r.mount.backend;
+    const backendFlags = flags & (O_ACCMODE | O_TRUNC);
+    let file: VfsFile | undefined;
+    if (isSyncCapable(backend) && backend.openSync) {
+      try {
+        file = backend.openSync(r.inner, backendFlags, 0, caller);
+      } catch (err) {
+        throw renamed(err, "open", path);
+      }
+    }
+    file ??= await call(backend.open(r.inner, backendFlags, 0, caller), "open", path);
     return { kind: "file", file, path: r.path, stat, mount: r.mount };
   }
 
@@ -537,11 +630,28 @@ export function permits(caller: Caller, stat: Stat, want: number): boolean {
   return (bits & want) === want;
 }
 
-function lastMeaningful(parts: string[]): number {
-  for (let i = parts.length - 1; i >= 0; i--) {
-    if (parts[i] !== "" && parts[i] !== ".") return i;
+/**
+ * Offset in `text` of the last component that is neither empty nor "." (as `split("/")`
+ * would give it), or -1 when there is none.
+ */
+function lastMeaningfulStart(text: string): number {
+  let end = text.length;
+  while (end > 0) {
+    const slash = text.lastIndexOf("/", end - 1);
+    const start = slash + 1;
+    const length = end - start;
+    if (length > 1 || (length === 1 && text.charCodeAt(start) !== 46)) return start;
+    if (slash < 0) break;
+    end = slash;
   }
   return -1;
+}
+
+/** The path inside `mount`'s backend of canonical `path`, which `mount` serves. */
+function innerPath(mount: Mount, path: string): string {
+  const at = mount.path;
+  if (at === "/") return path;
+  return path.length === at.length ? "/" : path.slice(at.length);
 }
 
 /** Re-raises a backend error with the caller's path instead of the backend-internal one. */

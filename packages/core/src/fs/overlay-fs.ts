@@ -48,6 +48,8 @@ import {
   isDirMode,
   isFileMode,
   isLinkMode,
+  isSyncCapable,
+  markSyncCapable,
   O_ACCMODE,
   O_CREAT,
   O_EXCL,
@@ -67,6 +69,8 @@ export interface OverlayFsOptions {
 
 const WH = ".wh.";
 const OPAQUE = ".wh..wh..opq";
+const ROOT_OPAQUE = `/${OPAQUE}`;
+const OPAQUE_SUFFIX = `/${OPAQUE}`;
 const OVERLAY_DEV = 0x6f76;
 const ROOT: Owner = { uid: 0, gid: 0 };
 const CHUNK = 1 << 20;
@@ -83,9 +87,14 @@ type Stack = Found[];
 
 export class OverlayFs implements VfsBackend {
   readonly #layers: VfsBackend[];
-  readonly #inos = new Map<string, number>();
+  /** Whether every layer answers lstat synchronously (`lstatSync` on a marked backend). */
+  readonly #syncLayers: boolean;
+  /** Overlay inode numbers: per layer, by the layer's dev, then by its ino. */
+  readonly #inos: Map<number, Map<number, number>>[] = [];
   #nextIno = 1;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Operations queued by `#serial` that have not finished; synchronous calls need none. */
+  #pending = 0;
   /**
    * Stacks of directories, used only as parent stacks (layer lists) while nothing changes:
    * the namespace looks up every component of a path, and each would otherwise re-resolve
@@ -93,9 +102,14 @@ export class OverlayFs implements VfsBackend {
    */
   readonly #dirs = new Map<string, Stack>();
   #caching = true;
+  /** Gives OverlayFile the overlay's view of a layer's stat. */
+  readonly #fileView = (layer: number, st: Stat): Stat => this.#view({ layer, stat: st }, false);
 
   constructor(options: OverlayFsOptions) {
     this.#layers = [options.upper, ...options.lowers];
+    this.#syncLayers = this.#layers.every((l) => isSyncCapable(l) && l.lstatSync !== undefined);
+    // Lookups and read-only opens can answer synchronously when no operation is under way.
+    markSyncCapable(this);
   }
 
   get #upper(): VfsBackend {
@@ -112,15 +126,20 @@ export class OverlayFs implements VfsBackend {
     dest: string | undefined,
     fn: () => Promise<T>,
   ): Promise<T> {
+    this.#pending++;
     const body = async (): Promise<T> => {
-      if (!mutates) return fn();
-      // A change can make any cached directory stack wrong, even halfway through itself.
-      this.#dirs.clear();
-      this.#caching = false;
       try {
-        return await fn();
+        if (!mutates) return await fn();
+        // A change can make any cached directory stack wrong, even halfway through itself.
+        this.#dirs.clear();
+        this.#caching = false;
+        try {
+          return await fn();
+        } finally {
+          this.#caching = true;
+        }
       } finally {
-        this.#caching = true;
+        this.#pending--;
       }
     };
     const run = this.#queue.then(body).catch((err: unknown) => {
@@ -131,6 +150,15 @@ export class OverlayFs implements VfsBackend {
       () => undefined,
     );
     return run;
+  }
+
+  /**
+   * Whether a synchronous call may run now: every layer answers synchronously and no queued
+   * operation is unfinished (so the call sees what it would see after them, as `#serial`
+   * would order it).
+   */
+  #canSync(): boolean {
+    return this.#pending === 0 && this.#syncLayers;
   }
 
   // ---- lookup --------------------------------------------------------------------------
@@ -151,7 +179,8 @@ export class OverlayFs implements VfsBackend {
 
   async #tryLstat(layer: number, path: string): Promise<Stat | null> {
     const backend = this.#layers[layer];
-    if (backend.tryLstat) return backend.tryLstat(path);
+    // Only on a marked backend: a wrapper forwarding tryLstat would skip its own lstat.
+    if (backend.tryLstat && isSyncCapable(backend)) return backend.tryLstat(path);
     try {
       return await backend.lstat(path);
     } catch (err) {
@@ -164,8 +193,18 @@ export class OverlayFs implements VfsBackend {
     return (await this.#tryLstat(layer, path)) !== null;
   }
 
+  /**
+   * lstat of `path` in `layer` without waiting: null when missing, undefined when the layer
+   * cannot answer synchronously right now.
+   */
+  #lstatSync(layer: number, path: string): Stat | null | undefined {
+    return this.#syncLayers ? this.#layers[layer].lstatSync!(path) : undefined;
+  }
+
   /** The stack of `path`; intermediate problems throw ENOENT / ENOTDIR naming `orig`. */
   async #resolve(path: string, syscall: string, orig = path): Promise<Stack> {
+    const fast = this.#resolveSync(path, syscall, orig);
+    if (fast !== undefined) return fast;
     if (path === "/") {
       const stack: Stack = [];
       for (let layer = 0; layer < this.#layers.length; layer++) {
@@ -185,6 +224,11 @@ export class OverlayFs implements VfsBackend {
     const cached = this.#caching ? this.#dirs.get(path) : undefined;
     if (cached) return cached;
     const stack = await this.#resolve(path, syscall, orig);
+    return this.#checkDir(path, stack, syscall, orig);
+  }
+
+  /** A directory's stack, checked (ENOENT, ENOTDIR naming `orig`) and cached. */
+  #checkDir(path: string, stack: Stack, syscall: string, orig: string): Stack {
     if (stack.length === 0) throw fsError("ENOENT", syscall, orig);
     if (!isDirMode(stack[0].stat.mode)) throw fsError("ENOTDIR", syscall, orig);
     if (this.#caching) {
@@ -197,6 +241,8 @@ export class OverlayFs implements VfsBackend {
   /** The stack of `name` inside the directory whose stack is `parentStack`. */
   async #child(parentStack: Stack, parent: string, name: string): Promise<Stack> {
     const path = joinPath(parent, name);
+    const fast = this.#childSync(parentStack, parent, name, path);
+    if (fast !== undefined) return fast;
     const stack: Stack = [];
     for (let i = 0; i < parentStack.length; i++) {
       const layer = parentStack[i].layer;
@@ -210,6 +256,63 @@ export class OverlayFs implements VfsBackend {
       stack.push({ layer, stat: st });
       if (!isDirMode(st.mode)) break;
       if (i + 1 < parentStack.length && (await this.#exists(layer, joinPath(path, OPAQUE)))) break;
+    }
+    return stack;
+  }
+
+  /**
+   * `#resolve` without waiting, or undefined when a layer cannot answer synchronously (then
+   * nothing has changed but the directory cache). Each Stat in the result is fresh.
+   */
+  #resolveSync(path: string, syscall: string, orig = path): Stack | undefined {
+    if (!this.#syncLayers) return undefined;
+    if (path === "/") {
+      const stack: Stack = [];
+      for (let layer = 0; layer < this.#layers.length; layer++) {
+        const st = this.#lstatSync(layer, "/");
+        if (st === undefined) return undefined;
+        if (!st || !isDirMode(st.mode)) continue;
+        stack.push({ layer, stat: st });
+        const opaque = this.#lstatSync(layer, ROOT_OPAQUE);
+        if (opaque === undefined) return undefined;
+        if (opaque) break;
+      }
+      return stack;
+    }
+    const slash = path.lastIndexOf("/");
+    const parent = slash === 0 ? "/" : path.slice(0, slash);
+    let parentStack = this.#caching ? this.#dirs.get(parent) : undefined;
+    if (parentStack === undefined) {
+      const stack = this.#resolveSync(parent, syscall, orig);
+      if (stack === undefined) return undefined;
+      parentStack = this.#checkDir(parent, stack, syscall, orig);
+    }
+    return this.#childSync(parentStack, parent, path.slice(slash + 1), path);
+  }
+
+  /** `#child` without waiting (`path` is `parent`/`name`), or undefined as `#resolveSync`. */
+  #childSync(parentStack: Stack, parent: string, name: string, path: string): Stack | undefined {
+    if (!this.#syncLayers) return undefined;
+    const stack: Stack = [];
+    for (let i = 0; i < parentStack.length; i++) {
+      const layer = parentStack[i].layer;
+      const st = this.#lstatSync(layer, path);
+      if (st === undefined) return undefined;
+      if (st === null) {
+        const whiteout = this.#lstatSync(layer, joinPath(parent, WH + name));
+        if (whiteout === undefined) return undefined;
+        if (whiteout) break;
+        continue;
+      }
+      // Below a non-directory nothing shows; a non-directory below a directory is hidden.
+      if (stack.length > 0 && !isDirMode(st.mode)) break;
+      stack.push({ layer, stat: st });
+      if (!isDirMode(st.mode)) break;
+      if (i + 1 < parentStack.length) {
+        const opaque = this.#lstatSync(layer, path + OPAQUE_SUFFIX);
+        if (opaque === undefined) return undefined;
+        if (opaque) break;
+      }
     }
     return stack;
   }
@@ -237,12 +340,27 @@ export class OverlayFs implements VfsBackend {
     return `${layer}:${st.dev}:${st.ino}`;
   }
 
+  /** The numbers of `layer`'s objects on its device `dev` (created on first use). */
+  #inoMap(layer: number, dev: number): Map<number, number> {
+    let byDev = this.#inos[layer];
+    if (byDev === undefined) {
+      byDev = new Map();
+      this.#inos[layer] = byDev;
+    }
+    let byIno = byDev.get(dev);
+    if (byIno === undefined) {
+      byIno = new Map();
+      byDev.set(dev, byIno);
+    }
+    return byIno;
+  }
+
   #ino(layer: number, st: Stat): number {
-    const key = this.#key(layer, st);
-    let ino = this.#inos.get(key);
+    const map = this.#inoMap(layer, st.dev);
+    let ino = map.get(st.ino);
     if (ino === undefined) {
       ino = this.#nextIno++;
-      this.#inos.set(key, ino);
+      map.set(st.ino, ino);
     }
     return ino;
   }
@@ -257,9 +375,17 @@ export class OverlayFs implements VfsBackend {
     };
   }
 
+  /** `#view` made in the layer's Stat itself, which must be fresh (from `#resolveSync`). */
+  #viewInPlace(layer: number, st: Stat, merged: boolean): Stat {
+    st.ino = this.#ino(layer, st);
+    st.dev = OVERLAY_DEV;
+    if (merged && isDirMode(st.mode)) st.nlink = 1;
+    return st;
+  }
+
   /** Drops the number of an upper object that is going away, so the map does not grow. */
   #forget(st: Stat): void {
-    if (isDirMode(st.mode) || st.nlink <= 1) this.#inos.delete(this.#key(0, st));
+    if (isDirMode(st.mode) || st.nlink <= 1) this.#inos[0]?.get(st.dev)?.delete(st.ino);
   }
 
   // ---- upper-side helpers --------------------------------------------------------------------
@@ -334,7 +460,7 @@ export class OverlayFs implements VfsBackend {
     }
     const copy = await upper.lstat(path);
     if (isDirMode(st.mode) || st.nlink <= 1)
-      this.#inos.set(this.#key(0, copy), this.#ino(src.layer, st));
+      this.#inoMap(0, copy.dev).set(copy.ino, this.#ino(src.layer, st));
   }
 
   async #copyData(
@@ -399,27 +525,27 @@ export class OverlayFs implements VfsBackend {
   }
 
   async #mergedEntries(stack: Stack, path: string): Promise<DirEntry[]> {
-    const seen = new Set<string>();
-    const hidden = new Set<string>();
-    const out: DirEntry[] = [];
+    const fast = this.#mergedEntriesSync(stack, path);
+    if (fast !== undefined) return fast;
+    const lists: DirEntry[][] = [];
+    for (const { layer } of stack) lists.push(await this.#layers[layer].readdir(path));
+    return mergeEntries(lists);
+  }
+
+  /** `#mergedEntries` without waiting, or undefined when a layer cannot list synchronously. */
+  #mergedEntriesSync(stack: Stack, path: string): DirEntry[] | undefined {
+    if (!this.#syncLayers) return undefined;
+    const lists: DirEntry[][] = [];
     for (const { layer } of stack) {
-      const whiteouts: string[] = [];
-      for (const entry of await this.#layers[layer].readdir(path)) {
-        if (entry.name.startsWith(WH)) {
-          if (entry.name !== OPAQUE) whiteouts.push(entry.name.slice(WH.length));
-          continue;
-        }
-        if (seen.has(entry.name) || hidden.has(entry.name)) continue;
-        seen.add(entry.name);
-        out.push(entry);
-      }
-      for (const name of whiteouts) hidden.add(name);
+      const list = this.#layers[layer].readdirSync?.(path);
+      if (list === undefined) return undefined;
+      lists.push(list);
     }
-    return out;
+    return mergeEntries(lists);
   }
 
   #wrap(layer: number, file: VfsFile): VfsFile {
-    return new OverlayFile(file, (st) => this.#view({ layer, stat: st }, false));
+    return new OverlayFile(file, layer, this.#fileView);
   }
 
   // ---- VfsBackend: metadata ----------------------------------------------------------------
@@ -444,6 +570,83 @@ export class OverlayFs implements VfsBackend {
       const stack = await this.#existing(path, "readlink");
       return this.#layers[stack[0].layer].readlink(path);
     });
+  }
+
+  // ---- VfsBackend: synchronous forms ---------------------------------------------------------
+  // Each answers only when `#canSync()` (else undefined, and the caller uses the asynchronous
+  // form), with the result and errors the asynchronous form would give at that moment.
+
+  lstatSync(path: string): Stat | null | undefined {
+    if (!this.#canSync()) return undefined;
+    let stack: Stack | undefined;
+    try {
+      this.#checkNames(path, "lstat");
+      // A directory seen before as a parent: its layers are known, only its stat is fetched.
+      const known = this.#dirs.get(path);
+      if (known !== undefined) {
+        const layer = known[0].layer;
+        const st = this.#lstatSync(layer, path);
+        if (st && isDirMode(st.mode)) return this.#viewInPlace(layer, st, known.length > 1);
+      }
+      stack = this.#resolveSync(path, "lstat");
+    } catch (err) {
+      if (isKernelError(err, "ENOENT") || isKernelError(err, "ENOTDIR")) return null;
+      throw renamed(err, path, undefined);
+    }
+    if (stack === undefined) return undefined;
+    if (stack.length === 0) return null;
+    return this.#viewInPlace(stack[0].layer, stack[0].stat, stack.length > 1);
+  }
+
+  readdirSync(path: string): DirEntry[] | undefined {
+    if (!this.#canSync()) return undefined;
+    try {
+      const stack = this.#existingSync(path, "scandir");
+      if (stack === undefined) return undefined;
+      if (!isDirMode(stack[0].stat.mode)) throw fsError("ENOTDIR", "scandir", path);
+      return this.#mergedEntriesSync(stack, path);
+    } catch (err) {
+      throw renamed(err, path, undefined);
+    }
+  }
+
+  readlinkSync(path: string): string | undefined {
+    if (!this.#canSync()) return undefined;
+    try {
+      const stack = this.#existingSync(path, "readlink");
+      if (stack === undefined) return undefined;
+      const backend = this.#layers[stack[0].layer];
+      return isSyncCapable(backend) ? backend.readlinkSync?.(path) : undefined;
+    } catch (err) {
+      throw renamed(err, path, undefined);
+    }
+  }
+
+  /** Read-only opens of existing files only (anything else may change the upper). */
+  openSync(path: string, flags: number, mode: number, owner: Owner): VfsFile | undefined {
+    if ((flags & (O_ACCMODE | O_CREAT | O_TRUNC)) !== O_RDONLY || !this.#canSync()) return undefined;
+    try {
+      this.#checkNames(path, "open");
+      const stack = this.#resolveSync(path, "open");
+      if (stack === undefined) return undefined;
+      if (stack.length === 0) throw fsError("ENOENT", "open", path);
+      const top = stack[0];
+      if (isDirMode(top.stat.mode)) throw fsError("EISDIR", "open", path);
+      const backend = this.#layers[top.layer];
+      if (!isSyncCapable(backend) || !backend.openSync) return undefined;
+      const file = backend.openSync(path, flags & ~O_EXCL, mode, owner);
+      return file && this.#wrap(top.layer, file);
+    } catch (err) {
+      throw renamed(err, path, undefined);
+    }
+  }
+
+  /** `#existing` without waiting, or undefined as `#resolveSync`. */
+  #existingSync(path: string, syscall: string): Stack | undefined {
+    this.#checkNames(path, syscall);
+    const stack = this.#resolveSync(path, syscall);
+    if (stack !== undefined && stack.length === 0) throw fsError("ENOENT", syscall, path);
+    return stack;
   }
 
   chmod(path: string, mode: number): Promise<void> {
@@ -727,10 +930,12 @@ export class OverlayFs implements VfsBackend {
 /** A file of one layer, with stat() reporting overlay inode numbers. */
 class OverlayFile implements VfsFile {
   readonly #inner: VfsFile;
-  readonly #view: (st: Stat) => Stat;
+  readonly #layer: number;
+  readonly #view: (layer: number, st: Stat) => Stat;
 
-  constructor(inner: VfsFile, view: (st: Stat) => Stat) {
+  constructor(inner: VfsFile, layer: number, view: (layer: number, st: Stat) => Stat) {
     this.#inner = inner;
+    this.#layer = layer;
     this.#view = view;
   }
 
@@ -751,7 +956,7 @@ class OverlayFile implements VfsFile {
   }
 
   async stat(): Promise<Stat> {
-    return this.#view(await this.#inner.stat());
+    return this.#view(this.#layer, await this.#inner.stat());
   }
 
   truncate(length: number): Promise<void> {
@@ -761,6 +966,35 @@ class OverlayFile implements VfsFile {
   close(): Promise<void> {
     return this.#inner.close();
   }
+}
+
+/**
+ * The entries of a merged directory from its layers' lists, topmost first: a name shows from
+ * the topmost layer that has it, unless a whiteout above hides it; markers never show.
+ */
+function mergeEntries(lists: DirEntry[][]): DirEntry[] {
+  const out: DirEntry[] = [];
+  if (lists.length === 1) {
+    // One layer: its names are distinct and its whiteouts hide nothing in it.
+    for (const entry of lists[0]) if (!entry.name.startsWith(WH)) out.push(entry);
+    return out;
+  }
+  const seen = new Set<string>();
+  const hidden = new Set<string>();
+  for (const list of lists) {
+    const whiteouts: string[] = [];
+    for (const entry of list) {
+      if (entry.name.startsWith(WH)) {
+        if (entry.name !== OPAQUE) whiteouts.push(entry.name.slice(WH.length));
+        continue;
+      }
+      if (seen.has(entry.name) || hidden.has(entry.name)) continue;
+      seen.add(entry.name);
+      out.push(entry);
+    }
+    for (const name of whiteouts) hidden.add(name);
+  }
+  return out;
 }
 
 /** Runs a metadata call an upper may not support (ENOSYS, ENOTSUP) or allow (EPERM). */

@@ -246,6 +246,8 @@ export class BcCompiler {
 
   /** Parses and runs everything (yyparse). */
   async parseProgram(): Promise<void> {
+    this.#tok = null;
+    this.#errStatus = 0;
     try {
       await this.#program();
     } catch (err) {

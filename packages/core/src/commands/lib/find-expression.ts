@@ -352,7 +352,8 @@ class Parser {
   numberArg(pred: string): { cmp: Cmp; n: number } {
     const text = this.arg(pred);
     const { cmp, rest } = parseCmp(text);
-    if (!/^[0-9]+$/.test(rest)) throw new FindUsageError(`invalid argument ${q(text)} to ${q(pred)}`);
+    if (!/^[0-9]+$/.test(rest))
+      throw new FindUsageError(`invalid argument ${q(text)} to ${q(pred)}`);
     return { cmp, n: Number(rest) };
   }
 
@@ -453,7 +454,10 @@ class Parser {
       this.batches.push(batch);
       return this.test(pred, async (v, rt) => {
         const { arg, cwd } = execTarget(v, dir);
-        if (batch.paths.length > 0 && (batch.size + arg.length + 1 > ARG_MAX_BATCH || batch.cwd !== cwd))
+        if (
+          batch.paths.length > 0 &&
+          (batch.size + arg.length + 1 > ARG_MAX_BATCH || batch.cwd !== cwd)
+        )
           await batch.flush(rt);
         batch.cwd = cwd;
         batch.paths.push(arg);
@@ -572,7 +576,8 @@ class Parser {
               );
             throw new FindUsageError(`Unknown argument to ${tok}: ,`);
           }
-          if (!"bcdpflsD".includes(part)) throw new FindUsageError(`Unknown argument to ${tok}: ${part}`);
+          if (!"bcdpflsD".includes(part))
+            throw new FindUsageError(`Unknown argument to ${tok}: ${part}`);
           if (wanted.has(part))
             throw new FindUsageError(
               `Duplicate file type '${part}' in the argument list to ${tok}.`,
@@ -583,7 +588,8 @@ class Parser {
         const follow = opts;
         return this.test(tok, (v) => {
           let mode: number;
-          if (follow.follow === "L" || (follow.follow === "H" && v.depth === 0)) mode = v.lstat.mode;
+          if (follow.follow === "L" || (follow.follow === "H" && v.depth === 0))
+            mode = v.lstat.mode;
           else if ((v.lstat.mode & S_IFMT) === 0o120000)
             mode = v.targetStat ? v.targetStat.mode : v.lstat.mode;
           else mode = v.stat.mode;
@@ -638,7 +644,8 @@ class Parser {
           body = text.slice(1);
         }
         const mode = parseMode(body);
-        if (mode === undefined) throw new FindUsageError(`invalid mode ${q(text).replace("`", "'")}`);
+        if (mode === undefined)
+          throw new FindUsageError(`invalid mode ${q(text).replace("`", "'")}`);
         return this.test(tok, (v) => {
           const perm = v.stat.mode & 0o7777;
           if (kind === "all") return (perm & mode) === mode;
@@ -703,7 +710,9 @@ class Parser {
           const text = this.arg(tok);
           const parsed = parseDate(text, env.tz);
           if (parsed === undefined)
-            throw new FindUsageError(`I cannot figure out how to interpret '${text}' as a date or time`);
+            throw new FindUsageError(
+              `I cannot figure out how to interpret '${text}' as a date or time`,
+            );
           refMs = parsed;
         } else refMs = timeOf(await this.refStat(tok, opts.follow !== "P"), refKind);
         return this.test(tok, (v) => timeOf(v.stat, which) > refMs);
@@ -814,11 +823,7 @@ function parseDate(text: string, tz: string | undefined): number | undefined {
 }
 
 /** Formats one -printf record. */
-export async function formatPrintf(
-  program: PrintfProgram,
-  v: Visit,
-  rt: Runtime,
-): Promise<string> {
+export async function formatPrintf(program: PrintfProgram, v: Visit, rt: Runtime): Promise<string> {
   let out = "";
   for (const piece of program.pieces) {
     if (piece.kind === "text") out += piece.text;

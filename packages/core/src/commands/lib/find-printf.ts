@@ -378,7 +378,9 @@ export function compilePrintf(format: string): PrintfProgram {
     if (TIME_DIRECTIVES.includes(letter)) {
       const sub = format[i + m[0].length];
       if (sub === undefined) {
-        warnings.push(`warning: format directive \`%${letter}' should be followed by another character`);
+        warnings.push(
+          `warning: format directive \`%${letter}' should be followed by another character`,
+        );
         text += m[0];
         i += m[0].length - 1;
         continue;

@@ -53,7 +53,10 @@ function parseBracket(
       return { source: `[${negate ? "^" : ""}${body}]`, end: i + 1 };
     }
     first = false;
-    if (ch === "[" && (pattern[i + 1] === ":" || pattern[i + 1] === "=" || pattern[i + 1] === ".")) {
+    if (
+      ch === "[" &&
+      (pattern[i + 1] === ":" || pattern[i + 1] === "=" || pattern[i + 1] === ".")
+    ) {
       const kind = pattern[i + 1];
       const close = pattern.indexOf(`${kind}]`, i + 2);
       if (close >= 0) {

@@ -193,7 +193,6 @@ export function quoteIfNeeded(name: string): string {
 }
 
 function shellQuote(name: string, always: boolean): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control bytes need $'' escapes.
   const control = /[\x00-\x1f\x7f]/;
   if (!control.test(name)) {
     if (!always && name !== "" && /^[A-Za-z0-9_./@%+=:,^-]+$/.test(name) && name[0] !== "~")
@@ -209,7 +208,15 @@ function shellQuote(name: string, always: boolean): string {
     if (code < 0x20 || code === 0x7f) {
       if (inQuote) out += "'";
       inQuote = false;
-      const named: Record<number, string> = { 7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r" };
+      const named: Record<number, string> = {
+        7: "a",
+        8: "b",
+        9: "t",
+        10: "n",
+        11: "v",
+        12: "f",
+        13: "r",
+      };
       out += `$'\\${named[code] ?? code.toString(8).padStart(3, "0")}'`;
     } else {
       if (!inQuote) out += "'";

@@ -19,7 +19,9 @@ export function parseTabStops(text: string): TabStops | string {
     const m = /^([/+]?)([0-9]+)$/.exec(part);
     if (!m) {
       const bad = /[^0-9,\s/+]/.exec(text);
-      return bad ? `tab size contains invalid character(s): '${text.slice(bad.index)}'` : `'${part}' is not a valid tab stop`;
+      return bad
+        ? `tab size contains invalid character(s): '${text.slice(bad.index)}'`
+        : `'${part}' is not a valid tab stop`;
     }
     const n = Number(m[2]);
     if (m[1]) {

@@ -225,4 +225,19 @@ export const EXPANSIONS_ADVANCED_CASES: ShellCase[] = [
     'declare -A m=([one]=1 [two]=2 [three]=3); for k in "${!m[@]}"; do echo "$k=${m[$k]}"; done | sort',
   ],
   ["unset assoc compound key", 'declare -A m=([a]=1 [b]=2); unset "m[a]"; echo ${#m[@]} ${!m[@]}'],
+  ["command substitution trailing newlines", 'x=$(printf "a\\n\\n"); echo "${#x}"'],
+  ["nested arrays in cmdsub", "a=($(echo 1 2 3)); echo ${#a[@]}"],
+  ["dollar underscore", "echo a b; echo $_"],
+  [
+    "regex quoted part literal",
+    '[[ "a.b" =~ ^a"."b$ ]] && echo lit; [[ "axb" =~ ^a"."b$ ]] || echo nolit',
+  ],
+  [
+    "test -v",
+    "x=; [[ -v x ]] && echo set; [[ -v nope ]] || echo unset; a=(1); [[ -v a[0] ]] && echo elem",
+  ],
+  ["arith with leading zeros var", "x=08; echo $((10#$x))"],
+  ["IFS changes in function local", 'f() { local IFS=,; echo "$*"; }; f a b; echo "$*" x'],
+  ["tilde plus", "cd /; echo ~+; cd /tmp; echo ~-"],
+  ["patsub_replacement ampersand", 's=abc; echo ${s/b/[&]}; echo "${s/b/[\\&]}"'],
 ];

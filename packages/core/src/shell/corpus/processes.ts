@@ -44,7 +44,10 @@ export const PROCESSES_CASES: ShellCase[] = [
   ],
   ["pipe negated", "! true | false; echo $?"],
   ["pipe stderr merge", "{ echo out; echo err >&2; } 2>&1 | sort"],
-  ["time keyword status", 'time -p true 2>/dev/null; echo "st=$?"'],
+  [
+    "time keyword status",
+    '{ time -p (exit 3); } 2>/dev/null; echo "st=$?"; { time -p true; } 2>&1 | awk "{print \\$1}"',
+  ],
   ["pipeline in cmdsub", "x=$(printf 'b\\na\\n' | sort | head -1); echo $x"],
   ["long pipeline", "printf '%s\\n' 5 3 9 1 | sort -n | tail -3 | head -2 | tr '\\n' ' '; echo"],
   ["pipe to function", "up() { tr a-z A-Z; }; echo hi | up"],
@@ -142,4 +145,10 @@ export const PROCESSES_CASES: ShellCase[] = [
     "sleep 5 & sleep 5 & kill %1 %2 2>/dev/null || kill $(jobs -p); wait; echo done",
   ],
   ["nounset error in a subshell status", "set -u; (echo $nope); echo $?"],
+  ["exit trap with set -u error", 'set -u; trap "echo trap" EXIT; echo $nope'],
+  ["return from trap", 'f() { trap "return 5" USR1; kill -USR1 $BASHPID; echo no; }; f; echo $?'],
+  ["pipe into read no lastpipe", 'echo x | read v; echo "[${v-}]"'],
+  ["subshell in pipeline with exit", "(echo a; exit 3) | cat; echo ${PIPESTATUS[0]}"],
+  ["builtin in pipeline modifies nothing", "x=1; x=2 | true; echo $x"],
+  ["yes into head", "yes | head -2"],
 ];
