@@ -20,6 +20,8 @@ export interface Job {
 
 export class JobTable {
   readonly jobs: Job[] = [];
+  /** Statuses of jobs already waited for, by pid (`wait $pid` again gives it back). */
+  readonly finished = new Map<number, number>();
   #nextId = 1;
 
   add(pid: number, command: string, ctx: ProcessContext): Job {
@@ -60,6 +62,7 @@ export class JobTable {
   }
 
   remove(job: Job): void {
+    if (job.status !== undefined) this.finished.set(job.pid, job.status);
     const i = this.jobs.indexOf(job);
     if (i >= 0) this.jobs.splice(i, 1);
     if (this.jobs.length === 0) this.#nextId = 1;

@@ -356,6 +356,11 @@ export class Shell {
     this.ctx.write(2, `${this.errorPrefix()}${message}\n`).catch(() => {});
   }
 
+  /** A builtin's usage line: bash prints it without any prefix. */
+  usage(text: string): void {
+    this.ctx.write(2, `${text}\n`).catch(() => {});
+  }
+
   /** Prints a diagnostic and aborts: the shell exits with `status` unless interactive. */
   fatal(message: string, status = 1): never {
     this.error(message);
@@ -429,11 +434,15 @@ export class Shell {
     try {
       status = await this.dispatch(command, tail);
     } catch (err) {
-      if (!(err instanceof CommandFailure)) throw err;
-      status = err.status;
+      if (err instanceof VariableError) {
+        this.error(err.message);
+        status = 1;
+      } else if (err instanceof CommandFailure) status = err.status;
+      else throw err;
     }
     this.lastStatus = status;
-    if (command.type === "simple") this.pipeStatus = [status];
+    if (command.type !== "pipeline" && command.type !== "andOr" && command.type !== "function")
+      this.pipeStatus = [status];
     if (
       status !== 0 &&
       (command.type === "simple" ||
@@ -516,7 +525,9 @@ export class Shell {
   async checkErrexit(status: number, negated = false): Promise<void> {
     if (this.errexitSuppressed > 0 || negated) return;
     const trap = this.traps.get("ERR");
-    if (trap && !this.runningTrap) await this.runTrapAction("ERR", trap);
+    // Functions do not inherit the ERR trap unless `set -E`.
+    const inherited = this.functionStack.length === 0 || this.options.errtrace;
+    if (trap && inherited && !this.runningTrap) await this.runTrapAction("ERR", trap);
     if (this.options.errexit) throw new ShellExit(status);
   }
 
@@ -549,7 +560,7 @@ export class Shell {
         this.lineno = command.line;
         this.xtrace(`(( ${command.arith.source} ))`);
         try {
-          return (await this.arithmetic(command.arith, false)) !== 0n ? 0 : 1;
+          return (await this.arithmetic(command.arith, false, "((: ")) !== 0n ? 0 : 1;
         } catch (err) {
           if (err instanceof CommandFailure) return err.status;
           throw err;
@@ -1109,6 +1120,8 @@ export class Shell {
       try {
         return await this.ctx.exec(argv, env);
       } catch (err) {
+        const script = await this.scriptFallback(argv, err);
+        if (script) return this.ctx.exec(script, env);
         return this.reportExecError(argv[0], err);
       }
     }
@@ -1117,7 +1130,9 @@ export class Shell {
       try {
         pid = await this.ctx.spawn({ argv, env, cwd: this.ctx.cwd, pgid: this.jobPgid() });
       } catch (err) {
-        return this.reportExecError(argv[0], err);
+        const script = await this.scriptFallback(argv, err);
+        if (!script) return this.reportExecError(argv[0], err);
+        pid = await this.ctx.spawn({ argv: script, env, cwd: this.ctx.cwd, pgid: this.jobPgid() });
       }
       this.jobStarted(pid);
       return this.waitForeground(pid);
@@ -1163,7 +1178,39 @@ export class Shell {
     return result ? statusCode(result.status) : 0;
   }
 
-  private reportExecError(name: string, err: unknown): number {
+  /**
+   * A text file without `#!` that execve refuses (ENOEXEC) is run by bash as a shell script,
+   * as bash does; returns the argv for that, or null.
+   */
+  private async scriptFallback(argv: string[], err: unknown): Promise<string[] | null> {
+    if (!isKernelError(err, "ENOEXEC") || err.description?.includes("not supported")) return null;
+    const path = argv[0].includes("/")
+      ? argv[0]
+      : await this.ctx.kernel.findInPath(
+          { uid: this.ctx.uid, gid: this.ctx.gid, pid: this.ctx.pid },
+          argv[0],
+          this.vars.get("PATH"),
+          this.ctx.cwd,
+        );
+    if (!path) return null;
+    return ["/bin/bash", path, ...argv.slice(1)];
+  }
+
+  private async reportExecError(name: string, err: unknown): Promise<number> {
+    if (isKernelError(err, "EACCES") && name.includes("/")) {
+      try {
+        if (((await this.ctx.stat(name)).mode & 0o170000) === 0o040000) {
+          this.error(`${name}: Is a directory`);
+          return 126;
+        }
+      } catch {
+        // Fall through to the generic message.
+      }
+    }
+    return this.reportExecErrorSync(name, err);
+  }
+
+  private reportExecErrorSync(name: string, err: unknown): number {
     if (err instanceof ProcessTerminated || err instanceof ProcessExit) throw err;
     if (!isKernelError(err)) throw err;
     if (err.code === "ENOENT") {
@@ -1639,7 +1686,7 @@ export class Shell {
         if (move) this.ctx.close(source);
         return true;
       }
-      if (op === "<&") {
+      if (op === "<&" || r.fd !== null) {
         this.error(`${target}: ambiguous redirect`);
         return false;
       }
@@ -1831,7 +1878,7 @@ export class Shell {
   }
 
   /** Evaluates arithmetic text; errors are fatal in expansions, status 1 in `(( ))`/`let`. */
-  async arithmetic(arith: ArithText, fatal: boolean): Promise<bigint> {
+  async arithmetic(arith: ArithText, fatal: boolean, context = ""): Promise<bigint> {
     let expr = arith.expr;
     const parts = arith.word.parts;
     const literal = parts.length === 0 || (parts.length === 1 && parts[0].type === "literal");
@@ -1841,34 +1888,34 @@ export class Shell {
         if (text.trim() === "") return 0n;
         expr = parseArith(text);
       } catch (err) {
-        return this.arithFailure(err, fatal);
+        return this.arithFailure(err, fatal, context);
       }
     }
     try {
       return evaluateArith(expr, this.arithEnv());
     } catch (err) {
-      return this.arithFailure(err, fatal);
+      return this.arithFailure(err, fatal, context);
     }
   }
 
   /** `let`, `declare -i` and `$((...))` text that is already expanded. */
-  arithmeticText(text: string): bigint {
+  arithmeticText(text: string, context = ""): bigint {
     if (text.trim() === "") return 0n;
     try {
       return evaluateArith(parseArith(text), this.arithEnv());
     } catch (err) {
       if (err instanceof ArithError) {
-        this.error(err.message);
+        this.error(`${context}${err.message}`);
         throw new CommandFailure(1);
       }
       throw err;
     }
   }
 
-  private arithFailure(err: unknown, fatal: boolean): never {
+  private arithFailure(err: unknown, fatal: boolean, context = ""): never {
     if (err instanceof ArithError) {
-      if (fatal) this.fatal(err.message);
-      this.error(err.message);
+      if (fatal) this.fatal(`${context}${err.message}`);
+      this.error(`${context}${err.message}`);
       throw new CommandFailure(1);
     }
     if (err instanceof VariableError) {

@@ -401,7 +401,7 @@ async function lookupParameter(
   if (v.indexed) {
     const i = index < 0 ? v.indexed.length + index : index;
     if (i < 0) {
-      sh.error(`${name}[${index}]: bad array subscript`);
+      sh.error(`${name}: bad array subscript`);
       return { values: [undefined], multi: null };
     }
     return { values: [v.indexed[i]], multi: null };
@@ -637,7 +637,11 @@ function checkUnset(sh: Shell, part: ParameterPart): void {
   if (!sh.options.nounset) return;
   const name = part.name;
   if (name === "@" || name === "*") return;
-  const shown = part.subscript ? part.text.replace(/^\$\{#?/, "").replace(/\}$/, "") : name;
+  const shown = part.subscript
+    ? part.text.replace(/^\$\{#?/, "").replace(/\}$/, "")
+    : /^\d+$/.test(name)
+      ? `$${name}`
+      : name;
   sh.fatal(`${shown}: unbound variable`, 127);
 }
 

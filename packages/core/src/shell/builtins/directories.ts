@@ -44,6 +44,11 @@ const cd: Builtin = async (sh, argv) => {
     if (argv[i].includes("L")) physical = false;
   }
   if (argv[i] === "--") i++;
+  else if (argv[i]?.startsWith("-") && argv[i] !== "-") {
+    sh.error(`cd: ${argv[i].slice(0, 2)}: invalid option`);
+    sh.usage("cd: usage: cd [-L|[-P [-e]] [-@]] [dir]");
+    return 2;
+  }
   const args = argv.slice(i);
   if (args.length > 1) {
     sh.error("cd: too many arguments");
@@ -98,7 +103,7 @@ const pwd: Builtin = async (sh, argv) => {
     else if (arg === "-L") physical = false;
     else if (arg.startsWith("-")) {
       sh.error(`pwd: ${arg.slice(0, 2)}: invalid option`);
-      sh.error("pwd: usage: pwd [-LP]");
+      sh.usage("pwd: usage: pwd [-LP]");
       return 2;
     }
   }

@@ -18,7 +18,9 @@ function statusArgument(sh: Shell, name: string, arg: string | undefined): numbe
 const exit: Builtin = async (sh, argv) => {
   if (argv.length > 2 && /^\s*[-+]?\d+\s*$/.test(argv[1])) {
     sh.error("exit: too many arguments");
-    return 1;
+    // A non-interactive shell still exits (with 1); an interactive one carries on.
+    if (sh.options.interactive) return 1;
+    throw new ShellExit(1);
   }
   if (sh.options.interactive && sh.subshellLevel === 0) await sh.err("exit\n");
   const status = statusArgument(sh, "exit", argv[1]);
@@ -32,7 +34,9 @@ const returnBuiltin: Builtin = async (sh, argv) => {
   }
   if (argv.length > 2) {
     sh.error("return: too many arguments");
-    return 1;
+    // Like `exit`, a non-interactive shell gives up here (bash exits with 1).
+    if (sh.options.interactive) throw new ReturnSignal(1);
+    throw new ShellExit(1);
   }
   const status = statusArgument(sh, "return", argv[1]);
   throw new ReturnSignal(status ?? 2);

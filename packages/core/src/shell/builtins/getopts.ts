@@ -5,7 +5,7 @@ const getopts: Builtin = async (sh, argv) => {
   const optstring = argv[1];
   const name = argv[2];
   if (optstring === undefined || name === undefined) {
-    sh.error("getopts: usage: getopts optstring name [arg ...]");
+    sh.usage("getopts: usage: getopts optstring name [arg ...]");
     return 2;
   }
   const args = argv.length > 3 ? argv.slice(3) : sh.positional;

@@ -62,6 +62,11 @@ const wait: Builtin = async (sh, argv) => {
       }
     } else if (/^\d+$/.test(arg)) {
       job = sh.jobs.byPid(Number(arg));
+      const earlier = sh.jobs.finished.get(Number(arg));
+      if (!job && earlier !== undefined) {
+        status = earlier;
+        continue;
+      }
       if (!job) {
         sh.error(`wait: pid ${arg} is not a child of this shell`);
         status = 127;
@@ -119,7 +124,7 @@ const kill: Builtin = async (sh, argv) => {
   let signal: number = SIGNALS.SIGTERM;
   let i = 1;
   const usage = (): number => {
-    sh.error(
+    sh.usage(
       "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]",
     );
     return 2;

@@ -92,7 +92,7 @@ const type: Builtin = async (sh, argv) => {
       else if (c === "f") skipFunctions = true;
       else {
         sh.error(`type: -${c}: invalid option`);
-        sh.error("type: usage: type [-afptP] name [name ...]");
+        sh.usage("type: usage: type [-afptP] name [name ...]");
         return 2;
       }
     }

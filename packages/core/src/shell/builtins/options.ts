@@ -139,14 +139,14 @@ const set: Builtin = async (sh, argv) => {
         i++;
         if (!setOption(sh, name, on)) {
           sh.error(`set: ${name}: invalid option name`);
-          return 1;
+          return 2;
         }
         continue;
       }
       const name = LETTERS[c];
       if (!name || c === "i") {
         sh.error(`set: ${arg[0]}${c}: invalid option`);
-        sh.error("set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]");
+        sh.usage("set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]");
         return 2;
       }
       setOption(sh, name, on);
@@ -172,7 +172,7 @@ const shopt: Builtin = async (sh, argv) => {
   }
   if (i < argv.length && argv[i].startsWith("-") && argv[i] !== "-") {
     sh.error(`shopt: ${argv[i].slice(0, 2)}: invalid option`);
-    sh.error("shopt: usage: shopt [-pqsu] [-o] [optname ...]");
+    sh.usage("shopt: usage: shopt [-pqsu] [-o] [optname ...]");
     return 2;
   }
   const names = argv.slice(i);

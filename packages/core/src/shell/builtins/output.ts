@@ -50,7 +50,7 @@ const printf: Builtin = async (sh, argv) => {
     target = argv[i + 1];
     if (target === undefined) {
       sh.error("printf: -v: option requires an argument");
-      sh.error("printf: usage: printf [-v var] format [arguments]");
+      sh.usage("printf: usage: printf [-v var] format [arguments]");
       return 2;
     }
     if (!/^[A-Za-z_][A-Za-z0-9_]*(\[.*\])?$/s.test(target)) {
@@ -65,12 +65,12 @@ const printf: Builtin = async (sh, argv) => {
   if (argv[i] === "--") i++;
   const format = argv[i];
   if (format === undefined) {
-    sh.error("printf: usage: printf [-v var] format [arguments]");
+    sh.usage("printf: usage: printf [-v var] format [arguments]");
     return 2;
   }
   if (format.startsWith("-") && format.length > 1 && i === 1) {
     sh.error(`printf: ${format.slice(0, 2)}: invalid option`);
-    sh.error("printf: usage: printf [-v var] format [arguments]");
+    sh.usage("printf: usage: printf [-v var] format [arguments]");
     return 2;
   }
   const result = formatPrintf(format, argv.slice(i + 1), "bash", {

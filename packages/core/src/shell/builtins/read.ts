@@ -165,7 +165,7 @@ const read: Builtin = async (sh, argv) => {
           break;
         default:
           sh.error(`read: -${c}: invalid option`);
-          sh.error(
+          sh.usage(
             "read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]",
           );
           return 2;

@@ -292,7 +292,7 @@ const letBuiltin: Builtin = async (sh, argv) => {
   }
   let last = 0n;
   try {
-    for (const expression of argv.slice(1)) last = sh.arithmeticText(expression);
+    for (const expression of argv.slice(1)) last = sh.arithmeticText(expression, "let: ");
   } catch (err) {
     if (err instanceof CommandFailure) return 1;
     throw err;
