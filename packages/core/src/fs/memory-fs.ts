@@ -8,6 +8,7 @@ import { fsError } from "./errors.ts";
 import {
   type DirEntry,
   kindOfMode,
+  markSyncCapable,
   O_ACCMODE,
   O_CREAT,
   O_DIRECTORY,
@@ -16,7 +17,6 @@ import {
   O_TRUNC,
   O_WRONLY,
   type Owner,
-  markSyncCapable,
   S_IFDIR,
   S_IFLNK,
   S_IFMT,
@@ -38,6 +38,8 @@ const BLOCK = 4096;
 const DIR_SIZE = 4096;
 const PERM_BITS = 0o7777;
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+/** Paths whose inodes a MemoryFs remembers before starting afresh. */
+const KNOWN_MAX = 4096;
 
 class Inode {
   ino: number;
@@ -182,6 +184,12 @@ class Space {
 export class MemoryFs implements VfsBackend {
   private readonly root: Inode;
   private readonly space: Space;
+  /**
+   * Inodes of paths found before. Only a removal or a rename can make an entry wrong (an
+   * inode never changes type, and creating a name changes no existing path), and each of
+   * those empties the map first.
+   */
+  private readonly known = new Map<string, Inode>();
 
   constructor(options?: MemoryFsOptions) {
     const space = new Space(options?.maxBytes ?? NO_LIMIT, options?.maxInodes ?? NO_LIMIT);
@@ -212,6 +220,20 @@ export class MemoryFs implements VfsBackend {
 
   /** The inode at `path`, or undefined when any component is missing or not a directory. */
   private find(path: string): Inode | undefined {
+    const known = this.known.get(path);
+    if (known !== undefined) return known;
+    const node = this.walk(path);
+    if (node !== undefined) this.remember(path, node);
+    return node;
+  }
+
+  private remember(path: string, node: Inode): void {
+    if (this.known.size >= KNOWN_MAX) this.known.clear();
+    this.known.set(path, node);
+  }
+
+  /** `find` without the map. */
+  private walk(path: string): Inode | undefined {
     if (path === "/") return this.root;
     let node = this.root;
     let start = 1;
@@ -257,6 +279,7 @@ export class MemoryFs implements VfsBackend {
   }
 
   async rmdir(path: string): Promise<void> {
+    this.known.clear();
     const slash = path.lastIndexOf("/");
     const parent = this.walkDirs(path, slash, "rmdir", path);
     if (path === "/") throw fsError("EBUSY", "rmdir", path);
@@ -273,6 +296,7 @@ export class MemoryFs implements VfsBackend {
   }
 
   async unlink(path: string): Promise<void> {
+    this.known.clear();
     if (path === "/") throw fsError("EISDIR", "unlink", path);
     const slash = path.lastIndexOf("/");
     const parent = this.walkDirs(path, slash, "unlink", path);
@@ -287,6 +311,7 @@ export class MemoryFs implements VfsBackend {
   }
 
   async rename(from: string, to: string): Promise<void> {
+    this.known.clear();
     // Same check order as Linux's renameat2, so errno precedence matches a host filesystem.
     const fromSlash = from.lastIndexOf("/");
     const toSlash = to.lastIndexOf("/");
@@ -488,11 +513,14 @@ export class MemoryFs implements VfsBackend {
   }
 
   private lookup(path: string, syscall: string, dest?: string): Inode {
+    const known = this.known.get(path);
+    if (known !== undefined) return known;
     if (path === "/") return this.root;
     const slash = path.lastIndexOf("/");
     const parent = this.walkDirs(path, slash, syscall, path, dest);
     const node = parent.entries!.get(path.slice(slash + 1));
     if (node === undefined) throw fsError("ENOENT", syscall, path, dest);
+    this.remember(path, node);
     return node;
   }
 

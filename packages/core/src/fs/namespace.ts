@@ -11,8 +11,8 @@ import { type Mount, type MountOptions, MountTable } from "./mount-table.ts";
 import {
   type DirEntry,
   isDirMode,
-  isSyncCapable,
   isLinkMode,
+  isSyncCapable,
   O_ACCMODE,
   O_CREAT,
   O_DIRECTORY,
@@ -81,167 +81,183 @@ export class Namespace {
 
   // ---- resolution -------------------------------------------------------------------------
 
-  /** Resolves `path` (absolute) for `caller`. Errors name `path` as given. */
+  /**
+   * Resolves `path` (absolute) for `caller`. Errors name `path` as given.
+   *
+   * Components are read by index from `text` (the path, then a link target with the rest of
+   * the path appended); each directory on the way is kept on three parallel stacks (canonical
+   * path, mount, stat fetched lazily). A backend that can answer synchronously (`lstatSync`
+   * and friends) is asked without a promise per component; others are awaited. With
+   * synchronous backends the whole walk happens in one turn, so it sees one consistent state
+   * of the tree.
+   */
   async resolve(
     caller: Caller,
     path: string,
-    follow: boolean,
+    followLast: boolean,
     syscall = "stat",
     allowMissing = false,
   ): Promise<Resolved> {
     try {
-      return await this.#walk(caller, path, follow, syscall, allowMissing);
+      if (typeof path !== "string" || path.length === 0) throw new KernelError("ENOENT", syscall);
+      if (path.charCodeAt(0) !== 47) throw new KernelError("EINVAL", syscall, path);
+      if (path.includes("\0")) throw new KernelError("EINVAL", syscall, path);
+      const endsWithSlash = path.charCodeAt(path.length - 1) === 47;
+      const follow = followLast || endsWithSlash;
+      const trailingSlash = endsWithSlash && path.length > 1;
+      const rootMount = this.mounts.root;
+      const checkSearch = caller.uid !== 0;
+      // One entry per directory from the root down to the current one.
+      const paths: string[] = ["/"];
+      const mounts: Mount[] = [rootMount];
+      const stats: (Stat | null)[] = [null];
+      let text = path;
+      let lastStart = lastMeaningfulStart(text);
+      let links = 0;
+      let start = 0;
+      // While the path so far is canonical as written, a child's path is a prefix of `path`.
+      let verbatim = true;
+      while (start <= text.length) {
+        const nameStart = start;
+        let end = text.indexOf("/", start);
+        if (end === -1) end = text.length;
+        start = end + 1;
+        const length = end - nameStart;
+        if (length === 0) {
+          if (nameStart > 0) verbatim = false;
+          continue;
+        }
+        if (text.charCodeAt(nameStart) === 46) {
+          if (length === 1) {
+            verbatim = false;
+            continue;
+          }
+          if (length === 2 && text.charCodeAt(nameStart + 1) === 46) {
+            verbatim = false;
+            if (paths.length > 1) {
+              paths.pop();
+              mounts.pop();
+              stats.pop();
+            }
+            continue;
+          }
+        }
+        const isLast = nameStart === lastStart;
+        if (length > NAME_MAX) throw new KernelError("ENAMETOOLONG", syscall, path);
+        const top = paths.length - 1;
+        if (checkSearch) {
+          let dir = stats[top];
+          if (dir === null) {
+            const fetched = this.#fetchStat(mounts[top], paths[top]);
+            dir = fetched instanceof Promise ? await fetched : fetched;
+            stats[top] = dir;
+          }
+          if (!permits(caller, dir, X_OK)) throw new KernelError("EACCES", "open");
+        }
+        const name = text.slice(nameStart, end);
+        const parentPath = paths[top];
+        const childPath = verbatim
+          ? path.slice(0, end)
+          : top === 0
+            ? "/" + name
+            : parentPath + "/" + name;
+        const mount = this.mounts.mountedOn(childPath, name) ?? mounts[top];
+        const inner = innerPath(mount, childPath);
+        const backend = mount.backend;
+        let stat = isSyncCapable(backend) ? backend.lstatSync?.(inner) : undefined;
+        if (stat === undefined) {
+          try {
+            stat = await backend.lstat(inner);
+          } catch (err) {
+            if (isLast && allowMissing && isKernelError(err, "ENOENT")) {
+              return await this.#missing(
+                childPath,
+                mount,
+                inner,
+                mounts[top],
+                paths[top],
+                stats,
+                top,
+              );
+            }
+            throw err;
+          }
+        } else if (stat === null) {
+          // A synchronous miss: the parent was just seen to be a directory, so this is ENOENT.
+          if (isLast && allowMissing) {
+            return await this.#missing(
+              childPath,
+              mount,
+              inner,
+              mounts[top],
+              paths[top],
+              stats,
+              top,
+            );
+          }
+          throw new KernelError("ENOENT", syscall, path);
+        }
+        if (isLinkMode(stat.mode)) {
+          if (mount.type === "proc") {
+            const magic = /^\/(\d+)\/fd\/(\d+)$/.exec(inner);
+            if (magic && isLast && follow) {
+              let parent = stats[top];
+              if (parent === null) parent = await this.#fetchStat(mounts[top], paths[top]);
+              return {
+                path: childPath,
+                mount,
+                inner,
+                stat: { ...stat, dev: mount.dev },
+                parent: { ...parent, dev: mounts[top].dev },
+                magic: { pid: Number(magic[1]), fd: Number(magic[2]) },
+              };
+            }
+          }
+          if (!isLast || follow) {
+            if (++links > MAX_SYMLINKS) throw new KernelError("ELOOP", syscall, path);
+            let target = isSyncCapable(backend) ? backend.readlinkSync?.(inner, caller) : undefined;
+            if (target === undefined) target = await backend.readlink(inner, caller);
+            if (target.length === 0) throw new KernelError("ENOENT", syscall, path);
+            verbatim = false;
+            if (target.charCodeAt(0) === 47) {
+              paths.length = 1;
+              mounts.length = 1;
+              stats.length = 1;
+            }
+            // The rest of the current text follows the target (split("/") of the two joined).
+            text = end < text.length ? target + "/" + text.slice(end + 1) : target;
+            lastStart = lastMeaningfulStart(text);
+            start = 0;
+            continue;
+          }
+        } else if (!isLast && !isDirMode(stat.mode)) {
+          throw new KernelError("ENOTDIR", syscall, path);
+        }
+        paths.push(childPath);
+        mounts.push(mount);
+        stats.push(stat);
+      }
+      const depth = paths.length - 1;
+      const mount = mounts[depth];
+      const canonical = paths[depth];
+      const inner = innerPath(mount, canonical);
+      let own = stats[depth];
+      if (own === null) own = await this.#fetchStat(mount, canonical);
+      if (trailingSlash && !isDirMode(own.mode)) throw new KernelError("ENOTDIR", syscall, path);
+      const stat = { ...own, dev: mount.dev };
+      if (depth === 0) return { path: canonical, mount, inner, stat, parent: stat };
+      let parent = stats[depth - 1];
+      if (parent === null) parent = await this.#fetchStat(mounts[depth - 1], paths[depth - 1]);
+      return {
+        path: canonical,
+        mount,
+        inner,
+        stat,
+        parent: { ...parent, dev: mounts[depth - 1].dev },
+      };
     } catch (err) {
       throw renamed(err, syscall, path);
     }
-  }
-
-  /**
-   * The walk behind `resolve`. Components are read by index from `text` (the path, then a
-   * link target with the rest of the path appended); each directory on the way is kept on
-   * three parallel stacks (canonical path, mount, stat fetched lazily). A backend that can
-   * answer synchronously (`lstatSync` and friends) is asked without a promise per component;
-   * others are awaited. With synchronous backends the whole walk happens in one turn, so it
-   * sees one consistent state of the tree.
-   */
-  async #walk(
-    caller: Caller,
-    path: string,
-    followLast: boolean,
-    syscall: string,
-    allowMissing: boolean,
-  ): Promise<Resolved> {
-    if (typeof path !== "string" || path.length === 0) throw new KernelError("ENOENT", syscall);
-    if (path.charCodeAt(0) !== 47) throw new KernelError("EINVAL", syscall, path);
-    if (path.includes("\0")) throw new KernelError("EINVAL", syscall, path);
-    const endsWithSlash = path.charCodeAt(path.length - 1) === 47;
-    const follow = followLast || endsWithSlash;
-    const trailingSlash = endsWithSlash && path.length > 1;
-    const rootMount = this.mounts.root;
-    const checkSearch = caller.uid !== 0;
-    // One entry per directory from the root down to the current one.
-    const paths: string[] = ["/"];
-    const mounts: Mount[] = [rootMount];
-    const stats: (Stat | null)[] = [null];
-    let text = path;
-    let lastStart = lastMeaningfulStart(text);
-    let links = 0;
-    let start = 0;
-    // While the path so far is canonical as written, a child's path is a prefix of `path`.
-    let verbatim = true;
-    while (start <= text.length) {
-      const nameStart = start;
-      let end = text.indexOf("/", start);
-      if (end === -1) end = text.length;
-      start = end + 1;
-      const length = end - nameStart;
-      if (length === 0) {
-        if (nameStart > 0) verbatim = false;
-        continue;
-      }
-      if (text.charCodeAt(nameStart) === 46) {
-        if (length === 1) {
-          verbatim = false;
-          continue;
-        }
-        if (length === 2 && text.charCodeAt(nameStart + 1) === 46) {
-          verbatim = false;
-          if (paths.length > 1) {
-            paths.pop();
-            mounts.pop();
-            stats.pop();
-          }
-          continue;
-        }
-      }
-      const isLast = nameStart === lastStart;
-      if (length > NAME_MAX) throw new KernelError("ENAMETOOLONG", syscall, path);
-      const top = paths.length - 1;
-      if (checkSearch) {
-        let dir = stats[top];
-        if (dir === null) {
-          const fetched = this.#fetchStat(mounts[top], paths[top]);
-          dir = fetched instanceof Promise ? await fetched : fetched;
-          stats[top] = dir;
-        }
-        if (!permits(caller, dir, X_OK)) throw new KernelError("EACCES", "open");
-      }
-      const name = text.slice(nameStart, end);
-      const parentPath = paths[top];
-      const childPath = verbatim
-        ? path.slice(0, end)
-        : top === 0
-          ? "/" + name
-          : parentPath + "/" + name;
-      const mount = this.mounts.mountedOn(childPath, name) ?? mounts[top];
-      const inner = innerPath(mount, childPath);
-      const backend = mount.backend;
-      let stat = isSyncCapable(backend) ? backend.lstatSync?.(inner) : undefined;
-      if (stat === undefined) {
-        try {
-          stat = await backend.lstat(inner);
-        } catch (err) {
-          if (isLast && allowMissing && isKernelError(err, "ENOENT")) {
-            return this.#missing(childPath, mount, inner, mounts[top], paths[top], stats, top);
-          }
-          throw err;
-        }
-      } else if (stat === null) {
-        // A synchronous miss: the parent was just seen to be a directory, so this is ENOENT.
-        if (isLast && allowMissing) {
-          return this.#missing(childPath, mount, inner, mounts[top], paths[top], stats, top);
-        }
-        throw new KernelError("ENOENT", syscall, path);
-      }
-      if (isLinkMode(stat.mode)) {
-        if (mount.type === "proc") {
-          const magic = /^\/(\d+)\/fd\/(\d+)$/.exec(inner);
-          if (magic && isLast && follow) {
-            const parent = await this.#statOfLevel(mounts, paths, stats, top);
-            return {
-              path: childPath,
-              mount,
-              inner,
-              stat: { ...stat, dev: mount.dev },
-              parent,
-              magic: { pid: Number(magic[1]), fd: Number(magic[2]) },
-            };
-          }
-        }
-        if (!isLast || follow) {
-          if (++links > MAX_SYMLINKS) throw new KernelError("ELOOP", syscall, path);
-          let target = isSyncCapable(backend) ? backend.readlinkSync?.(inner, caller) : undefined;
-          if (target === undefined) target = await backend.readlink(inner, caller);
-          if (target.length === 0) throw new KernelError("ENOENT", syscall, path);
-          verbatim = false;
-          if (target.charCodeAt(0) === 47) {
-            paths.length = 1;
-            mounts.length = 1;
-            stats.length = 1;
-          }
-          // The rest of the current text follows the target (split("/") of the two joined).
-          text = end < text.length ? target + "/" + text.slice(end + 1) : target;
-          lastStart = lastMeaningfulStart(text);
-          start = 0;
-          continue;
-        }
-      } else if (!isLast && !isDirMode(stat.mode)) {
-        throw new KernelError("ENOTDIR", syscall, path);
-      }
-      paths.push(childPath);
-      mounts.push(mount);
-      stats.push(stat);
-    }
-    const depth = paths.length - 1;
-    const mount = mounts[depth];
-    const canonical = paths[depth];
-    const inner = innerPath(mount, canonical);
-    let own = stats[depth];
-    if (own === null) own = await this.#fetchStat(mount, canonical);
-    if (trailingSlash && !isDirMode(own.mode)) throw new KernelError("ENOTDIR", syscall, path);
-    const stat = { ...own, dev: mount.dev };
-    const parent = depth > 0 ? await this.#statOfLevel(mounts, paths, stats, depth - 1) : stat;
-    return { path: canonical, mount, inner, stat, parent };
   }
 
   /** The result for a missing last component that the caller may create. */
@@ -257,21 +273,6 @@ export class Namespace {
     let dir = stats[top];
     if (dir === null) dir = await this.#fetchStat(dirMount, dirPath);
     return { path, mount, inner, stat: null, parent: { ...dir, dev: dirMount.dev } };
-  }
-
-  /** Stat of the directory at `level` of the walk stacks (fetched if unknown), dev set. */
-  async #statOfLevel(
-    mounts: Mount[],
-    paths: string[],
-    stats: (Stat | null)[],
-    level: number,
-  ): Promise<Stat> {
-    let stat = stats[level];
-    if (stat === null) {
-      stat = await this.#fetchStat(mounts[level], paths[level]);
-      stats[level] = stat;
-    }
-    return { ...stat, dev: mounts[level].dev };
   }
 
   /** lstat of canonical `path` served by `mount` (dev not set). */

@@ -38,8 +38,11 @@
  * - Operations run one at a time (a multi-step copy-up or rename must not interleave with
  *   another guest call); reads and writes on open files are not serialised.
  * - `dispose` disposes the upper only: lowers may be shared by several overlays.
- * - Lowers must not change while mounted (as with Linux overlayfs): directory lookups are
- *   cached between changes made through this overlay.
+ * - Lowers must not change while mounted (as with Linux overlayfs): directory stacks and
+ *   which layer shows a path are cached between changes made through this overlay.
+ * - When every layer answers synchronously (MemoryFs) and no operation is queued, lookups,
+ *   readdir, readlink and read-only opens also answer synchronously (`lstatSync`, ...), which
+ *   the namespace uses to walk paths without a promise per component.
  */
 import { fsError, isKernelError, KernelError } from "./errors.ts";
 import { basename, dirname, joinPath, splitPath } from "./path.ts";
@@ -101,6 +104,11 @@ export class OverlayFs implements VfsBackend {
    * all the directories above it. Emptied by every changing operation.
    */
   readonly #dirs = new Map<string, Stack>();
+  /**
+   * What `lstatSync` found at paths, kept under the same rule: the topmost layer showing the
+   * path times 2, plus 1 when it is a directory merged from several layers; -1 when missing.
+   */
+  readonly #lookups = new Map<string, number>();
   #caching = true;
   /** Gives OverlayFile the overlay's view of a layer's stat. */
   readonly #fileView = (layer: number, st: Stat): Stat => this.#view({ layer, stat: st }, false);
@@ -132,6 +140,7 @@ export class OverlayFs implements VfsBackend {
         if (!mutates) return await fn();
         // A change can make any cached directory stack wrong, even halfway through itself.
         this.#dirs.clear();
+        this.#lookups.clear();
         this.#caching = false;
         try {
           return await fn();
@@ -578,24 +587,33 @@ export class OverlayFs implements VfsBackend {
 
   lstatSync(path: string): Stat | null | undefined {
     if (!this.#canSync()) return undefined;
+    // A path seen before: which layer shows it is known, only its stat is fetched.
+    const known = this.#lookups.get(path);
+    if (known !== undefined) {
+      if (known < 0) return null;
+      const layer = known >> 1;
+      const st = this.#lstatSync(layer, path);
+      if (st) return this.#viewInPlace(layer, st, (known & 1) === 1);
+    }
     let stack: Stack | undefined;
     try {
       this.#checkNames(path, "lstat");
-      // A directory seen before as a parent: its layers are known, only its stat is fetched.
-      const known = this.#dirs.get(path);
-      if (known !== undefined) {
-        const layer = known[0].layer;
-        const st = this.#lstatSync(layer, path);
-        if (st && isDirMode(st.mode)) return this.#viewInPlace(layer, st, known.length > 1);
-      }
       stack = this.#resolveSync(path, "lstat");
     } catch (err) {
-      if (isKernelError(err, "ENOENT") || isKernelError(err, "ENOTDIR")) return null;
+      if (isKernelError(err, "ENOENT") || isKernelError(err, "ENOTDIR")) {
+        this.#remember(path, -1);
+        return null;
+      }
       throw renamed(err, path, undefined);
     }
     if (stack === undefined) return undefined;
-    if (stack.length === 0) return null;
-    return this.#viewInPlace(stack[0].layer, stack[0].stat, stack.length > 1);
+    if (stack.length === 0) {
+      this.#remember(path, -1);
+      return null;
+    }
+    const merged = stack.length > 1;
+    this.#remember(path, stack[0].layer * 2 + (merged ? 1 : 0));
+    return this.#viewInPlace(stack[0].layer, stack[0].stat, merged);
   }
 
   readdirSync(path: string): DirEntry[] | undefined {
@@ -624,7 +642,8 @@ export class OverlayFs implements VfsBackend {
 
   /** Read-only opens of existing files only (anything else may change the upper). */
   openSync(path: string, flags: number, mode: number, owner: Owner): VfsFile | undefined {
-    if ((flags & (O_ACCMODE | O_CREAT | O_TRUNC)) !== O_RDONLY || !this.#canSync()) return undefined;
+    if ((flags & (O_ACCMODE | O_CREAT | O_TRUNC)) !== O_RDONLY || !this.#canSync())
+      return undefined;
     try {
       this.#checkNames(path, "open");
       const stack = this.#resolveSync(path, "open");
@@ -639,6 +658,11 @@ export class OverlayFs implements VfsBackend {
     } catch (err) {
       throw renamed(err, path, undefined);
     }
+  }
+
+  #remember(path: string, found: number): void {
+    if (this.#lookups.size >= DIR_CACHE_MAX) this.#lookups.clear();
+    this.#lookups.set(path, found);
   }
 
   /** `#existing` without waiting, or undefined as `#resolveSync`. */
