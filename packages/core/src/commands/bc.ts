@@ -26,7 +26,8 @@ const VERSION = `bc 1.07.1
 Copyright 1991-1994, 1997, 1998, 2000, 2004, 2006, 2008, 2012-2017 Free Software Foundation, Inc.
 `;
 
-const WELCOME = "This is free software with ABSOLUTELY NO WARRANTY.\nFor details type `warranty'. \n";
+const WELCOME =
+  "This is free software with ABSOLUTELY NO WARRANTY.\nFor details type `warranty'. \n";
 
 const LONG = ["compile", "help", "interactive", "mathlib", "quiet", "standard", "version", "warn"];
 
@@ -126,7 +127,9 @@ function parseArgs(argv: string[], o: Options, out: OutQueue, prog: string): voi
       const exact = LONG.includes(name) ? [name] : hits;
       if (exact.length === 0) bad(`unrecognized option '${arg}'`);
       if (exact.length > 1) {
-        bad(`option '${arg}' is ambiguous; possibilities:${exact.map((h) => ` '--${h}'`).join("")}`);
+        bad(
+          `option '${arg}' is ambiguous; possibilities:${exact.map((h) => ` '--${h}'`).join("")}`,
+        );
       }
       if (arg.includes("=")) bad(`option '--${exact[0]}' doesn't allow an argument`);
       const letter: Record<string, string> = {

@@ -167,7 +167,8 @@ export class BcLexer {
       return { token: null, end: e, lines: 0 };
     }
     if (c === "#") {
-      if (this.hooks.stdOnly()) return { token: null, end: p + 1, lines: 0, message: "illegal character: #" };
+      if (this.hooks.stdOnly())
+        return { token: null, end: p + 1, lines: 0, message: "illegal character: #" };
       return { token: null, end: p + 1, lines: 0, comment: true };
     }
     if (isLower(c)) {
@@ -208,7 +209,7 @@ export class BcLexer {
       // A lone ".": the last value.
       return { token: { kind: "KEYWORD", text: "last" }, end: p + 1, lines: 0 };
     }
-    if (c === "/" ) {
+    if (c === "/") {
       const n = at(1);
       if (n === undefined && !eof) return NEED_MORE;
       if (n === "*") return this.#comment(b, p, eof);
@@ -241,7 +242,8 @@ export class BcLexer {
       case "<":
       case ">": {
         if (needTwo) return NEED_MORE;
-        if (two() === "=") return { token: { kind: "REL_OP", text: `${c}=` }, end: p + 2, lines: 0 };
+        if (two() === "=")
+          return { token: { kind: "REL_OP", text: `${c}=` }, end: p + 2, lines: 0 };
         return { token: { kind: "REL_OP", text: c }, end: p + 1, lines: 0 };
       }
       case "!": {

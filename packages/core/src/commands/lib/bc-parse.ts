@@ -318,7 +318,7 @@ export class BcCompiler {
       } catch (err) {
         if (!(err instanceof SyntaxErr)) throw err;
         await this.#syntaxError();
-        const topLevel = !unwindToSemi;
+        const topLevel: boolean = !unwindToSemi;
         const r = await this.#recover(topLevel);
         state = r === "line" ? "start" : topLevel ? "errProgram" : "errSemi";
       }
