@@ -280,14 +280,40 @@ async function run(ctx: ProcessContext, o: Options, out: OutQueue): Promise<void
       return true;
     }
     isStdin = true;
+    const readChunk = async (): Promise<string | null> => {
+      await out.flush();
+      const chunk = await ctx.read(0);
+      return chunk === null || chunk.length === 0 ? null : latin1(chunk);
+    };
+    // Interactive input goes through readline, which hands over one line at a time and,
+    // when stdin is not a terminal, echoes it.
+    let echo = false;
+    try {
+      echo = o.interactive && !ctx.isatty(0);
+    } catch {
+      echo = o.interactive;
+    }
+    let pending = "";
+    let ended = false;
+    const readLine = async (): Promise<string | null> => {
+      for (;;) {
+        const nl = pending.indexOf("\n");
+        if (nl >= 0 || (ended && pending !== "")) {
+          const line = nl >= 0 ? pending.slice(0, nl) : pending;
+          pending = nl >= 0 ? pending.slice(nl + 1) : "";
+          out.push(1, `${line}\n`);
+          return `${line}\n`;
+        }
+        if (ended) return null;
+        const more = await readChunk();
+        if (more === null) ended = true;
+        else pending += more;
+      }
+    };
     current = {
       name: "(standard_in)",
       isStdin: true,
-      read: async () => {
-        await out.flush();
-        const chunk = await ctx.read(0);
-        return chunk === null || chunk.length === 0 ? null : latin1(chunk);
-      },
+      read: echo ? readLine : readChunk,
     };
     lexer.setSource(current);
     return true;

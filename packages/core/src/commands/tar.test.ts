@@ -1,10 +1,22 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { AgentOs } from "../vm/agent-os.ts";
+import { packTar, type TarEntry } from "./lib/archive-tar.ts";
 import { hostHas, runArgv, runBoth, runInVm, VM_WORKDIR } from "./testing.ts";
 
 const noTar = hostHas("tar") ? false : "host has no tar";
@@ -178,4 +190,184 @@ test("tar -k keeps existing files; -p and umask", async () => {
     assert.equal(r.exitCode, 0);
     assert.equal(new TextDecoder().decode(await vm.readFile(`${VM_WORKDIR}/d/a`)), "new");
   });
+});
+
+// ---- extraction safety (GNU safer_name_suffix, contains_dot_dot, delayed symlinks) ----------
+
+/** An archive with exactly these members (names kept as given, '..' and '/' included). */
+async function rawArchive(members: Partial<TarEntry>[]): Promise<Uint8Array> {
+  return packTar(
+    members.map((m) => {
+      const data = m.data ?? new Uint8Array(0);
+      return {
+        name: "x",
+        type: "file",
+        mode: m.type === "symlink" || m.type === "link" ? 0o777 : 0o644,
+        uid: 0,
+        gid: 0,
+        uname: "root",
+        gname: "root",
+        size: data.length,
+        mtime: MTIME,
+        linkname: "",
+        ...m,
+        data,
+      } as TarEntry;
+    }),
+  );
+}
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+const UNSAFE: Record<string, Partial<TarEntry>[]> = {
+  "dotdot.tar": [
+    { name: "ok.txt", data: text("ok\n") },
+    { name: "../evil.txt", data: text("evil\n") },
+    { name: "a/../../evil2.txt", data: text("evil\n") },
+    { name: "a/b/../c.txt", data: text("c\n") },
+    { name: "../evil3.txt", data: text("evil\n") },
+    { name: "..", data: text("x\n") },
+  ],
+  "abs.tar": [
+    { name: "/abs/x.txt", data: text("x\n") },
+    { name: "//y.txt", data: text("y\n") },
+    { name: "/z.txt", data: text("z\n") },
+    { name: "/../w.txt", data: text("w\n") },
+  ],
+  "symabs.tar": [
+    { name: "link", type: "symlink", linkname: "/tmp" },
+    { name: "link/pwned.txt", data: text("pwned\n") },
+    { name: "after.txt", data: text("after\n") },
+  ],
+  "symup.tar": [
+    { name: "up", type: "symlink", linkname: ".." },
+    { name: "up/pwned.txt", data: text("pwned\n") },
+  ],
+  "symdeep.tar": [
+    { name: "d/", type: "directory", mode: 0o755 },
+    { name: "d/l", type: "symlink", linkname: "../.." },
+    { name: "d/l/pwned.txt", data: text("pwned\n") },
+    { name: "ok", type: "symlink", linkname: "d" },
+    { name: "ok/in.txt", data: text("in\n") },
+  ],
+  "chain.tar": [
+    { name: "a", type: "symlink", linkname: "b" },
+    { name: "b", type: "symlink", linkname: "/tmp" },
+    { name: "a/x.txt", data: text("x\n") },
+  ],
+  "replace.tar": [
+    { name: "s", type: "symlink", linkname: "target.txt" },
+    { name: "s", data: text("overwrite\n") },
+  ],
+  "hard.tar": [
+    { name: "h", type: "link", linkname: "../outside.txt" },
+    { name: "h2", type: "link", linkname: "/etc/passwd" },
+  ],
+};
+
+async function unsafeFiles(): Promise<Record<string, Uint8Array>> {
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, members] of Object.entries(UNSAFE)) files[name] = await rawArchive(members);
+  return files;
+}
+
+test("tar refuses '..' members and strips leading '/' like GNU tar (differential)", {
+  skip: noTar,
+}, async () => {
+  const files = await unsafeFiles();
+  const cases: string[][] = [];
+  for (const name of Object.keys(UNSAFE)) {
+    cases.push(
+      ["tar", "-xvf", name],
+      ["tar", "-xf", name],
+      ["tar", "-tf", name],
+      ["tar", "-tvf", name],
+    );
+  }
+  cases.push(["tar", "-xOf", "dotdot.tar"], ["tar", "-xf", "dotdot.tar", "ok.txt"]);
+  for (const argv of cases) {
+    const { vm, host } = await runBoth(argv, { files });
+    // Host listings show the host's owner names for "root"; ours too (fixtures say root).
+    assert.deepEqual(vm, host, argv.join(" "));
+  }
+});
+
+/** Every path under `dir` with its kind (and link target), sorted. */
+function hostTree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(dir, rel))) {
+      const p = rel === "" ? name : `${rel}/${name}`;
+      const st = lstatSync(join(dir, p));
+      if (st.isSymbolicLink()) out.push(`${p} -> ${readlinkSync(join(dir, p))}`);
+      else if (st.isDirectory()) {
+        out.push(`${p}/`);
+        walk(p);
+      } else out.push(`${p} ${readFileSync(join(dir, p), "utf8")}`);
+    }
+  };
+  walk("");
+  return out.sort();
+}
+
+async function vmTree(vm: AgentOs, dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const cred = { uid: 0, gid: 0, pid: 1 };
+  const walk = async (rel: string): Promise<void> => {
+    for (const name of await vm.readdir(rel === "" ? dir : `${dir}/${rel}`)) {
+      const p = rel === "" ? name : `${rel}/${name}`;
+      const st = await vm.lstat(`${dir}/${p}`);
+      if (st.isSymbolicLink)
+        out.push(`${p} -> ${await vm.kernel.fs.readlink(cred, `${dir}/${p}`)}`);
+      else if (st.isDirectory) {
+        out.push(`${p}/`);
+        await walk(p);
+      } else out.push(`${p} ${new TextDecoder().decode(await vm.readFile(`${dir}/${p}`))}`);
+    }
+  };
+  await walk("");
+  return out.sort();
+}
+
+test("tar -x never writes outside the target through the archive's own symlinks", {
+  skip: noTar,
+}, async () => {
+  const files = await unsafeFiles();
+  for (const name of Object.keys(UNSAFE)) {
+    const hostDir = mkdtempSync(join(tmpdir(), "agentos-tar-x-"));
+    let expected: string[];
+    try {
+      writeFileSync(join(hostDir, name), files[name]);
+      mkdirSync(join(hostDir, "out"));
+      spawnSync("tar", ["-xf", `../${name}`], { cwd: join(hostDir, "out"), env: { LC_ALL: "C" } });
+      expected = hostTree(join(hostDir, "out"));
+    } finally {
+      rmSync(hostDir, { recursive: true, force: true });
+    }
+    await withVm(async (vm) => {
+      await vm.writeFile(`${VM_WORKDIR}/${name}`, files[name]);
+      await vm.mkdir(`${VM_WORKDIR}/out`);
+      await runArgv(vm, ["tar", "-xf", `../${name}`], { cwd: `${VM_WORKDIR}/out` });
+      assert.deepEqual(await vmTree(vm, `${VM_WORKDIR}/out`), expected, name);
+      // Nothing escaped: the work dir holds only the archive and out/.
+      assert.deepEqual((await vm.readdir(VM_WORKDIR)).sort(), [name, "out"].sort(), name);
+      assert.deepEqual(
+        await vm.readdir("/tmp").then((l) => l.filter((n) => n.includes("pwned"))),
+        [],
+      );
+    });
+  }
+});
+
+test("tar -c strips '..' prefixes and leading '/' from member names (differential)", {
+  skip: noTar,
+}, async () => {
+  const files = { "sub/x": "x\n", f: "data\n" };
+  for (const argv of [
+    ["tar", "-cvf", "o.tar", "sub/../f"],
+    ["tar", "-cvf", "o.tar", "sub/../sub/x"],
+  ]) {
+    const { vm, host } = await runBoth(argv, { files });
+    assert.deepEqual(vm, host, argv.join(" "));
+  }
 });

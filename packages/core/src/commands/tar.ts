@@ -209,7 +209,10 @@ class Tar {
   failed = false;
   /** A fatal error was reported ("Error is not recoverable"): no closing message. */
   fatal = false;
-  warnedSlash = false;
+  readonly namePrefixes = new Set<string>();
+  readonly linkPrefixes = new Set<string>();
+  /** Symlinks whose targets could lead out of the tree: placeholders now, links at the end. */
+  readonly delayedLinks: { path: string; target: string; ino: number }[] = [];
   readonly exclude: ((name: string) => boolean) | undefined;
 
   constructor(ctx: ProcessContext, o: TarOptions) {
@@ -242,13 +245,42 @@ class Tar {
     return `${this.o.directory.replace(/\/+$/, "")}/${path}`;
   }
 
-  async stripSlash(name: string): Promise<string> {
-    if (!name.startsWith("/")) return name;
-    if (!this.warnedSlash) {
-      this.warnedSlash = true;
-      await this.ctx.err("tar: Removing leading `/' from member names\n");
+  /**
+   * GNU safer_name_suffix: drops leading slashes and every leading part up to the last ".."
+   * component, saying so once per distinct prefix ("Removing leading `../' from member
+   * names"); an emptied name becomes ".".
+   */
+  async saferName(name: string, linkTarget = false): Promise<string> {
+    let prefixLen = 0;
+    let p = 0;
+    while (p < name.length) {
+      if (name.startsWith("..", p) && (p + 2 === name.length || name[p + 2] === "/")) {
+        prefixLen = p + 2;
+      }
+      do {
+        const c = name[p++];
+        if (c === "/") break;
+      } while (p < name.length);
     }
-    return name.replace(/^\/+/, "");
+    while (name[prefixLen] === "/") prefixLen++;
+    if (prefixLen > 0) {
+      const prefix = name.slice(0, prefixLen);
+      const seen = linkTarget ? this.linkPrefixes : this.namePrefixes;
+      if (!seen.has(prefix)) {
+        seen.add(prefix);
+        const what = linkTarget ? "hard link targets" : "member names";
+        await this.ctx.err(`tar: Removing leading \`${prefix}' from ${what}\n`);
+      }
+    }
+    const rest = name.slice(prefixLen);
+    if (rest === "") {
+      if (prefixLen === 0) {
+        const what = linkTarget ? "hard link target" : "member name";
+        await this.ctx.err(`tar: Substituting \`.' for empty ${what}\n`);
+      }
+      return ".";
+    }
+    return rest;
   }
 
   async create(): Promise<void> {
@@ -302,8 +334,10 @@ class Tar {
         return;
       }
       entries.push(entry);
+      // -v names the file as it was given (GNU), though the member name is the safe one.
+      const display = kind === S_IFDIR && !path.endsWith("/") ? `${path}/` : path;
       if (o.verbose > 0) {
-        await this.ctx.write(verboseFd, o.verbose > 1 ? lister.line(entry) : `${entry.name}\n`);
+        await this.ctx.write(verboseFd, o.verbose > 1 ? lister.line(entry) : `${display}\n`);
       }
       if (kind === S_IFDIR) {
         const children = await this.ctx.readdir(this.under(path));
@@ -315,7 +349,7 @@ class Tar {
       }
     };
     for (const operand of o.operands) {
-      const name = (await this.stripSlash(operand)).replace(/\/+$/, "") || ".";
+      const name = (await this.saferName(operand)).replace(/\/+$/, "") || ".";
       await add(operand, operand === "/" ? "" : name);
     }
     let archive = await packTar(entries);
@@ -374,27 +408,27 @@ class Tar {
     }
   }
 
-  /** Applies member operands, --exclude and --strip-components; undefined to skip. */
-  select(entry: TarEntry, found: Set<string>): string | undefined {
-    const name = entry.name.replace(/^\/+/, "");
-    const bare = name.replace(/\/+$/, "");
+  /** Applies member operands and --exclude to the name as stored; false to skip. */
+  matches(entry: TarEntry, found: Set<string>): boolean {
+    const bare = entry.name.replace(/^\/+/, "").replace(/\/+$/, "");
     if (this.o.operands.length > 0) {
       const hit = this.o.operands.find((op) => {
         const b = op.replace(/\/+$/, "");
         return bare === b || bare.startsWith(`${b}/`);
       });
-      if (hit === undefined) return undefined;
+      if (hit === undefined) return false;
       found.add(hit);
     }
-    if (this.exclude?.(bare)) return undefined;
-    if (this.o.strip > 0) {
-      const parts = name.split("/");
-      if (parts.length <= this.o.strip) return undefined;
-      const rest = parts.slice(this.o.strip).join("/");
-      if (rest === "") return undefined;
-      return rest;
-    }
-    return name;
+    return !this.exclude?.(bare);
+  }
+
+  /** --strip-components on the safe name; undefined when nothing is left. */
+  strip(name: string): string | undefined {
+    if (this.o.strip === 0) return name;
+    const parts = name.split("/");
+    if (parts.length <= this.o.strip) return undefined;
+    const rest = parts.slice(this.o.strip).join("/");
+    return rest === "" ? undefined : rest;
   }
 
   async notFound(found: Set<string>): Promise<void> {
@@ -409,10 +443,12 @@ class Tar {
     const found = new Set<string>();
     const lister = new TarLister();
     const out: string[] = [];
-    for (const entry of entries) {
-      if (entry.name.startsWith("/")) await this.stripSlash(entry.name);
-      const name = this.select(entry, found);
-      if (name === undefined) continue;
+    for (const raw of entries) {
+      if (!this.matches(raw, found)) continue;
+      const safe = await this.saferName(raw.name);
+      const entry =
+        raw.type === "link" ? { ...raw, linkname: await this.saferName(raw.linkname, true) } : raw;
+      if (this.strip(safe) === undefined) continue;
       out.push(
         this.o.verbose > 0 ? lister.line({ ...entry, name: entry.name }) : `${entry.name}\n`,
       );
@@ -429,9 +465,16 @@ class Tar {
     const dirTimes: [string, number, number][] = [];
     const umask = o.preserve ? 0 : this.ctx.umask;
     for (const entry of entries) {
-      if (entry.name.startsWith("/")) await this.stripSlash(entry.name);
-      const name = this.select(entry, found);
+      if (!this.matches(entry, found)) continue;
+      const safe = await this.saferName(entry.name);
+      const linkTarget =
+        entry.type === "link" ? await this.saferName(entry.linkname, true) : entry.linkname;
+      const name = this.strip(safe);
       if (name === undefined) continue;
+      if (containsDotDot(entry.name)) {
+        await this.error(`${entry.name}: Member name contains '..'`);
+        continue;
+      }
       if (o.verbose > 0) await this.ctx.out(`${entry.name}\n`);
       if (o.toStdout) {
         if (entry.type === "file") await this.ctx.out(entry.data);
@@ -457,9 +500,22 @@ class Tar {
           await this.ctx.unlink(path);
         }
         if (entry.type === "symlink") {
-          await this.ctx.symlink(entry.linkname, path);
+          if (entry.linkname.startsWith("/") || containsDotDot(entry.linkname)) {
+            // GNU tar: such a link could lead a later member out of the tree, so an empty
+            // placeholder stands in for it until everything else is extracted.
+            await this.ctx.writeFile(path, new Uint8Array(0), 0);
+            const st = await this.ctx.lstat(path);
+            this.delayedLinks.push({ path, target: entry.linkname, ino: st.ino });
+          } else {
+            await this.ctx.symlink(entry.linkname, path);
+          }
         } else if (entry.type === "link") {
-          await this.ctx.link(this.under(entry.linkname), path);
+          try {
+            await this.ctx.link(this.under(linkTarget), path);
+          } catch (err) {
+            if (!this.ctx.alive) throw err;
+            await this.error(`${name}: Cannot hard link to '${linkTarget}': ${describeError(err)}`);
+          }
         } else {
           await this.ctx.writeFile(path, entry.data);
           await this.ctx.chmod(path, entry.mode & ~umask & 0o7777);
@@ -468,6 +524,19 @@ class Tar {
       } catch (err) {
         if (!this.ctx.alive) throw err;
         await this.error(`${name}: Cannot open: ${describeError(err)}`);
+      }
+    }
+    for (const link of this.delayedLinks) {
+      try {
+        const st = await this.ctx.lstat(link.path);
+        if ((st.mode & S_IFMT) !== S_IFREG || st.ino !== link.ino || st.size !== 0) continue;
+        await this.ctx.unlink(link.path);
+        await this.ctx.symlink(link.target, link.path);
+      } catch (err) {
+        if (!this.ctx.alive) throw err;
+        await this.error(
+          `${link.path}: Cannot create symlink to '${link.target}': ${describeError(err)}`,
+        );
       }
     }
     // Directory modes and times last, as GNU tar does, so that filling them does not undo it.
@@ -505,6 +574,11 @@ class Tar {
       }
     }
   }
+}
+
+/** GNU contains_dot_dot: a ".." component anywhere in the name. */
+function containsDotDot(name: string): boolean {
+  return name.split("/").includes("..");
 }
 
 export const tar: CommandDefinition = {

@@ -123,7 +123,7 @@ export function modeString(e: TarEntry): string {
     const x = m & special ? (xBit ? ch : ch.toUpperCase()) : xBit ? "x" : "-";
     return r + w + x;
   };
-  return `${kind === "h" ? "h" : kind}${rwx(6, 0o4000, "s")}${rwx(3, 0o2000, "s")}${rwx(0, 0o1000, "t")}`;
+  return `${kind}${rwx(6, 0o4000, "s")}${rwx(3, 0o2000, "s")}${rwx(0, 0o1000, "t")}`;
 }
 
 /** GNU tar's verbose listing, keeping its growing user/group/size column width. */
@@ -139,8 +139,7 @@ export class TarLister {
     const d = new Date(e.mtime * 1000);
     const two = (n: number): string => String(n).padStart(2, "0");
     const stamp = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
-    const kind = e.type === "link" ? "-" : modeString(e)[0];
-    const mode = kind + modeString(e).slice(1);
+    const mode = modeString(e);
     let line = `${mode} ${user}/${group} ${size.padStart(this.#width - pad + size.length)} ${stamp} ${e.name}`;
     if (e.type === "symlink") line += ` -> ${e.linkname}`;
     else if (e.type === "link") line += ` link to ${e.linkname}`;

@@ -77,7 +77,6 @@ const CH = (c: string): number => c.charCodeAt(0);
 /** glibc random() with its default seed (TYPE_3 additive feedback). */
 class GlibcRandom {
   #r: number[] = [];
-  #k = 0;
   constructor() {
     const r = new Array<number>(34);
     r[0] = 1;
@@ -101,7 +100,6 @@ class GlibcRandom {
     return v;
   }
   next(): number {
-    this.#k++;
     return this.#step() >>> 1;
   }
 }
