@@ -244,6 +244,21 @@ export class PipeOpenFile extends OpenFile {
     if (this.readable) this.pipe.closeReader();
     else this.pipe.closeWriter();
   }
+
+  /**
+   * For a write end held by the host (stdin given to `exec`, here-documents): writes all of
+   * `data`, waiting for the reader, then closes this end. A reader that stopped reading is
+   * its own business, not an error.
+   */
+  async feedAndClose(data?: Uint8Array): Promise<void> {
+    try {
+      if (data && data.length > 0) await this.write(data);
+    } catch {
+      // The reader went away.
+    } finally {
+      this.release();
+    }
+  }
 }
 
 /**

@@ -41,11 +41,7 @@ export function hasGlobChars(pattern: string, extglob = true): boolean {
     else if (c === "*" || c === "?") return true;
     else if (c === "[") {
       // Only a bracket with a closing `]` after it is a pattern (`[` alone is the test command).
-      if (
-        pattern.indexOf("]", i + 2) > 0 ||
-        (pattern[i + 1] === "]" && pattern.indexOf("]", i + 2) > 0)
-      )
-        return true;
+      if (pattern.indexOf("]", i + 2) > 0) return true;
     } else if (extglob && "+@!".includes(c) && pattern[i + 1] === "(") return true;
   }
   return false;

@@ -28,6 +28,7 @@ import type {
   Word,
 } from "./ast.ts";
 import { BUILTINS, type Builtin } from "./builtins/index.ts";
+import { readRecord } from "./builtins/read.ts";
 import { evaluateCondition } from "./conditional.ts";
 import {
   CommandFailure,
@@ -559,22 +560,12 @@ export class Shell {
       case "arith": {
         this.lineno = command.line;
         this.xtrace(`(( ${command.arith.source} ))`);
-        try {
-          return (await this.arithmetic(command.arith, false, "((: ")) !== 0n ? 0 : 1;
-        } catch (err) {
-          if (err instanceof CommandFailure) return err.status;
-          throw err;
-        }
+        // An arithmetic error is a CommandFailure; execute() turns it into the status.
+        return (await this.arithmetic(command.arith, false, "((: ")) !== 0n ? 0 : 1;
       }
-      case "cond": {
+      case "cond":
         this.lineno = command.line;
-        try {
-          return await evaluateCondition(this, command.expr);
-        } catch (err) {
-          if (err instanceof CommandFailure) return err.status;
-          throw err;
-        }
-      }
+        return evaluateCondition(this, command.expr);
       default:
         throw new Error(`unexpected command type ${command.type}`);
     }
@@ -719,9 +710,6 @@ export class Shell {
         if (control === "break") break;
         if (command.update) await this.arithmetic(command.update, false);
       }
-    } catch (err) {
-      if (err instanceof CommandFailure) return err.status;
-      throw err;
     } finally {
       this.loopDepth--;
     }
@@ -786,25 +774,16 @@ export class Shell {
         return this.withRedirects(command.redirects, () => this.executeBody(expanded.body, tail));
       }
     }
+    // Expansion failures (CommandFailure) become this command's status in execute().
     let argv: string[];
     let declarations: Map<number, Assignment> | undefined;
-    try {
-      if (command.words.some((w) => w.assignment)) {
-        ({ argv, declarations } = await this.expandDeclaration(command.words));
-      } else argv = command.words.length ? await expandWords(this, command.words) : [];
-    } catch (err) {
-      if (err instanceof CommandFailure) return err.status;
-      throw err;
-    }
+    if (command.words.some((w) => w.assignment)) {
+      ({ argv, declarations } = await this.expandDeclaration(command.words));
+    } else argv = command.words.length ? await expandWords(this, command.words) : [];
     if (argv.length === 0) return this.runAssignmentsOnly(command);
     if (argv[0] === "exec" && argv.length === 1 && !this.functions.has("exec")) {
       // `exec` with only redirections makes them permanent.
-      try {
-        return (await this.applyRedirects(command.redirects, null)) ? 0 : 1;
-      } catch (err) {
-        if (err instanceof CommandFailure) return err.status;
-        throw err;
-      }
+      return (await this.applyRedirects(command.redirects, null)) ? 0 : 1;
     }
     this.declarationAssignments = declarations;
 
@@ -900,7 +879,6 @@ export class Shell {
   }
 
   private async runAssignmentsOnly(command: SimpleCommand): Promise<number> {
-    const hadSubstitution = { status: undefined as number | undefined };
     this.lastCommandSubstitutionStatus = undefined;
     const assign = async (): Promise<number> => {
       for (const assignment of command.assignments) {
@@ -910,17 +888,11 @@ export class Shell {
       }
       if (this.options.xtrace && command.assignments.length)
         this.xtrace(command.assignments.map((a) => a.text).join(" "));
-      hadSubstitution.status = this.lastCommandSubstitutionStatus;
-      return hadSubstitution.status ?? 0;
+      return this.lastCommandSubstitutionStatus ?? 0;
     };
-    try {
-      if (command.redirects.length === 0) return await assign();
-      // Redirections alone (`> file`) are performed, in their own scope.
-      return await this.withRedirects(command.redirects, assign);
-    } catch (err) {
-      if (err instanceof CommandFailure) return err.status;
-      throw err;
-    }
+    if (command.redirects.length === 0) return assign();
+    // Redirections alone (`> file`) are performed, in their own scope.
+    return this.withRedirects(command.redirects, assign);
   }
 
   /** Status of the last command substitution run (the status of `x=$(false)`). */
@@ -1644,7 +1616,7 @@ export class Shell {
             ? ((r.heredoc!.body.parts[0] as { value: string } | undefined)?.value ?? "")
             : await expandString(this, r.heredoc!.body);
       const { readEnd, writeEnd } = this.ctx.kernel.createPipe();
-      feed(writeEnd, text);
+      void writeEnd.feedAndClose(new TextEncoder().encode(text));
       if (r.fdVar) {
         fd = this.ctx.installFile(readEnd);
         this.ctx.kernel.setCloexec(this.ctx.pid, fd, false);
@@ -1980,19 +1952,11 @@ export class Shell {
     this.ctx.write(2, `${level}${ps4}${text}\n`).catch(() => {});
   }
 
-  /** Reads one line from `fd` byte by byte (so nothing after the newline is consumed). */
+  /** Reads one line from `fd` without consuming anything after its newline (as `read`). */
   async readLine(fd: number): Promise<string | null> {
-    const bytes: number[] = [];
-    for (;;) {
-      const chunk = await this.ctx.read(fd, 1);
-      if (chunk === null || chunk.length === 0) {
-        if (bytes.length === 0) return null;
-        break;
-      }
-      if (chunk[0] === 0x0a) break;
-      bytes.push(chunk[0]);
-    }
-    return decoder.decode(Uint8Array.from(bytes));
+    const record = await readRecord(this, fd, 0x0a, null);
+    if (!record.found && record.bytes.length === 0) return null;
+    return decoder.decode(record.bytes);
   }
 
   // ---- traps and signals -------------------------------------------------------------------
@@ -2082,24 +2046,6 @@ const SPECIAL_BUILTINS = new Set([
   "trap",
   "unset",
 ]);
-
-/** Writes `text` into a host-held pipe end, then closes it (here-documents). */
-function feed(
-  writeEnd: { write(d: Uint8Array): Promise<number>; release(): void },
-  text: string,
-): void {
-  const bytes = new TextEncoder().encode(text);
-  (async () => {
-    try {
-      let offset = 0;
-      while (offset < bytes.length) offset += await writeEnd.write(bytes.subarray(offset));
-    } catch {
-      // The reader went away.
-    } finally {
-      writeEnd.release();
-    }
-  })();
-}
 
 /** Quotes an argument for `set -x` output the way bash does. */
 function traceQuote(arg: string): string {

@@ -15,7 +15,7 @@ import type { VirtualFileSystem, VirtualStat } from "../fs/virtual-file-system.t
 import { CommandRegistry } from "../kernel/command-registry.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import { type KernelLimits, resolveLimits } from "../kernel/limits.ts";
-import { type PipeOpenFile, SinkOpenFile } from "../kernel/open-file.ts";
+import { SinkOpenFile } from "../kernel/open-file.ts";
 import { ProcFs } from "../kernel/proc-fs.ts";
 import { type ProcessInfo, type ProcessTreeNode, statusCode } from "../kernel/process.ts";
 import { SIGNALS } from "../kernel/signals.ts";
@@ -663,7 +663,7 @@ export class AgentOs {
       inheritFds: false,
     });
     const exited = this.#kernel.process(pid).exited;
-    void this.#feed(stdin.writeEnd, input);
+    void stdin.writeEnd.feedAndClose(input);
     let timedOut = false;
     const timer =
       timeout === undefined
@@ -688,17 +688,6 @@ export class AgentOs {
     };
     if (timedOut) result.timedOut = true;
     return result;
-  }
-
-  /** Writes `input` (if any) into a host-held pipe end, then closes it. */
-  async #feed(writeEnd: PipeOpenFile, input: Uint8Array | undefined): Promise<void> {
-    try {
-      if (input && input.length > 0) await writeEnd.write(input);
-    } catch {
-      // The process closed its stdin early; that is its choice.
-    } finally {
-      writeEnd.release();
-    }
   }
 
   async #checkCwd(method: string, cwd: unknown): Promise<string> {

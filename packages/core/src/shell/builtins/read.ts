@@ -11,7 +11,7 @@ const decoder = new TextDecoder();
  * Reads up to and including `delim` (or `count` bytes) from `fd` without consuming more:
  * seekable files are read in blocks and rewound, pipes byte by byte (as bash does).
  */
-async function readRecord(
+export async function readRecord(
   sh: Shell,
   fd: number,
   delim: number,
