@@ -45,7 +45,7 @@ export const FILES_CASES: ShellCase[] = [
     `chmod 600 data/one.txt; chmod 755 data/two.txt; ls -l data | ${lsCols}`,
     { files },
   ],
-  ["ls -i absent", 'ls --nosuchopt 2>&1 | head -1; echo "st=${PIPESTATUS[0]}"', { files }],
+  ["ls -i absent", 'ls --nosuchopt 2>&1 | head -2; echo "st=${PIPESTATUS[0]}"', { files }],
   // cp
   [
     "cp file",
