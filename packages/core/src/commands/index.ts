@@ -4,6 +4,7 @@
  * command still lives in its own file.
  */
 import { CommandRegistry } from "../kernel/command-registry.ts";
+import { node } from "../runtime/node/node-command.ts";
 import { bash, sh } from "../shell/bash-command.ts";
 import { cat } from "./cat.ts";
 import { echo } from "./echo.ts";
@@ -27,6 +28,7 @@ export const DEFAULT_COMMANDS = [
   echo,
   env,
   falseCommand,
+  node,
   pwd,
   sleep,
   trueCommand,

@@ -104,3 +104,77 @@ test("sort: -R groups equal keys and keeps all lines", async () => {
   const runs = lines.filter((l, i) => i === 0 || lines[i - 1] !== l);
   assert.equal(runs.length, 3);
 });
+
+/** A reproducible pseudo-random line set: numbers of every size next to words and blanks. */
+function generatedLines(count: number, seed: number): string {
+  let state = seed;
+  const next = (n: number): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  const digits = (n: number): string => {
+    let s = "";
+    for (let i = 0; i < n; i++) s += String(next(10));
+    return s;
+  };
+  const number = (): string => {
+    const sign = ["", "", "-", " ", "  -"][next(5)];
+    const int = next(4) === 0 ? "" : `${"0".repeat(next(2))}${digits(1 + next(19))}`;
+    const frac = next(3) === 0 ? `.${digits(next(8))}${"0".repeat(next(2))}` : "";
+    return `${sign}${int}${frac}`;
+  };
+  const word = (): string => ["apple", "Zed", "x", "", "12abc", "JAN", "v1.2", "1.5K"][next(8)];
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) lines.push(`${number()} ${word()}\t${number()},${word()}`);
+  return `${lines.join("\n")}\n`;
+}
+
+const generated = generatedLines(3000, 7);
+const bigNumbers = [
+  "123456789012345",
+  "123456789012346",
+  "1234567890123456",
+  "1234567890123457",
+  "12345678901234567890",
+  "12345678901234567891",
+  "0.123456789012345",
+  "0.1234567890123451",
+  "-99999999999999999",
+  "-99999999999999998",
+  "00001234567890123456.5",
+  "1234567890123456.50",
+  "1e400",
+  "",
+  "-",
+].join("\n");
+
+for (const [name, argv] of [
+  ["generated -n", ["sort", "-n"]],
+  ["generated -rn", ["sort", "-rn"]],
+  ["generated -nu", ["sort", "-nu"]],
+  ["generated -k2,2 -k1,1nr", ["sort", "-k2,2", "-k1,1nr"]],
+  ["generated -t, -k2n -s", ["sort", "-t,", "-k2n", "-s"]],
+  ["generated -k3,3n -k2,2M", ["sort", "-k3,3n", "-k2,2M"]],
+  ["generated -g", ["sort", "-g"]],
+  ["generated -h", ["sort", "-h"]],
+  ["generated -V -k2", ["sort", "-V", "-k2"]],
+  ["generated -f -u", ["sort", "-f", "-u"]],
+  ["generated -r", ["sort", "-r"]],
+  ["generated -c -n", ["sort", "-c", "-n"]],
+] as const) {
+  test(`sort: ${name}`, async () => {
+    const { vm, host } = await runBoth([...argv], { stdin: generated });
+    assert.deepEqual(vm, host);
+  });
+}
+
+test("sort: numbers beyond a double's 15 digits keep strnumcmp order", async () => {
+  for (const argv of [
+    ["sort", "-n"],
+    ["sort", "-rn"],
+    ["sort", "-nu"],
+  ]) {
+    const { vm, host } = await runBoth(argv, { stdin: `${bigNumbers}\n` });
+    assert.deepEqual(vm, host);
+  }
+});

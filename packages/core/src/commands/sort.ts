@@ -11,15 +11,12 @@ import { getopt, type LongOption, UsageError } from "./lib/text-getopt.ts";
 import { argToLatin1, bytesToLatin1, latin1ToBytes, readInput } from "./lib/text-io.ts";
 import {
   byteCompare,
-  comparePrepared,
   defaultKeyCompare,
-  extractKey,
   incompatibleKey,
+  KeyColumn,
   KeySpecError,
   newKey,
-  type PreparedKey,
   parseKeySpec,
-  prepareKey,
   randomHasher,
   type SortKey,
   setOrdering,
@@ -68,11 +65,6 @@ const SORT_WORDS: Record<string, string> = {
 };
 
 class SortFailure extends Error {}
-
-interface Line {
-  text: string;
-  keys: PreparedKey[];
-}
 
 export const sort: CommandDefinition = {
   name: "sort",
@@ -222,51 +214,41 @@ export const sort: CommandDefinition = {
     }
     const eol = zero ? "\0" : "\n";
     const hash = keys.some((k) => k.random) ? randomHasher() : undefined;
-    const prepare = (text: string): Line => ({
-      text,
-      keys: keys.map((k) => prepareKey(k, extractKey(text, k, tab), hash)),
-    });
-    const reverse = gkey.reverse;
-    const compare = (a: Line, b: Line): number => {
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i];
-        const diff = comparePrepared(key, a.keys[i], b.keys[i]);
-        if (diff !== 0) return key.reverse ? -diff : diff;
-      }
-      if (keys.length > 0 && (unique || stable)) return 0;
-      const diff = byteCompare(a.text, b.text);
-      return reverse ? -diff : diff;
-    };
+    const lines = new DecoratedLines(
+      keys,
+      tab,
+      hash,
+      gkey.reverse,
+      keys.length > 0 && (unique || stable),
+    );
 
     try {
       if (check) {
-        const text = await readText(ctx, files[0]);
-        const lines = splitLines(text, eol);
-        for (let i = 1; i < lines.length; i++) {
-          const diff = compare(prepare(lines[i - 1]), prepare(lines[i]));
+        lines.addAll(splitLines(await readText(ctx, files[0]), eol));
+        for (let i = 1; i < lines.texts.length; i++) {
+          const diff = lines.compare(i - 1, i);
           if (diff > 0 || (unique && diff === 0)) {
             if (check === "c") {
               const where = `${argToLatin1(files[0])}:${i + 1}`;
-              await ctx.err(latin1ToBytes(`sort: ${where}: disorder: ${lines[i]}\n`));
+              await ctx.err(latin1ToBytes(`sort: ${where}: disorder: ${lines.texts[i]}\n`));
             }
             return 1;
           }
         }
         return 0;
       }
-      let sorted: Line[];
+      let order: number[];
       if (merge) {
-        const runs: Line[][] = [];
-        for (const name of files)
-          runs.push(splitLines(await readText(ctx, name), eol).map(prepare));
-        sorted = mergeRuns(runs, compare);
-      } else {
-        const all: Line[] = [];
+        const runs: [number, number][] = [];
         for (const name of files) {
-          for (const line of splitLines(await readText(ctx, name), eol)) all.push(prepare(line));
+          const start = lines.texts.length;
+          lines.addAll(splitLines(await readText(ctx, name), eol));
+          runs.push([start, lines.texts.length]);
         }
-        all.sort(compare);
-        sorted = all;
+        order = mergeRuns(runs, lines.compare);
+      } else {
+        for (const name of files) lines.addAll(splitLines(await readText(ctx, name), eol));
+        order = lines.sorted();
       }
       let outFd = 1;
       if (output !== undefined) {
@@ -278,7 +260,7 @@ export const sort: CommandDefinition = {
         }
       }
       try {
-        await writeLines(ctx, outFd, sorted, eol, unique ? compare : undefined);
+        await writeLines(ctx, outFd, lines, order, eol, unique);
       } finally {
         if (outFd !== 1) ctx.close(outFd);
       }
@@ -290,6 +272,63 @@ export const sort: CommandDefinition = {
   },
 };
 
+/** The input lines with every key parsed once; lines are addressed by index. */
+class DecoratedLines {
+  readonly texts: string[] = [];
+  readonly #columns: KeyColumn[];
+  readonly #reverse: boolean;
+  readonly #keysDecide: boolean;
+
+  /**
+   * `reverse` applies to GNU's last-resort whole-line comparison; `keysDecide` (-s or -u with
+   * keys) skips that comparison so lines with equal keys stay in input order.
+   */
+  constructor(
+    keys: SortKey[],
+    tab: number,
+    hash: ((text: string) => string) | undefined,
+    reverse: boolean,
+    keysDecide: boolean,
+  ) {
+    this.#columns = keys.map((key) => new KeyColumn(key, tab, hash));
+    this.#reverse = reverse;
+    this.#keysDecide = keysDecide;
+  }
+
+  addAll(lines: string[]): void {
+    for (const line of lines) {
+      this.texts.push(line);
+      for (const column of this.#columns) column.add(line);
+    }
+  }
+
+  readonly compare = (a: number, b: number): number => {
+    const columns = this.#columns;
+    for (let i = 0; i < columns.length; i++) {
+      const diff = columns[i].compare(a, b);
+      if (diff !== 0) return columns[i].key.reverse ? -diff : diff;
+    }
+    if (this.#keysDecide) return 0;
+    const diff = byteCompare(this.texts[a], this.texts[b]);
+    return this.#reverse ? -diff : diff;
+  };
+
+  /** Line indices in sorted order (stable). */
+  sorted(): number[] {
+    const count = this.texts.length;
+    const order = new Array<number>(count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    if (this.#columns.length === 0) {
+      // Whole-line byte order needs no decoration: the engine's default string sort compares
+      // UTF-16 code units, which for latin1 strings is byte order, without a JS comparator.
+      // Equal lines are identical, so reversing the result keeps it stable.
+      this.texts.sort();
+      if (this.#reverse) this.texts.reverse();
+      return order;
+    }
+    return order.sort(this.compare);
+  }
+}
 function quoteArg(s: string): string {
   return `'${s.replace(/'/g, "'\\''")}'`;
 }
@@ -312,41 +351,45 @@ function splitLines(text: string, eol: string): string[] {
   return lines;
 }
 
-/** Merges already-sorted runs; ties go to the earlier run, as GNU's merge does. */
-function mergeRuns(runs: Line[][], compare: (a: Line, b: Line) => number): Line[] {
-  const out: Line[] = [];
-  const pos = runs.map(() => 0);
+/** Merges already-sorted runs of line indices [start, end); ties go to the earlier run, as GNU's merge does. */
+function mergeRuns(runs: [number, number][], compare: (a: number, b: number) => number): number[] {
+  const out: number[] = [];
+  const pos = runs.map(([start]) => start);
   for (;;) {
     let best = -1;
     for (let r = 0; r < runs.length; r++) {
-      if (pos[r] >= runs[r].length) continue;
-      if (best < 0 || compare(runs[r][pos[r]], runs[best][pos[best]]) < 0) best = r;
+      if (pos[r] >= runs[r][1]) continue;
+      if (best < 0 || compare(pos[r], pos[best]) < 0) best = r;
     }
     if (best < 0) return out;
-    out.push(runs[best][pos[best]++]);
+    out.push(pos[best]++);
   }
 }
 
 async function writeLines(
   ctx: ProcessContext,
   fd: number,
-  lines: Line[],
+  lines: DecoratedLines,
+  order: number[],
   eol: string,
-  uniqueCompare: ((a: Line, b: Line) => number) | undefined,
+  unique: boolean,
 ): Promise<void> {
-  let parts: string[] = [];
+  const texts = lines.texts;
+  // Lines are joined in batches of ~64 KiB, so each write is one large chunk.
+  let batch: string[] = [];
   let size = 0;
-  let prev: Line | undefined;
-  for (const line of lines) {
-    if (uniqueCompare && prev && uniqueCompare(prev, line) === 0) continue;
-    prev = line;
-    parts.push(line.text, eol);
-    size += line.text.length + 1;
+  let prev = -1;
+  for (const index of order) {
+    if (unique && prev >= 0 && lines.compare(prev, index) === 0) continue;
+    prev = index;
+    const text = texts[index];
+    batch.push(text);
+    size += text.length + 1;
     if (size >= 65536) {
-      await ctx.write(fd, latin1ToBytes(parts.join("")));
-      parts = [];
+      await ctx.write(fd, latin1ToBytes(batch.join(eol) + eol));
+      batch = [];
       size = 0;
     }
   }
-  if (size > 0) await ctx.write(fd, latin1ToBytes(parts.join("")));
+  if (size > 0) await ctx.write(fd, latin1ToBytes(batch.join(eol) + eol));
 }

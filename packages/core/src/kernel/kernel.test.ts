@@ -426,7 +426,12 @@ describe("waitpid", () => {
     await inProcess(h, async (ctx) => {
       const child = await ctx.spawn({ argv: ["false"] });
       const result = await ctx.waitpid(child);
-      assert.deepEqual(result, { pid: child, status: { exitCode: 1, signal: null } });
+      assert.deepEqual(result, {
+        pid: child,
+        state: "exited",
+        status: { exitCode: 1, signal: null },
+        stopSignal: null,
+      });
       assert.equal(ctx.kernel.has(child), false);
       await assert.rejects(ctx.waitpid(child), isCode("ECHILD"));
     });
@@ -475,7 +480,12 @@ describe("waitpid", () => {
       ctx.kill(child, SIGTERM);
       await h.exit(child);
       const r = await ctx.waitpid(child, { noHang: true });
-      assert.deepEqual(r, { pid: child, status: { exitCode: null, signal: SIGTERM } });
+      assert.deepEqual(r, {
+        pid: child,
+        state: "exited",
+        status: { exitCode: null, signal: SIGTERM },
+        stopSignal: null,
+      });
     });
   });
 
@@ -498,6 +508,72 @@ describe("waitpid", () => {
       const r = await waiting;
       assert.deepEqual(r?.status, { exitCode: null, signal: SIGKILL });
     });
+  });
+
+  it("with untraced reports a stop once, with continued the resumption once", async () => {
+    const h = await boot();
+    await inProcess(h, async (ctx) => {
+      const child = await ctx.spawn({ argv: ["hang"] });
+      const waiting = ctx.waitpid(child, { untraced: true, continued: true });
+      ctx.kill(child, SIGTSTP);
+      const stopped = await waiting;
+      assert.equal(stopped?.state, "stopped");
+      assert.equal(stopped?.stopSignal, SIGTSTP);
+      assert.deepEqual(stopped?.status, { exitCode: null, signal: null });
+      assert.equal(ctx.kernel.has(child), true);
+      // Reported already: a second wait does not see the same stop.
+      assert.equal(await ctx.waitpid(child, { noHang: true, untraced: true }), null);
+      ctx.kill(child, SIGCONT);
+      // Without `continued` the resumption is not reported.
+      assert.equal(await ctx.waitpid(child, { noHang: true, untraced: true }), null);
+      ctx.kill(child, SIGSTOP);
+      ctx.kill(child, SIGCONT);
+      const resumed = await ctx.waitpid(child, { noHang: true, continued: true });
+      assert.equal(resumed?.state, "continued");
+      assert.equal(resumed?.stopSignal, null);
+      ctx.kill(child, SIGTERM);
+      const ended = await ctx.waitpid(child, { untraced: true, continued: true });
+      assert.equal(ended?.state, "exited");
+      assert.deepEqual(ended?.status, { exitCode: null, signal: SIGTERM });
+    });
+  });
+
+  it("a plain waitpid sleeps through a child's stop", async () => {
+    const h = await boot();
+    await inProcess(h, async (ctx) => {
+      const child = await ctx.spawn({ argv: ["hang"] });
+      let done = false;
+      const waiting = ctx.waitpid(child).then((r) => {
+        done = true;
+        return r;
+      });
+      ctx.kill(child, SIGSTOP);
+      await settle(3);
+      assert.equal(done, false);
+      ctx.kill(child, SIGKILL);
+      assert.equal((await waiting)?.status.signal, SIGKILL);
+    });
+  });
+
+  it("a stopped child that finishes its work exits only once continued", async () => {
+    const h = await boot();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const pid = await h.kernel.spawn(1, {
+      argv: ["gated"],
+      main: async () => {
+        await gate;
+        return 4;
+      },
+    });
+    h.kernel.kill(1, pid, SIGSTOP);
+    release();
+    await settle(3);
+    assert.equal(h.kernel.process(pid).state, "stopped");
+    h.kernel.kill(1, pid, SIGCONT);
+    assert.equal((await h.exit(pid)).exitCode, 4);
   });
 
   it("reparents orphans to init, which reaps them when they exit", async () => {
@@ -752,6 +828,32 @@ describe("signals", () => {
       await ctx.waitpid(child);
       await settle(1);
       assert.deepEqual(got, [SIGCHLD]);
+    });
+  });
+
+  it("a signal sent to a stopped process acts once it is continued", async () => {
+    const h = await boot();
+    const pid = await h.kernel.spawn(1, { argv: ["hang"] });
+    h.kernel.kill(1, pid, SIGSTOP);
+    h.kernel.kill(1, pid, SIGTERM);
+    h.kernel.kill(1, pid, SIGTSTP);
+    await settle(3);
+    assert.equal(h.kernel.process(pid).state, "stopped");
+    h.kernel.kill(1, pid, SIGCONT);
+    assert.equal((await h.exit(pid)).signal, SIGTERM);
+  });
+
+  it("sends SIGCHLD to the parent when a child stops", async () => {
+    const h = await boot();
+    await inProcess(h, async (ctx) => {
+      const got: number[] = [];
+      ctx.onSignal(SIGCHLD, (signal) => got.push(signal));
+      const child = await ctx.spawn({ argv: ["hang"] });
+      ctx.kill(child, SIGTSTP);
+      await settle(1);
+      assert.deepEqual(got, [SIGCHLD]);
+      ctx.kill(child, SIGKILL);
+      await ctx.waitpid(child);
     });
   });
 

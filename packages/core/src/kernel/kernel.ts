@@ -20,6 +20,7 @@ import {
   O_RDWR,
   type Stat,
 } from "../fs/types.ts";
+import { NetworkStack } from "../net/network-stack.ts";
 import {
   type CommandDefinition,
   type CommandMain,
@@ -30,13 +31,13 @@ import { type KernelLimits, resolveLimits } from "./limits.ts";
 import { DirectoryOpenFile, FileOpenFile, type OpenFile, PipeOpenFile } from "./open-file.ts";
 import { Pipe } from "./pipe.ts";
 import {
-  type ExitStatus,
   Process,
   ProcessExit,
   type ProcessInfo,
   ProcessTerminated,
   type ProcessTreeNode,
   type SignalDisposition,
+  type WaitResult,
 } from "./process.ts";
 import { ProcessContext } from "./process-context.ts";
 import { Pty, PtyDeviceFile, PtySlaveOpenFile } from "./pty.ts";
@@ -72,6 +73,8 @@ export interface KernelOptions {
   registry: CommandRegistry;
   limits?: Partial<KernelLimits>;
   policy?: KernelPolicy;
+  /** The VM's sockets (default: a stack with the default egress policy). */
+  network?: NetworkStack;
   /** Environment and identity of init (pid 1), inherited by processes the host starts. */
   env?: Record<string, string>;
   cwd?: string;
@@ -110,6 +113,8 @@ export class Kernel {
   readonly registry: CommandRegistry;
   readonly limits: KernelLimits;
   readonly policy: KernelPolicy;
+  /** Sockets: loopback listeners and connections, outbound connections through the policy. */
+  readonly net: NetworkStack;
   readonly bootTime = Date.now();
   readonly #procs = new Map<number, Process>();
   readonly #listeners = new Set<(event: ProcessEvent) => void>();
@@ -122,6 +127,7 @@ export class Kernel {
     this.registry = options.registry;
     this.limits = resolveLimits(options.limits);
     this.policy = options.policy ?? {};
+    this.net = options.network ?? new NetworkStack();
     const init = new Process({
       pid: this.#nextPid++,
       ppid: 0,
@@ -421,13 +427,19 @@ export class Kernel {
     Promise.resolve()
       .then(() => main(ctx))
       .then(
-        (code) => this.exit(proc.pid, typeof code === "number" ? code : 0),
+        (code) => this.#exitWhenRunnable(proc, typeof code === "number" ? code : 0),
         (err: unknown) => this.#crashed(proc, err),
       );
   }
 
+  /** A stopped process runs nothing, not even its exit: it ends once continued (or killed). */
+  async #exitWhenRunnable(proc: Process, code: number): Promise<void> {
+    if (proc.state === "stopped") await this.#runnable(proc).catch(() => {});
+    this.exit(proc.pid, code);
+  }
+
   async #crashed(proc: Process, err: unknown): Promise<void> {
-    if (err instanceof ProcessExit) return this.exit(proc.pid, err.code);
+    if (err instanceof ProcessExit) return this.#exitWhenRunnable(proc, err.code);
     if (!proc.alive || err instanceof ProcessTerminated) return;
     if (isKernelError(err, "EPIPE")) return this.exit(proc.pid, 141);
     // A bug in a command must not take the VM down: report it like a crashed program.
@@ -554,6 +566,7 @@ export class Kernel {
     proc.abort.abort(new ProcessTerminated(proc.pid));
     proc.resumed.wakeAll();
     for (const file of proc.fds.clear()) this.#release(file);
+    this.net.releaseProcess(proc.pid);
     const init = this.init;
     for (const childPid of proc.children) {
       const child = this.#procs.get(childPid);
@@ -594,22 +607,40 @@ export class Kernel {
 
   /**
    * Waits for a child of `callerPid` to exit (`pid` -1 for any) and reaps it. With `noHang`
-   * returns null instead of waiting. ECHILD when there is no such child.
+   * returns null instead of waiting; with `untraced` a child's stop is reported too, and with
+   * `continued` its resumption (each once, as WUNTRACED and WCONTINUED do). ECHILD when there is
+   * no such child.
    */
   async waitpid(
     callerPid: number,
     pid: number,
-    options: { noHang?: boolean } = {},
-  ): Promise<{ pid: number; status: ExitStatus } | null> {
+    options: { noHang?: boolean; untraced?: boolean; continued?: boolean } = {},
+  ): Promise<WaitResult | null> {
     const caller = this.#live(callerPid);
     for (;;) {
       const candidates = pid === -1 ? [...caller.children] : caller.children.has(pid) ? [pid] : [];
       if (candidates.length === 0) throw new KernelError("ECHILD", "waitpid");
       for (const childPid of candidates) {
         const child = this.#procs.get(childPid);
-        if (child && child.state === "zombie") {
+        if (!child) continue;
+        if (child.state === "zombie") {
           this.#reap(child);
-          return { pid: childPid, status: { exitCode: child.exitCode, signal: child.termSignal } };
+          const status = { exitCode: child.exitCode, signal: child.termSignal };
+          return { pid: childPid, state: "exited", status, stopSignal: null };
+        }
+        const report = child.unreported;
+        if (
+          (report === "stopped" && options.untraced) ||
+          (report === "continued" && options.continued)
+        ) {
+          child.unreported = null;
+          const stopSignal = report === "stopped" ? child.stopSignal : null;
+          return {
+            pid: childPid,
+            state: report,
+            status: { exitCode: null, signal: null },
+            stopSignal,
+          };
         }
       }
       if (options.noHang) return null;
@@ -648,9 +679,16 @@ export class Kernel {
   #deliver(proc: Process, signal: number): void {
     if (!proc.alive || proc.pid === INIT_PID) return;
     if (signal === SIGNALS.SIGKILL) return this.#terminate(proc, null, signal);
-    if (signal === SIGNALS.SIGSTOP) return this.#stop(proc);
-    if (signal === SIGNALS.SIGCONT) this.#continue(proc);
+    if (signal === SIGNALS.SIGSTOP) return this.#stop(proc, signal);
     const disposition: SignalDisposition = proc.dispositions.get(signal) ?? "default";
+    if (signal === SIGNALS.SIGCONT) this.#continue(proc);
+    else if (proc.state === "stopped") {
+      // A stopped process runs no handler and takes no default action until it is continued
+      // (only SIGKILL acts at once); another stop signal changes nothing.
+      if (!(disposition === "default" && defaultAction(signal) === "stop"))
+        proc.pendingSignals.add(signal);
+      return;
+    }
     if (typeof disposition === "function") {
       queueMicrotask(() => {
         if (!proc.alive) return;
@@ -667,24 +705,36 @@ export class Kernel {
       case "terminate":
         return this.#terminate(proc, null, signal);
       case "stop":
-        return this.#stop(proc);
+        return this.#stop(proc, signal);
       default:
         return;
     }
   }
 
-  #stop(proc: Process): void {
+  #stop(proc: Process, signal: number): void {
     if (proc.state !== "running") return;
     proc.state = "stopped";
+    proc.stopSignal = signal;
+    proc.unreported = "stopped";
     this.#emit({ type: "stop", info: proc.info() });
-    this.#procs.get(proc.ppid)?.childEvents.wakeAll();
+    const parent = this.#procs.get(proc.ppid);
+    if (parent) {
+      parent.childEvents.wakeAll();
+      this.#deliver(parent, SIGNALS.SIGCHLD);
+    }
   }
 
   #continue(proc: Process): void {
     if (proc.state !== "stopped") return;
     proc.state = "running";
+    proc.stopSignal = null;
+    proc.unreported = "continued";
     proc.resumed.wakeAll();
     this.#emit({ type: "continue", info: proc.info() });
+    this.#procs.get(proc.ppid)?.childEvents.wakeAll();
+    const pending = [...proc.pendingSignals];
+    proc.pendingSignals.clear();
+    for (const signal of pending) this.#deliver(proc, signal);
   }
 
   /** Sets what `signal` does to `pid` (SIGKILL and SIGSTOP cannot be caught or ignored). */
@@ -1189,6 +1239,7 @@ export class Kernel {
     const init = this.init;
     for (const file of init.fds.clear()) this.#release(file);
     for (const pty of this.#ptys.values()) pty.hangup();
+    this.net.shutdownAll();
   }
 
   get isShutdown(): boolean {

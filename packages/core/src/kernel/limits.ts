@@ -11,6 +11,10 @@ export interface KernelLimits {
   maxFileSizeBytes: number;
   /** Bytes the VM's in-memory filesystem may hold (ENOSPC). */
   maxFsBytes: number;
+  /** V8 heap limit of each guest `node` process, in MiB (Node's --max-old-space-size). */
+  nodeMemoryMb: number;
+  /** CPU time each guest `node` process may use, in ms; 0 means no limit. */
+  nodeCpuTimeMs: number;
 }
 
 export const DEFAULT_LIMITS: KernelLimits = {
@@ -19,7 +23,12 @@ export const DEFAULT_LIMITS: KernelLimits = {
   pipeBufferBytes: 64 * 1024,
   maxFileSizeBytes: 1024 * 1024 * 1024,
   maxFsBytes: 2 * 1024 * 1024 * 1024,
+  nodeMemoryMb: 512,
+  nodeCpuTimeMs: 0,
 };
+
+/** Limits where 0 is a meaningful value ("no limit"). */
+const ZERO_ALLOWED = new Set<string>(["nodeCpuTimeMs"]);
 
 export function resolveLimits(partial: Partial<KernelLimits> | undefined): KernelLimits {
   const limits = { ...DEFAULT_LIMITS };
@@ -29,7 +38,8 @@ export function resolveLimits(partial: Partial<KernelLimits> | undefined): Kerne
   for (const [key, value] of Object.entries(partial)) {
     if (!(key in DEFAULT_LIMITS)) throw new TypeError(`unknown limit: ${key}`);
     if (value === undefined) continue;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    const min = ZERO_ALLOWED.has(key) ? 0 : 1;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
       throw new TypeError(`limits.${key} must be a positive integer, got ${String(value)}`);
     }
     limits[key as keyof KernelLimits] = value;

@@ -4,13 +4,14 @@
  * rejects with ProcessTerminated once the process is killed, so a command simply stops.
  */
 import type { DirEntry, Stat } from "../fs/types.ts";
+import { ProcessNetwork } from "../net/process-network.ts";
 import type { Kernel, SpawnRequest } from "./kernel.ts";
 import type { OpenFile } from "./open-file.ts";
 import {
-  type ExitStatus,
   ProcessExit,
   ProcessTerminated,
   type SignalDisposition,
+  type WaitResult,
 } from "./process.ts";
 import type { Termios, WindowSize } from "./termios.ts";
 
@@ -19,6 +20,7 @@ const decoder = new TextDecoder();
 export class ProcessContext {
   readonly kernel: Kernel;
   readonly pid: number;
+  #net: ProcessNetwork | undefined;
 
   constructor(kernel: Kernel, pid: number) {
     this.kernel = kernel;
@@ -88,6 +90,12 @@ export class ProcessContext {
   /** Ends the process with `code` by unwinding the command's stack. */
   exit(code: number): never {
     throw new ProcessExit(code);
+  }
+
+  /** Sockets and name resolution, as this process (see net/network-stack.ts). */
+  get net(): ProcessNetwork {
+    this.#net ??= new ProcessNetwork(this.kernel.net, this.pid, this.signal);
+    return this.#net;
   }
 
   // ---- I/O ---------------------------------------------------------------------------------
@@ -304,8 +312,8 @@ export class ProcessContext {
 
   waitpid(
     pid: number,
-    options?: { noHang?: boolean },
-  ): Promise<{ pid: number; status: ExitStatus } | null> {
+    options?: { noHang?: boolean; untraced?: boolean; continued?: boolean },
+  ): Promise<WaitResult | null> {
     return this.kernel.waitpid(this.pid, pid, options);
   }
 

@@ -15,6 +15,17 @@ export function statusCode(status: ExitStatus): number {
   return status.signal !== null ? 128 + status.signal : (status.exitCode ?? 0);
 }
 
+/** What waitpid reports: an exit (the child is reaped), or a stop or continue when asked for. */
+export interface WaitResult {
+  pid: number;
+  /** "stopped" only with `untraced`, "continued" only with `continued`. */
+  state: "exited" | "stopped" | "continued";
+  /** How it ended (both null unless `state` is "exited"). */
+  status: ExitStatus;
+  /** The stopping signal when `state` is "stopped", else null. */
+  stopSignal: number | null;
+}
+
 /** Thrown inside a process's own calls once it has been terminated; drivers let it propagate. */
 export class ProcessTerminated extends Error {
   constructor(pid: number) {
@@ -74,6 +85,12 @@ export class Process {
   state: ProcessState = "running";
   exitCode: number | null = null;
   termSignal: number | null = null;
+  /** The signal that stopped the process (while it is stopped). */
+  stopSignal: number | null = null;
+  /** A stop or continue its parent has not collected with waitpid yet (WUNTRACED/WCONTINUED). */
+  unreported: "stopped" | "continued" | null = null;
+  /** Signals sent while stopped: they act once the process is continued. */
+  readonly pendingSignals = new Set<number>();
   readonly startTime = Date.now();
   exitTime: number | null = null;
   readonly fds: FdTable;

@@ -6,7 +6,8 @@
  * Job control follows bash: the shell leads its own process group, ignores the keyboard's
  * job-control signals (through handlers, so children still get the default actions), and
  * each foreground job gets its own process group and the terminal while it runs, so ^C
- * interrupts the job and not the shell. History (Up/Down, `!!`, `!n`, `!$`, `^a^b`), tab
+ * interrupts the job and not the shell, and ^Z stops it: the shell reports it Stopped and
+ * takes the terminal back; `fg` and `bg` resume it (shell.ts, builtins/jobs.ts). History (Up/Down, `!!`, `!n`, `!$`, `^a^b`), tab
  * completion of command names, variables and paths, PS2 continuation, PROMPT_COMMAND,
  * background job notices and COLUMNS/LINES tracking (checkwinsize) are handled here.
  *
@@ -17,6 +18,7 @@ import { isKernelError } from "../fs/errors.ts";
 import { SIGNALS, signalDescription } from "../kernel/signals.ts";
 import { rawInputTermios, type Termios } from "../kernel/termios.ts";
 import { FatalShellError, ShellExit } from "./control.ts";
+import { formatJob } from "./jobs.ts";
 import { type Completion, LineEditor, type ReadResult } from "./line-editor.ts";
 import { isIncomplete } from "./parser.ts";
 import type { JobControl, Shell } from "./shell.ts";
@@ -187,19 +189,6 @@ async function setUpTerminal(sh: Shell): Promise<Terminal> {
 
   if (jobControl) {
     sh.options.monitor = true;
-    let foreground: number | undefined;
-    // Stopping a foreground job (^Z) is not supported yet (there is no `fg` to resume it):
-    // a job stopped by the keyboard is continued at once so the shell never hangs on it.
-    const unsubscribe = ctx.kernel.onProcessEvent((event) => {
-      if (event.type === "stop" && foreground !== undefined && event.info.pgid === foreground) {
-        try {
-          ctx.kernel.kill(ctx.pid, -foreground, SIGNALS.SIGCONT);
-        } catch {
-          // Gone already.
-        }
-      }
-    });
-    ctx.signal.addEventListener("abort", unsubscribe, { once: true });
     const control: JobControl = {
       poll() {
         if (interrupted) {
@@ -209,7 +198,6 @@ async function setUpTerminal(sh: Shell): Promise<Terminal> {
         }
       },
       foreground(pgid) {
-        foreground = pgid;
         try {
           ctx.tcsetpgrp(fd, pgid);
         } catch {
@@ -228,7 +216,6 @@ async function setUpTerminal(sh: Shell): Promise<Terminal> {
         }
       },
       reclaim() {
-        foreground = undefined;
         try {
           ctx.tcsetpgrp(fd, ctx.pgid);
         } catch {
@@ -352,23 +339,20 @@ async function runPromptCommand(sh: Shell): Promise<void> {
   sh.lastStatus = status;
 }
 
-/** Reports background jobs that ended since the last prompt ("[1]+  Done  sleep 1"). */
+/**
+ * Reports job changes since the last prompt: ended jobs ("[1]+  Done  sleep 1", then they
+ * leave the table) and jobs stopped in the background ("\n[2]+  Stopped  sleep 9").
+ */
 async function notifyJobs(sh: Shell): Promise<void> {
-  const list = sh.jobs.jobs;
   let text = "";
-  for (const [index, job] of list.entries()) {
-    if (job.status === undefined || job.notified) continue;
-    const mark = index === list.length - 1 ? "+" : index === list.length - 2 ? "-" : " ";
-    const state =
-      job.status === 0
-        ? "Done"
-        : job.status > 128
-          ? signalDescription(job.status - 128)
-          : `Exit ${job.status}`;
-    text += `[${job.id}]${mark}  ${state.padEnd(24)}${job.command}\n`;
-    job.notified = true;
+  for (const job of [...sh.jobs.jobs]) {
+    const state = job.state;
+    if (state === job.reported) continue;
+    if (state === "stopped") text += `\n${formatJob(sh.jobs, job)}`;
+    else if (state === "done") text += formatJob(sh.jobs, job);
+    job.reported = state;
   }
-  for (const job of [...list]) if (job.notified) sh.jobs.remove(job);
+  for (const job of [...sh.jobs.jobs]) if (job.reported === "done") sh.jobs.remove(job);
   if (text) await sh.err(text).catch(() => {});
 }
 

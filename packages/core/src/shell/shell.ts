@@ -37,7 +37,7 @@ import {
   ReturnSignal,
   ShellExit,
 } from "./control.ts";
-import { JobTable } from "./jobs.ts";
+import { formatJob, Job, JobStopped, JobTable } from "./jobs.ts";
 import { parse, ShellSyntaxError } from "./parser.ts";
 import { matchPattern } from "./pattern.ts";
 import { decodeEchoEscapes, expandPromptString } from "./prompt.ts";
@@ -218,8 +218,10 @@ export class Shell {
   completionSpecs = new Map<string, string[]>();
   /** Job control of an interactive shell on a terminal (installed by interactive.ts). */
   jobControl: JobControl | undefined;
-  /** The foreground job being started under job control: its process group once it has one. */
-  private foreground: { pgid: number } | undefined;
+  /** The foreground job being run under job control (its processes and process group). */
+  private foreground: Job | undefined;
+  /** Source text of the simple command being run (what `jobs` shows if it is stopped). */
+  private simpleCommandText = "";
   /** Compound/array assignments given to declaration builtins, by argv index. */
   declarationAssignments: Map<number, Assignment> | undefined;
   private commandsRun = 0;
@@ -806,6 +808,7 @@ export class Shell {
       this.xtrace([...prefix, ...argv.map(traceQuote)].join(" "));
     }
     const runIt = async (): Promise<number> => {
+      this.simpleCommandText = commandText(command);
       const fn = this.functions.get(name);
       if (fn) return this.callFunction(fn, argv, tempEnv);
       const builtin = BUILTINS.get(name);
@@ -1097,40 +1100,112 @@ export class Shell {
         return this.reportExecError(argv[0], err);
       }
     }
-    return this.foregroundJob(async () => {
+    const text = this.simpleCommandText || argv.join(" ");
+    const [status] = await this.foregroundJob(text, async () => {
       let pid: number;
       try {
         pid = await this.ctx.spawn({ argv, env, cwd: this.ctx.cwd, pgid: this.jobPgid() });
       } catch (err) {
         const script = await this.scriptFallback(argv, err);
-        if (!script) return this.reportExecError(argv[0], err);
+        if (!script) return [await this.reportExecError(argv[0], err)];
         pid = await this.ctx.spawn({ argv: script, env, cwd: this.ctx.cwd, pgid: this.jobPgid() });
       }
-      this.jobStarted(pid);
-      return this.waitForeground(pid);
+      this.jobStarted(pid, text);
+      return [await this.waitForeground(pid)];
     });
+    return status;
   }
 
   /**
    * Runs `body` as a foreground job. Under job control (an interactive shell on its
    * terminal) the processes it starts share a new process group, which has the terminal
-   * until `body` is done; then the terminal comes back to the shell.
+   * until `body` is done or the job stops (^Z); then the terminal comes back to the shell. A
+   * stopped job enters the job table and `body`'s statuses become 128 + the stop signal.
    */
-  private async foregroundJob<T extends number | number[]>(body: () => Promise<T>): Promise<T> {
+  private async foregroundJob(text: string, body: () => Promise<number[]>): Promise<number[]> {
     const control = this.jobControl;
     if (!control || !this.options.interactive || !this.options.monitor || this.foreground)
       return body();
-    const job = { pgid: 0 };
+    const job = new Job(text, false);
     this.foreground = job;
-    let result: T;
+    let result: number[];
     try {
       result = await body();
+    } catch (err) {
+      if (!(err instanceof JobStopped)) throw err;
+      this.foreground = undefined;
+      control.reclaim();
+      return [await this.jobStopped(job)];
     } finally {
       this.foreground = undefined;
-      if (job.pgid !== 0) control.reclaim();
     }
-    if (job.pgid !== 0) control.finished(typeof result === "number" ? [result] : result);
+    if (job.pgid !== 0) {
+      control.reclaim();
+      control.finished(result);
+    }
     return result;
+  }
+
+  /**
+   * A foreground job stopped: it becomes the current job, bash's notice is printed, and a
+   * stop from the keyboard leaves every loop being run (jobs.c: `breaking = loop_level`).
+   * Returns the status, 128 + the stop signal.
+   */
+  private async jobStopped(job: Job): Promise<number> {
+    this.jobs.add(job);
+    job.background = false;
+    this.jobs.setCurrent(job);
+    job.reported = "stopped";
+    await this.err(`\n${formatJob(this.jobs, job)}`).catch(() => {});
+    const status = 128 + job.stopSignal;
+    if (job.stopSignal === SIGNALS.SIGTSTP && this.loopDepth > 0) {
+      this.lastStatus = status;
+      throw new LoopControl("break", this.loopDepth);
+    }
+    return status;
+  }
+
+  /**
+   * `fg`: gives `job` the terminal, continues it if stopped, and waits until it ends (its
+   * status; it leaves the table without a notice) or stops again.
+   */
+  async resumeInForeground(job: Job): Promise<number> {
+    const control = this.jobControl;
+    if (!control) throw new Error("fg without job control");
+    this.jobs.setCurrent(job);
+    job.background = false;
+    job.reported = "running";
+    control.foreground(job.pgid);
+    if (job.state === "stopped") {
+      job.markRunning();
+      this.signalJob(job, SIGNALS.SIGCONT);
+    }
+    const state = await job.settled();
+    control.reclaim();
+    if (state === "stopped") return this.jobStopped(job);
+    this.jobs.remove(job);
+    control.finished(job.statuses);
+    return job.status;
+  }
+
+  /** `bg`: continues a stopped job in the background. */
+  continueInBackground(job: Job): void {
+    job.background = true;
+    job.reported = "running";
+    job.markRunning();
+    this.signalJob(job, SIGNALS.SIGCONT);
+    this.jobs.resetCurrent();
+  }
+
+  /** Sends `signal` to a job: its process group under job control, else each process. */
+  signalJob(job: Job, signal: number): void {
+    if (job.pgid !== 0 && job.pgid !== this.ctx.pgid) {
+      this.ctx.kill(-job.pgid, signal);
+      return;
+    }
+    for (const member of job.members) {
+      if (member.state !== "exited") this.ctx.kill(member.pid, signal);
+    }
   }
 
   /** The process group for a foreground job's next process (undefined without job control). */
@@ -1138,14 +1213,24 @@ export class Shell {
     return this.foreground?.pgid;
   }
 
-  private jobStarted(pid: number): void {
-    if (this.foreground?.pgid !== 0) return;
-    this.foreground.pgid = pid;
-    this.jobControl?.foreground(pid);
+  /** A foreground job's process `pid` exists: the first one's group gets the terminal. */
+  private jobStarted(pid: number, text: string): void {
+    const job = this.foreground;
+    if (!job) return;
+    if (job.pgid === 0) {
+      job.pgid = pid;
+      this.jobControl?.foreground(pid);
+    }
+    job.watch(this.ctx, pid, text, true);
   }
 
-  /** Waits for a foreground child; returns its shell status (128+signal when killed). */
+  /**
+   * Waits for a foreground child; returns its shell status (128+signal when killed). Under
+   * job control it throws JobStopped when the job stops instead.
+   */
   async waitForeground(pid: number): Promise<number> {
+    const job = this.foreground;
+    if (job?.has(pid)) return job.waitMember(pid);
     const result = await this.ctx.waitpid(pid);
     return result ? statusCode(result.status) : 0;
   }
@@ -1295,13 +1380,15 @@ export class Shell {
   }
 
   async runSubshell(body: Statement[]): Promise<number> {
-    return this.foregroundJob(async () => {
+    const text = `( ${bodyText(body)} )`;
+    const [status] = await this.foregroundJob(text, async () => {
       const pid = await this.forkChild((child) => child.executeBody(body, true), [], {
         pgid: this.jobPgid(),
       });
-      this.jobStarted(pid);
-      return this.waitForeground(pid);
+      this.jobStarted(pid, text);
+      return [await this.waitForeground(pid)];
     });
+    return status;
   }
 
   async executePipeline(pipeline: Pipeline): Promise<number> {
@@ -1344,7 +1431,7 @@ export class Shell {
     if (commands.length === 0) return [0];
     if (commands.length === 1) return [await this.execute(commands[0])];
     if (!this.shopt.lastpipe || this.options.monitor)
-      return this.foregroundJob(() => this.runPipelineProcesses(pipeline));
+      return this.foregroundJob(commandText(pipeline), () => this.runPipelineProcesses(pipeline));
     return this.runPipelineProcesses(pipeline);
   }
 
@@ -1388,7 +1475,7 @@ export class Shell {
         const pid = await this.forkChild((child) => child.execute(command, true), fds, {
           pgid: this.jobPgid(),
         });
-        this.jobStarted(pid);
+        this.jobStarted(pid, commandText(command));
         pids.push(pid);
         if (inputFd >= 0) this.ctx.close(inputFd);
         if (writeFd >= 0) this.ctx.close(writeFd);
@@ -1421,7 +1508,11 @@ export class Shell {
         pgid: this.options.monitor ? 0 : undefined,
       });
       this.lastBackgroundPid = pid;
-      const job = this.jobs.add(pid, commandText(command), this.ctx);
+      const job = new Job(commandText(command), true);
+      job.pgid = this.options.monitor ? pid : this.ctx.pgid;
+      job.watch(this.ctx, pid, job.command, this.options.monitor);
+      this.jobs.add(job);
+      this.jobs.resetCurrent();
       if (this.options.interactive) await this.err(`[${job.id}] ${pid}\n`);
     } finally {
       if (devNull >= 0) this.ctx.close(devNull);
@@ -2056,9 +2147,28 @@ function traceQuote(arg: string): string {
 
 /** Short text of a command for `jobs`. */
 export function commandText(command: Command): string {
-  if (command.type === "simple") return command.words.map((w) => w.text).join(" ");
+  if (command.type === "simple") {
+    const words = [...command.assignments.map((a) => a.text), ...command.words.map((w) => w.text)];
+    for (const r of command.redirects) {
+      const fd = r.fdVar !== null ? `{${r.fdVar}}` : r.fd !== null ? String(r.fd) : "";
+      words.push(`${fd}${r.op} ${r.heredoc ? r.heredoc.delimiter : r.target.text}`);
+    }
+    return words.join(" ");
+  }
   if (command.type === "pipeline") return command.commands.map(commandText).join(" | ");
   if (command.type === "andOr")
     return `${commandText(command.left)} ${command.op} ${commandText(command.right)}`;
+  if (command.type === "subshell") return `( ${bodyText(command.body)} )`;
+  if (command.type === "braceGroup") return `{ ${bodyText(command.body)}; }`;
   return command.type;
+}
+
+/** Short text of a list of statements (`a; b &`). */
+function bodyText(body: Statement[]): string {
+  return body
+    .map((statement, i) => {
+      const text = commandText(statement.command);
+      return statement.async ? `${text} &` : i < body.length - 1 ? `${text};` : text;
+    })
+    .join(" ");
 }

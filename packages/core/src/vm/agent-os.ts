@@ -19,6 +19,9 @@ import { SinkOpenFile } from "../kernel/open-file.ts";
 import { ProcFs } from "../kernel/proc-fs.ts";
 import { type ProcessInfo, type ProcessTreeNode, statusCode } from "../kernel/process.ts";
 import { SIGNALS } from "../kernel/signals.ts";
+import type { NetworkEventHandler } from "../net/network-events.ts";
+import { NetworkStack } from "../net/network-stack.ts";
+import { fetchFromHost, toRequest } from "../net/vm-fetch.ts";
 import { buildMountBackend, type MountConfig } from "./mounts.ts";
 import {
   checkEnvPolicy,
@@ -222,6 +225,13 @@ export class AgentOs {
     const registry = new CommandRegistry(defaultRegistry());
     const image = await sharedRootImage(defaultRegistry());
     const limits = named("AgentOs.create", () => resolveLimits(options.limits));
+    const network = new NetworkStack({
+      hostname,
+      policy: {
+        ...permissions.network,
+        loopbackExemptPorts: checkPorts(options.loopbackExemptPorts),
+      },
+    });
     // The VM's own boot writes (/etc/hostname, mount points) are not subject to the policy.
     const policy = fsAccessPolicy(permissions);
     let booting = true;
@@ -234,6 +244,7 @@ export class AgentOs {
       registry,
       limits,
       policy: kernelPolicy(permissions),
+      network,
       env: {
         PATH: DEFAULT_PATH,
         HOME,
@@ -330,6 +341,37 @@ export class AgentOs {
 
   get options(): Readonly<AgentOsOptions> {
     return this.#options;
+  }
+
+  // ---- network -----------------------------------------------------------------------------
+
+  /**
+   * Sends an HTTP request to a server listening on `port` inside the VM and resolves with its
+   * Response. `request` is a Request, a URL, or a path ("/api?x=1") taken relative to
+   * http://localhost:PORT (then `init` gives method, headers, body). Both bodies stream.
+   * Rejects with code ECONNREFUSED when nothing listens on the port.
+   */
+  async fetch(
+    port: number,
+    request: Request | URL | string,
+    init?: RequestInit,
+  ): Promise<Response> {
+    this.#alive("fetch");
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)
+      throw new TypeError(`fetch: port must be an integer from 1 to 65535, got ${describe(port)}`);
+    return fetchFromHost(this.#kernel.net, port, toRequest(port, request, init));
+  }
+
+  /**
+   * Subscribes to the VM's network events: "listen"/"unlisten" of guest servers, and each
+   * outbound connection, "connect" or "denied" (with the policy's reason). Returns the
+   * unsubscribe function.
+   */
+  onNetworkEvent(handler: NetworkEventHandler): () => void {
+    this.#alive("onNetworkEvent");
+    if (typeof handler !== "function")
+      throw new TypeError(`onNetworkEvent: handler must be a function, got ${describe(handler)}`);
+    return this.#kernel.net.onEvent(handler);
   }
 
   // ---- filesystem --------------------------------------------------------------------------
@@ -1033,6 +1075,20 @@ function checkCells(method: string, value: unknown, name: string, fallback?: num
       `${method}: ${name} must be an integer from 1 to 65535, got ${describe(value)}`,
     );
   return value;
+}
+
+/** loopbackExemptPorts: host ports from 1 to 65535. */
+function checkPorts(ports: unknown): number[] {
+  if (ports === undefined) return [];
+  if (
+    !Array.isArray(ports) ||
+    !ports.every((p) => typeof p === "number" && Number.isInteger(p) && p >= 1 && p <= 65535)
+  ) {
+    throw new TypeError(
+      `AgentOs.create: loopbackExemptPorts must be an array of port numbers (1-65535), got ${describe(ports)}`,
+    );
+  }
+  return ports;
 }
 
 /** Runs a validator whose messages do not name the API method, prefixing `method`. */

@@ -5,6 +5,8 @@
 import picomatch from "picomatch";
 import type { AccessPolicy } from "../fs/namespace.ts";
 import type { KernelPolicy } from "../kernel/kernel.ts";
+import type { ConnectCallback } from "../net/egress-policy.ts";
+import { parseNetworkRule } from "../net/network-rule.ts";
 
 export interface Permissions {
   /** Path globs processes may read and write ("/home/user/**"). Writing implies reading. */
@@ -13,8 +15,14 @@ export interface Permissions {
   childProcess?: boolean | string[];
   /** Names (globs) of environment variables callers may pass to processes. */
   env?: string[];
-  /** Outbound network policy, enforced by the network layer. */
-  network?: { allow?: string[]; deny?: string[] };
+  /**
+   * Outbound network policy, enforced by the network layer (net/egress-policy.ts). Entries
+   * are host names ("api.example.com", "*.example.com"), addresses, CIDR ranges
+   * ("10.0.0.0/8") or any of those with ":port". `deny` wins; with `allow`, only what it
+   * lists leaves the VM; private, link-local and host-loopback addresses need an address or
+   * CIDR `allow` entry. `onConnect` has the last word on each connection.
+   */
+  network?: { allow?: string[]; deny?: string[]; onConnect?: ConnectCallback };
 }
 
 export function validatePermissions(value: unknown): Permissions {
@@ -47,11 +55,25 @@ export function validatePermissions(value: unknown): Permissions {
   if (p.network !== undefined) {
     const net = p.network as Record<string, unknown>;
     if (typeof net !== "object" || net === null)
-      throw new TypeError("permissions.network must be { allow?, deny? }");
-    for (const key of ["allow", "deny"]) {
-      if (net[key] !== undefined && !isStringArray(net[key]))
-        throw new TypeError(`permissions.network.${key} must be an array`);
+      throw new TypeError("permissions.network must be { allow?, deny?, onConnect? }");
+    for (const key of Object.keys(net)) {
+      if (!["allow", "deny", "onConnect"].includes(key))
+        throw new TypeError(`permissions.network: unknown key "${key}"`);
     }
+    for (const key of ["allow", "deny"]) {
+      if (net[key] === undefined) continue;
+      if (!isStringArray(net[key]))
+        throw new TypeError(`permissions.network.${key} must be an array of strings`);
+      (net[key] as string[]).forEach((entry, i) => {
+        try {
+          parseNetworkRule(entry);
+        } catch (err) {
+          throw new TypeError(`permissions.network.${key}[${i}]: ${(err as Error).message}`);
+        }
+      });
+    }
+    if (net.onConnect !== undefined && typeof net.onConnect !== "function")
+      throw new TypeError("permissions.network.onConnect must be a function");
   }
   return p as Permissions;
 }

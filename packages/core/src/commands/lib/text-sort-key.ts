@@ -476,7 +476,7 @@ export function randomHasher(): (text: string) => string {
   return (text) => createHash("md5").update(salt).update(text, "latin1").digest("hex");
 }
 
-/** A key's text with what its comparison needs precomputed (numbers, hashes). */
+/** A -h, -g or -R key's text with what its comparison needs precomputed (numbers, hashes). */
 export interface PreparedKey {
   text: string;
   num?: Num;
@@ -490,30 +490,152 @@ export function prepareKey(
   text: string,
   hash?: (text: string) => string,
 ): PreparedKey {
-  if (key.numeric) return { text, num: parseNum(text, skipBlanks(text)) };
   if (key.human) {
     const num = parseNum(text, skipBlanks(text));
     return { text, num, unit: unitOrder(text, num) };
   }
   if (key.general) return { text, value: strtod(text) };
-  if (key.month) return { text, value: monthOf(text) };
   if (key.random && hash) return { text, hash: hash(text) };
   return { text };
 }
 
 /** Compares two prepared keys by the key's ordering (without -r). */
 export function comparePrepared(key: SortKey, a: PreparedKey, b: PreparedKey): number {
-  if (key.numeric) return compareNums(a.num!, b.num!);
   if (key.human) {
     const diff = a.unit! - b.unit!;
     return diff !== 0 ? diff : compareNums(a.num!, b.num!);
   }
   if (key.general) return compareGeneral(a.value, b.value);
-  if (key.month) return a.value! - b.value!;
   if (key.random && a.hash !== undefined && b.hash !== undefined) {
     const d = byteCompare(a.hash, b.hash);
     return d !== 0 ? d : byteCompare(a.text, b.text);
   }
   if (key.version) return fileVersionCompare(a.text, b.text);
   return byteCompare(a.text, b.text);
+}
+
+// ---- decorated keys ------------------------------------------------------------------------
+
+/**
+ * The value of a -n key as a double whose order and equality are strnumcmp's, or NaN when the
+ * number has more than 15 significant digits (a double could then merge distinct numbers).
+ */
+export function numericRank(s: string): number {
+  let i = skipBlanks(s);
+  const n = s.length;
+  let neg = false;
+  if (i < n && s.charCodeAt(i) === 0x2d) {
+    neg = true;
+    i++;
+  }
+  while (i < n && s.charCodeAt(i) === 0x30) i++;
+  const intStart = i;
+  let value = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    value = value * 10 + (c - 0x30);
+    i++;
+  }
+  let digits = i - intStart;
+  if (i < n && s.charCodeAt(i) === 0x2e) {
+    const fracStart = ++i;
+    let lastNonZero = fracStart;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      i++;
+      if (c !== 0x30) lastNonZero = i;
+    }
+    if (lastNonZero > fracStart) {
+      digits += lastNonZero - fracStart;
+      // Number() rounds correctly, so ≤ 15 significant digits keep their order exactly.
+      if (digits <= 15)
+        value = Number(`${s.slice(intStart, fracStart - 1)}.${s.slice(fracStart, lastNonZero)}`);
+    }
+  }
+  if (digits > 15) return Number.NaN;
+  return neg && value !== 0 ? -value : value;
+}
+
+type ColumnKind = "text" | "version" | "numeric" | "month" | "prepared";
+
+/**
+ * One sort key extracted and parsed once per line (decorate-sort-undecorate): comparisons
+ * then read precomputed texts and numbers by line index instead of re-parsing.
+ */
+export class KeyColumn {
+  readonly key: SortKey;
+  readonly #kind: ColumnKind;
+  readonly #tab: number;
+  readonly #hash: ((text: string) => string) | undefined;
+  readonly #texts: string[] = [];
+  /** numeric and month keys: exact doubles; NaN marks a -n number needing the full parse. */
+  readonly #ranks: number[] = [];
+  readonly #slowNums = new Map<number, Num>();
+  readonly #prepared: PreparedKey[] = [];
+
+  constructor(key: SortKey, tab: number, hash?: (text: string) => string) {
+    this.key = key;
+    this.#tab = tab;
+    this.#hash = hash;
+    if (key.numeric) this.#kind = "numeric";
+    else if (key.month) this.#kind = "month";
+    else if (key.human || key.general || key.random) this.#kind = "prepared";
+    else if (key.version) this.#kind = "version";
+    else this.#kind = "text";
+  }
+
+  /** Decorates the next line (its index is the number of lines added before). */
+  add(line: string): void {
+    const text = extractKey(line, this.key, this.#tab);
+    switch (this.#kind) {
+      case "text":
+      case "version":
+        this.#texts.push(text);
+        break;
+      case "numeric":
+        this.#texts.push(text);
+        this.#ranks.push(numericRank(text));
+        break;
+      case "month":
+        this.#ranks.push(monthOf(text));
+        break;
+      case "prepared":
+        this.#prepared.push(prepareKey(this.key, text, this.#hash));
+        break;
+    }
+  }
+
+  /** Compares lines `a` and `b` by this key's ordering (without -r). */
+  compare(a: number, b: number): number {
+    switch (this.#kind) {
+      case "text":
+        return byteCompare(this.#texts[a], this.#texts[b]);
+      case "numeric": {
+        const x = this.#ranks[a];
+        const y = this.#ranks[b];
+        if (x < y) return -1;
+        if (x > y) return 1;
+        if (x === y) return 0;
+        return compareNums(this.#num(a), this.#num(b));
+      }
+      case "month":
+        return this.#ranks[a] - this.#ranks[b];
+      case "version":
+        return fileVersionCompare(this.#texts[a], this.#texts[b]);
+      default:
+        return comparePrepared(this.key, this.#prepared[a], this.#prepared[b]);
+    }
+  }
+
+  #num(i: number): Num {
+    let num = this.#slowNums.get(i);
+    if (num === undefined) {
+      const text = this.#texts[i];
+      num = parseNum(text, skipBlanks(text));
+      this.#slowNums.set(i, num);
+    }
+    return num;
+  }
 }

@@ -1,6 +1,7 @@
 /** The "system" command set: its owner adds each command here as it is written. */
 import type { CommandDefinition } from "../../kernel/command-registry.ts";
 import { clear } from "../clear.ts";
+import { curl } from "../curl.ts";
 import { date } from "../date.ts";
 import { groups } from "../groups.ts";
 import { hostname } from "../hostname.ts";
@@ -20,12 +21,14 @@ import { timeout } from "../timeout.ts";
 import { tput } from "../tput.ts";
 import { uname } from "../uname.ts";
 import { watch } from "../watch.ts";
+import { wget } from "../wget.ts";
 import { which } from "../which.ts";
 import { whoami } from "../whoami.ts";
 
 export const SYSTEM_COMMANDS: CommandDefinition[] = [
   bracketCommand,
   clear,
+  curl,
   date,
   groups,
   hostname,
@@ -47,6 +50,7 @@ export const SYSTEM_COMMANDS: CommandDefinition[] = [
   tput,
   uname,
   watch,
+  wget,
   which,
   whoami,
 ];

@@ -1,7 +1,7 @@
-/** wait, kill, jobs, fg, bg, disown. */
+/** wait, kill, jobs, fg, bg, disown: the job control builtins. */
 import { isKernelError } from "../../fs/errors.ts";
 import { SIGNALS } from "../../kernel/signals.ts";
-import type { Job } from "../jobs.ts";
+import { formatJob, type Job } from "../jobs.ts";
 import type { Shell } from "../shell.ts";
 import type { Builtin } from "./index.ts";
 
@@ -27,10 +27,15 @@ export function parseSignal(spec: string): number | undefined {
   return undefined;
 }
 
-async function waitJob(sh: Shell, job: Job): Promise<number> {
-  const status = await job.done;
+/** Waits for a job to end; a stopped job is not waited for (bash warns instead). */
+async function waitJob(sh: Shell, job: Job, named: boolean): Promise<number> {
+  if ((await job.settled()) === "stopped") {
+    if (named) sh.error(`warning: wait_for_job: job ${job.id} is stopped`);
+    else sh.error(`wait: warning: job ${job.id}[${job.pid}] stopped`);
+    return named ? 128 + job.stopSignal : 0;
+  }
   sh.jobs.remove(job);
-  return status;
+  return job.status;
 }
 
 const wait: Builtin = async (sh, argv) => {
@@ -42,24 +47,26 @@ const wait: Builtin = async (sh, argv) => {
   }
   if (args[0] === "-f") args.shift();
   if (args.length === 0) {
+    const running = sh.jobs.jobs.filter((j) => j.state !== "stopped");
     if (any) {
-      if (sh.jobs.jobs.length === 0) return 127;
-      const job = await Promise.race(sh.jobs.jobs.map((j) => j.done.then(() => j)));
-      return waitJob(sh, job);
+      if (running.length === 0) return 127;
+      const job = await Promise.race(running.map((j) => j.finished().then(() => j)));
+      return waitJob(sh, job, false);
     }
-    for (const job of [...sh.jobs.jobs]) await waitJob(sh, job);
+    for (const job of [...sh.jobs.jobs]) await waitJob(sh, job, false);
     return 0;
   }
   let status = 0;
   for (const arg of args) {
     let job: Job | undefined;
     if (arg.startsWith("%")) {
-      job = sh.jobs.bySpec(arg);
-      if (!job) {
-        sh.error(`wait: ${arg}: no such job`);
+      const found = sh.jobs.lookup(arg);
+      if ("error" in found) {
+        sh.error(`wait: ${found.error}`);
         status = 127;
         continue;
       }
+      job = found.job;
     } else if (/^\d+$/.test(arg)) {
       job = sh.jobs.byPid(Number(arg));
       const earlier = sh.jobs.finished.get(Number(arg));
@@ -77,7 +84,7 @@ const wait: Builtin = async (sh, argv) => {
       status = 2;
       continue;
     }
-    status = await waitJob(sh, job);
+    status = await waitJob(sh, job, true);
   }
   return status;
 };
@@ -161,14 +168,24 @@ const kill: Builtin = async (sh, argv) => {
   for (const target of targets) {
     let pid: number;
     if (target.startsWith("%")) {
-      const job = sh.jobs.bySpec(target);
-      if (!job) {
-        sh.error(`kill: ${target}: no such job`);
+      const found = sh.jobs.lookup(target);
+      if ("error" in found) {
+        sh.error(`kill: ${found.error}`);
         status = 1;
         continue;
       }
-      pid = job.pid;
-    } else if (/^-?\d+$/.test(target)) pid = Number(target);
+      try {
+        signalJob(sh, found.job, signal);
+      } catch (err) {
+        if (!isKernelError(err, "ESRCH") && !isKernelError(err, "EPERM")) throw err;
+        sh.error(
+          `kill: (${found.job.pid}) - ${isKernelError(err, "ESRCH") ? "No such process" : "Operation not permitted"}`,
+        );
+        status = 1;
+      }
+      continue;
+    }
+    if (/^-?\d+$/.test(target)) pid = Number(target);
     else {
       sh.error(`kill: ${target}: arguments must be process or job IDs`);
       status = 1;
@@ -188,56 +205,178 @@ const kill: Builtin = async (sh, argv) => {
   return status;
 };
 
+/**
+ * `kill %job`, as bash's kill_pid: the job's process group, continued afterwards when it is
+ * stopped and the signal is SIGTERM or SIGHUP (so it can act); SIGCONT makes a stopped job a
+ * running background job, without a notice.
+ */
+function signalJob(sh: Shell, job: Job, signal: number): void {
+  const stopped = job.state === "stopped";
+  sh.signalJob(job, signal);
+  if (stopped && (signal === SIGNALS.SIGTERM || signal === SIGNALS.SIGHUP))
+    sh.signalJob(job, SIGNALS.SIGCONT);
+  if (stopped && signal === SIGNALS.SIGCONT) {
+    job.markRunning();
+    job.background = true;
+    job.reported = "running";
+  }
+}
+
+const JOBS_USAGE = "jobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]";
+
 const jobs: Builtin = async (sh, argv) => {
-  const flags = argv.slice(1).join("");
-  let text = "";
-  const list = sh.jobs.jobs;
-  list.forEach((job, index) => {
-    const mark = index === list.length - 1 ? "+" : index === list.length - 2 ? "-" : " ";
-    if (flags.includes("p")) {
-      text += `${job.pid}\n`;
-      return;
+  const flags = new Set<string>();
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      i++;
+      break;
     }
-    const state =
-      job.status === undefined ? "Running" : job.status === 0 ? "Done" : `Exit ${job.status}`;
-    const pid = flags.includes("l") ? `${job.pid} ` : "";
-    text += `[${job.id}]${mark}  ${pid}${state.padEnd(24)}${job.command}${job.status === undefined ? " &" : ""}\n`;
-  });
-  for (const job of [...list]) if (job.status !== undefined) sh.jobs.remove(job);
+    if (!arg.startsWith("-") || arg === "-") break;
+    for (const flag of arg.slice(1)) {
+      if (flag === "x") {
+        sh.error("jobs: -x: not supported");
+        return 2;
+      }
+      if (!"lnprs".includes(flag)) {
+        sh.error(`jobs: -${flag}: invalid option`);
+        sh.usage(JOBS_USAGE);
+        return 2;
+      }
+      flags.add(flag);
+    }
+  }
+  let status = 0;
+  let selected: Job[];
+  const specs = argv.slice(i);
+  if (specs.length > 0) {
+    selected = [];
+    for (const spec of specs) {
+      const found = sh.jobs.lookup(spec);
+      if ("error" in found) {
+        sh.error(`jobs: ${found.error}`);
+        if (found.ambiguous) sh.error(`jobs: ${spec}: no such job`);
+        status = 1;
+      } else selected.push(found.job);
+    }
+  } else selected = [...sh.jobs.jobs];
+  if (flags.has("r")) selected = selected.filter((j) => j.state === "running");
+  if (flags.has("s")) selected = selected.filter((j) => j.state === "stopped");
+  if (flags.has("n")) selected = selected.filter((j) => j.state !== j.reported);
+  let text = "";
+  for (const job of selected) {
+    text += flags.has("p") ? `${job.pid}\n` : formatJob(sh.jobs, job, flags.has("l"));
+    job.reported = job.state;
+  }
+  for (const job of selected) if (job.state === "done") sh.jobs.remove(job);
   await sh.out(text);
-  return 0;
+  return status;
 };
 
-const noJobControl =
-  (name: string): Builtin =>
-  async (sh) => {
-    sh.error(`${name}: no job control`);
+/** fg and bg need job control: an interactive shell on its terminal. */
+function jobControlled(sh: Shell, name: string): boolean {
+  if (sh.jobControl && sh.options.monitor) return true;
+  // bash prints this one without the line number, even from a script.
+  sh.usage(`${sh.errorName}: ${name}: no job control`);
+  return false;
+}
+
+const fg: Builtin = async (sh, argv) => {
+  if (!jobControlled(sh, "fg")) return 1;
+  const args = argv.slice(1);
+  if (args[0] === "--") args.shift();
+  const found = sh.jobs.lookup(args[0]);
+  if ("error" in found) {
+    sh.error(`fg: ${found.error}`);
     return 1;
-  };
+  }
+  const job = found.job;
+  if (job.state === "done") {
+    sh.error("fg: job has terminated");
+    return 1;
+  }
+  await sh.out(`${job.command}\n`);
+  return sh.resumeInForeground(job);
+};
+
+const bg: Builtin = async (sh, argv) => {
+  if (!jobControlled(sh, "bg")) return 1;
+  const args = argv.slice(1);
+  if (args[0] === "--") args.shift();
+  if (args.length === 0) args.push("%+");
+  let status = 0;
+  for (const spec of args) {
+    const found = sh.jobs.lookup(spec);
+    if ("error" in found) {
+      sh.error(`bg: ${found.error === "%+: no such job" ? "current: no such job" : found.error}`);
+      status = 1;
+      continue;
+    }
+    const job = found.job;
+    if (job.state === "done") {
+      sh.error("bg: job has terminated");
+      status = 1;
+      continue;
+    }
+    if (job.state === "running") {
+      // POSIX says this is not an error.
+      sh.error(`bg: job ${job.id} already in background`);
+      continue;
+    }
+    const mark = sh.jobs.mark(job);
+    await sh.out(`[${job.id}]${mark === " " ? " " : `${mark} `}${job.command} &\n`);
+    sh.continueInBackground(job);
+  }
+  return status;
+};
 
 const disown: Builtin = async (sh, argv) => {
-  const args = argv.slice(1).filter((a) => !a.startsWith("-"));
-  if (args.length === 0) {
-    const last = sh.jobs.jobs[sh.jobs.jobs.length - 1];
-    if (last) sh.jobs.remove(last);
-    return 0;
-  }
-  for (const arg of args) {
-    const job = arg.startsWith("%") ? sh.jobs.bySpec(arg) : sh.jobs.byPid(Number(arg));
-    if (!job) {
-      sh.error(`disown: ${arg}: no such job`);
+  const flags = argv
+    .slice(1)
+    .filter((a) => a.startsWith("-") && a !== "-")
+    .join("");
+  const args = argv.slice(1).filter((a) => !a.startsWith("-") || a === "-");
+  let targets: Job[];
+  let status = 0;
+  if (flags.includes("a") || flags.includes("r")) {
+    targets = sh.jobs.jobs.filter((j) => !flags.includes("r") || j.state === "running");
+  } else if (args.length === 0) {
+    const found = sh.jobs.lookup(undefined);
+    if ("error" in found) {
+      sh.error(`disown: ${found.error}`);
       return 1;
     }
+    targets = [found.job];
+  } else {
+    targets = [];
+    for (const arg of args) {
+      const found = sh.jobs.lookup(arg.startsWith("%") ? arg : `%${arg}`);
+      const job =
+        "job" in found ? found.job : /^\d+$/.test(arg) ? sh.jobs.byPid(Number(arg)) : undefined;
+      if (!job) {
+        sh.error(`disown: ${arg}: no such job`);
+        status = 1;
+        continue;
+      }
+      targets.push(job);
+    }
+  }
+  // -h keeps the job in the table (it would only be spared SIGHUP at logout).
+  if (flags.includes("h")) return status;
+  for (const job of targets) {
+    if (job.state === "stopped")
+      sh.error(`warning: deleting stopped job ${job.id} with process group ${job.pgid}`);
     sh.jobs.remove(job);
   }
-  return 0;
+  return status;
 };
 
 export const JOB_BUILTINS: Array<[string, Builtin]> = [
   ["wait", wait],
   ["kill", kill],
   ["jobs", jobs],
-  ["fg", noJobControl("fg")],
-  ["bg", noJobControl("bg")],
+  ["fg", fg],
+  ["bg", bg],
   ["disown", disown],
 ];

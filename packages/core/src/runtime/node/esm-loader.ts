@@ -1,0 +1,179 @@
+/**
+ * ES modules of one guest process, compiled by the host into the guest's isolate. The whole
+ * import graph is read and compiled first (file reads are asynchronous kernel calls), then
+ * linked and evaluated. Builtins, CommonJS files and JSON are imported through small generated
+ * modules that take their values from the guest's CommonJS loader, as Node's ESM loader does.
+ *
+ * (`require()` of an ES module does not come here: it is converted to CommonJS, see module-ops.)
+ */
+import { init as initCjsLexer, parse as parseCjs } from "cjs-module-lexer";
+import type ivm from "isolated-vm";
+import type { GuestProcess } from "./guest-process.ts";
+import type { ModuleResolver, Resolved } from "./module-resolver.ts";
+import { ESM_HOOKS, rewriteImports, stripTypes } from "./source-transform.ts";
+
+await initCjsLexer();
+
+interface ModuleRecord {
+  url: string;
+  module: ivm.Module;
+  /** Resolved dependency URL for each specifier. */
+  deps: Map<string, string>;
+}
+
+export class EsmLoader {
+  readonly #g: GuestProcess;
+  readonly #resolver: ModuleResolver;
+  readonly #records = new Map<string, ModuleRecord>();
+  readonly #loading = new Map<string, Promise<ModuleRecord>>();
+  readonly #byModule = new Map<ivm.Module, ModuleRecord>();
+
+  constructor(g: GuestProcess, resolver: ModuleResolver) {
+    this.#g = g;
+    this.#resolver = resolver;
+  }
+
+  /** Loads, links and evaluates `resolved`; returns its namespace (a guest object). */
+  async import(resolved: Resolved, source?: string): Promise<ivm.Reference> {
+    const url = urlOf(resolved);
+    const record = await this.#load(url, resolved, source);
+    record.module.instantiateSync(this.#g.context, (specifier, referrer) =>
+      this.#link(specifier, referrer),
+    );
+    // Asynchronous evaluation runs on the isolate's own thread, where guest code may make
+    // synchronous host calls; it settles once any top-level await has.
+    await record.module.evaluate();
+    return record.module.namespace;
+  }
+
+  /** Evaluates module source that is not a file (`node --input-type=module -e ...`). */
+  importSource(source: string, path: string): Promise<ivm.Reference> {
+    return this.import({ kind: "file", path, format: "module" }, source);
+  }
+
+  #link(specifier: string, referrer: ivm.Module): ivm.Module {
+    const parent = this.#byModule.get(referrer);
+    const url = parent?.deps.get(specifier);
+    const record = url === undefined ? undefined : this.#records.get(url);
+    if (!record) throw new Error(`Cannot find module '${specifier}'`);
+    return record.module;
+  }
+
+  #load(url: string, resolved: Resolved, sourceText?: string): Promise<ModuleRecord> {
+    const done = this.#records.get(url);
+    if (done) return Promise.resolve(done);
+    let loading = this.#loading.get(url);
+    if (!loading) {
+      loading = this.#compile(url, resolved, sourceText);
+      this.#loading.set(url, loading);
+    }
+    return loading;
+  }
+
+  async #compile(url: string, resolved: Resolved, sourceText?: string): Promise<ModuleRecord> {
+    const { source, filename } =
+      sourceText === undefined
+        ? await this.#sourceOf(url, resolved)
+        : { source: rewriteImports(sourceText, url).code, filename: url };
+    const cacheKey = this.#g.codeCache.key(url, source);
+    const cachedData = this.#g.codeCache.get(cacheKey);
+    const module = this.#g.isolate.compileModuleSync(source, {
+      filename,
+      ...(cachedData ? { cachedData } : { produceCachedData: cacheKey !== undefined }),
+    });
+    const produced = (module as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> })
+      .cachedData;
+    if (produced) this.#g.codeCache.set(cacheKey, produced);
+    const record: ModuleRecord = {
+      url,
+      module,
+      deps: new Map(),
+    };
+    this.#records.set(url, record);
+    this.#byModule.set(module, record);
+    const parentPath = resolved.kind === "file" ? resolved.path : "/";
+    for (const specifier of module.dependencySpecifiers) {
+      const dep = await this.#resolver.resolve(specifier, parentPath, "import");
+      const depUrl = urlOf(dep);
+      record.deps.set(specifier, depUrl);
+      await this.#load(depUrl, dep);
+    }
+    return record;
+  }
+
+  async #sourceOf(url: string, resolved: Resolved): Promise<{ source: string; filename: string }> {
+    if (resolved.kind === "builtin") {
+      const names = this.#g.context.evalSync(
+        `Object.keys(${ESM_HOOKS}.builtin(${JSON.stringify(resolved.name)}))`,
+        { copy: true },
+      ) as string[];
+      return {
+        source: reexport(`${ESM_HOOKS}.builtin(${JSON.stringify(resolved.name)})`, names),
+        filename: url,
+      };
+    }
+    const path = resolved.path;
+    if (resolved.format === "addon") {
+      throw Object.assign(
+        new Error(`Cannot load native addon ${path}: native addons are not supported in the VM`),
+        {
+          code: "ERR_DLOPEN_FAILED",
+        },
+      );
+    }
+    const text = new TextDecoder().decode(await this.#g.ctx.readFile(path));
+    if (resolved.format === "json") {
+      return {
+        source: `export default ${ESM_HOOKS}.json(${JSON.stringify(path)}, ${JSON.stringify(text)});`,
+        filename: url,
+      };
+    }
+    if (resolved.format === "commonjs") {
+      const names = commonJsExportNames(text);
+      return {
+        source: reexport(`${ESM_HOOKS}.require(${JSON.stringify(path)})`, names),
+        filename: url,
+      };
+    }
+    let source = stripShebang(text);
+    if (/\.[mc]?ts$/.test(path)) source = stripTypes(source, path);
+    return { source: rewriteImports(source, url).code, filename: url };
+  }
+}
+
+/** The URL an ES module is known by (what import.meta.url says). */
+export function urlOf(resolved: Resolved): string {
+  return resolved.kind === "builtin" ? `node:${resolved.name}` : fileUrl(resolved.path);
+}
+
+export function fileUrl(path: string): string {
+  return `file://${encodeURI(path).replace(/[?#]/g, encodeURIComponent)}`;
+}
+
+function stripShebang(text: string): string {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return body.startsWith("#!") ? `//${body.slice(2)}` : body;
+}
+
+/** A module exporting `expression` as default and each named property snapshot. */
+function reexport(expression: string, names: string[]): string {
+  const lines = [`const m = ${expression};`, "export default m;"];
+  const specifiers: string[] = [];
+  names.forEach((name, index) => {
+    if (name === "default") return;
+    lines.push(`const e${index} = m[${JSON.stringify(name)}];`);
+    specifiers.push(`e${index} as ${JSON.stringify(name)}`);
+  });
+  if (specifiers.length > 0) lines.push(`export { ${specifiers.join(", ")} };`);
+  return lines.join("\n");
+}
+
+/** Named exports Node detects statically in a CommonJS file (the same lexer Node uses). */
+function commonJsExportNames(source: string): string[] {
+  try {
+    const { exports } = parseCjs(source);
+    return [...new Set(exports)];
+  } catch {
+    return [];
+  }
+}

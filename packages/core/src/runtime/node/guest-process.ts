@@ -1,0 +1,361 @@
+/**
+ * One guest Node.js process, seen from the host: a V8 isolate started from the runtime image,
+ * bound to a kernel process. The guest reaches the host only through two functions handed to
+ * its bootstrap (and hidden from user code): a synchronous call (the guest thread blocks while
+ * the host works, for `readFileSync` and friends) and an asynchronous one whose answer comes
+ * back later as a host → guest call. Every guest "macrotask" therefore starts with a call the
+ * host makes and awaits, so an exception or unhandled rejection inside it surfaces here instead
+ * of as an unhandled rejection in the host.
+ *
+ * Liveness (when the process exits) is decided by the guest, which counts what keeps it alive
+ * as Node does; the host only asks it when it reports that the count fell to zero.
+ */
+import ivm from "isolated-vm";
+import { isKernelError } from "../../fs/errors.ts";
+import type { ProcessContext } from "../../kernel/process-context.ts";
+import { SIGNALS } from "../../kernel/signals.ts";
+import { CodeCache } from "./code-cache.ts";
+import { HOST_OPS } from "./host-ops.ts";
+import { runtimeImage } from "./runtime-image.ts";
+
+/** What the guest's bootstrap needs to start the program. Plain data. */
+export interface GuestLaunch {
+  argv: string[];
+  execArgv: string[];
+  entry:
+    | { kind: "file"; path: string }
+    | { kind: "eval"; source: string; print: boolean; module: boolean; typescript: boolean }
+    | { kind: "stdin"; module: boolean; typescript: boolean };
+  requires: string[];
+  imports: string[];
+}
+
+export interface GuestLimits {
+  /** V8 heap limit of the isolate in MiB. */
+  memoryMb: number;
+  /** CPU time the isolate may use in total, in ms (0 = no limit). */
+  cpuTimeMs: number;
+}
+
+/** The result of a host operation as the guest receives it. */
+export type Envelope = { v: unknown } | { e: GuestErrorData };
+
+export interface GuestErrorData {
+  message: string;
+  code?: string;
+  errno?: number;
+  syscall?: string;
+  path?: string;
+  dest?: string;
+  name?: string;
+}
+
+/** The guest functions the host calls. */
+interface GuestEntry {
+  boot: ivm.Reference;
+  complete: ivm.Reference;
+  completeValue: ivm.Reference;
+  idleCheck: ivm.Reference;
+  fatal: ivm.Reference;
+  signal: ivm.Reference;
+}
+
+const codeCache = new CodeCache();
+
+export class GuestProcess {
+  readonly ctx: ProcessContext;
+  readonly isolate: ivm.Isolate;
+  readonly context: ivm.Context;
+  readonly limits: GuestLimits;
+  readonly codeCache = codeCache;
+  /** Per-process state that op groups keep (timers, open handles, ...), by owner name. */
+  readonly state = new Map<string, unknown>();
+  /** Functions to run when the process ends (close host resources it held). */
+  readonly cleanups: Array<() => void> = [];
+  readonly #entry: GuestEntry;
+  #exitCode: number | undefined;
+  #resolveDone!: (code: number) => void;
+  readonly done: Promise<number>;
+  /** Host-side writes are chained so output keeps the guest's order. */
+  writeChain: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    ctx: ProcessContext,
+    isolate: ivm.Isolate,
+    context: ivm.Context,
+    entry: GuestEntry,
+    limits: GuestLimits,
+  ) {
+    this.ctx = ctx;
+    this.isolate = isolate;
+    this.context = context;
+    this.#entry = entry;
+    this.limits = limits;
+    this.done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
+  }
+
+  static async create(ctx: ProcessContext, limits: GuestLimits): Promise<GuestProcess> {
+    const image = await runtimeImage();
+    const isolate = new ivm.Isolate({
+      memoryLimit: limits.memoryMb,
+      ...(image.snapshot ? { snapshot: image.snapshot } : {}),
+    });
+    const context = await isolate.createContext();
+    if (!image.snapshot) await context.eval(image.source, { filename: "node:internal/agentos" });
+    const entryRef = (await context.global.get("__agentos_entry", {
+      reference: true,
+    })) as ivm.Reference;
+    const get = async (name: string) =>
+      (await entryRef.get(name, { reference: true })) as ivm.Reference;
+    const entry: GuestEntry = {
+      boot: await get("boot"),
+      complete: await get("complete"),
+      completeValue: await get("completeValue"),
+      idleCheck: await get("idleCheck"),
+      fatal: await get("fatal"),
+      signal: await get("signal"),
+    };
+    // Only the references above can reach the bootstrap from now on.
+    await context.global.delete("__agentos_entry");
+    return new GuestProcess(ctx, isolate, context, entry, limits);
+  }
+
+  get exited(): boolean {
+    return this.#exitCode !== undefined;
+  }
+
+  /** Runs the program to its end; resolves to the exit status. */
+  async run(launch: GuestLaunch): Promise<number> {
+    const onAbort = (): void => this.finish(128 + SIGNALS.SIGKILL);
+    this.ctx.signal.addEventListener("abort", onAbort, { once: true });
+    const cpuWatch = this.#watchCpu();
+    const syncCall = new ivm.Reference((op: string, args: unknown[]) => this.#syncCall(op, args));
+    const asyncCall = new ivm.Reference((op: string, args: unknown[], id: number) =>
+      this.#asyncCall(op, args, id),
+    );
+    const config = {
+      launch,
+      pid: this.ctx.pid,
+      ppid: this.ctx.ppid,
+      cwd: this.ctx.cwd,
+      env: { ...this.ctx.env },
+      umask: this.ctx.umask,
+      uid: this.ctx.uid,
+      gid: this.ctx.gid,
+      tty: [0, 1, 2].map((fd) => this.#ttyInfo(fd)),
+      version: process.version,
+      versions: { ...process.versions },
+      arch: process.arch,
+    };
+    this.#guestCall(this.#entry.boot, [
+      syncCall,
+      asyncCall,
+      new ivm.ExternalCopy(config).copyInto({ release: true }),
+    ]);
+    try {
+      return await this.done;
+    } finally {
+      clearInterval(cpuWatch);
+      this.ctx.signal.removeEventListener("abort", onAbort);
+      for (const cleanup of this.cleanups.splice(0)) {
+        try {
+          cleanup();
+        } catch {
+          // A cleanup failing must not keep the others from running.
+        }
+      }
+      syncCall.release();
+      asyncCall.release();
+      if (!this.isolate.isDisposed) this.isolate.dispose();
+    }
+  }
+
+  /** Ends the process with `code`; the isolate stops at once. */
+  finish(code: number): void {
+    if (this.#exitCode !== undefined) return;
+    this.#exitCode = code;
+    this.#resolveDone(code);
+    // Dispose after the current host turn so a synchronous `exit` call can return first.
+    setImmediate(() => {
+      if (!this.isolate.isDisposed) this.isolate.dispose();
+    });
+  }
+
+  /** Answers the guest's asynchronous request `id` with plain data. */
+  complete(id: number, envelope: Envelope): void {
+    if (this.exited) return;
+    this.#guestCall(this.#entry.complete, [
+      id,
+      new ivm.ExternalCopy(envelope).copyInto({ release: true }),
+    ]);
+  }
+
+  /** Answers request `id` with a value living in the guest heap (a module namespace, ...). */
+  completeWithGuestValue(id: number, value: ivm.Reference): void {
+    if (this.exited) return;
+    this.#guestCall(this.#entry.completeValue, [id, value.derefInto()]);
+  }
+
+  /**
+   * Asks the guest whether nothing keeps it alive any more; ends it with its code if so. Waits
+   * for calls into the guest still in flight: one of them may yet fail with an unhandled
+   * rejection, which must decide the exit status first.
+   */
+  checkIdle(): void {
+    if (this.exited) return;
+    if (this.#inFlight > 0) {
+      this.#idleWanted = true;
+      return;
+    }
+    this.#idleWanted = false;
+    this.#entry.idleCheck
+      .apply(undefined, [], { result: { copy: true } })
+      .then((code) => {
+        if (typeof code === "number" && code >= 0) this.finish(code);
+      })
+      .catch((error: unknown) => this.#onGuestFailure(error));
+  }
+
+  /** Delivers a signal the program has a handler for. */
+  deliverSignal(signal: number): void {
+    if (this.exited) return;
+    this.#guestCall(this.#entry.signal, [signal]);
+  }
+
+  /** Calls into the guest; a throw or unhandled rejection there is the guest's fatal error. */
+  #guestCall(fn: ivm.Reference, args: unknown[]): void {
+    if (this.exited) return;
+    this.#inFlight++;
+    fn.apply(undefined, args, { arguments: { copy: true } })
+      .catch((error: unknown) => this.#onGuestFailure(error))
+      .finally(() => {
+        this.#inFlight--;
+        if (this.#inFlight === 0 && this.#idleWanted) this.checkIdle();
+      });
+  }
+
+  #inFlight = 0;
+  #idleWanted = false;
+
+  #onGuestFailure(error: unknown): void {
+    if (this.exited) return;
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.isolate.isDisposed || /Isolate was disposed/.test(message)) {
+      if (/memory limit/.test(message)) {
+        this.#writeFatal(
+          "\n<--- JS stacktrace --->\n\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n",
+        );
+        this.finish(134);
+      } else this.finish(this.#exitCode ?? 1);
+      return;
+    }
+    // An error escaping a guest task that the runtime did not catch itself can only be an
+    // unhandled promise rejection (V8 reports those at the end of the task).
+    // The copied stack continues into the host's frames after the boundary: cut them off, they
+    // would show host paths to the guest.
+    const stack =
+      error instanceof Error
+        ? error.stack?.split("\n    at (<isolated-vm boundary>)")[0]
+        : undefined;
+    const copy = error instanceof Error ? { name: error.name, message, stack } : error;
+    this.#guestCall(this.#entry.fatal, [copy, "rejection"]);
+  }
+
+  #writeFatal(text: string): void {
+    this.writeChain = this.writeChain.then(() => this.ctx.err(text)).catch(() => {});
+  }
+
+  #watchCpu(): NodeJS.Timeout | undefined {
+    const limitMs = this.limits.cpuTimeMs;
+    if (!limitMs) return undefined;
+    const timer = setInterval(() => {
+      if (this.isolate.isDisposed) return;
+      if (Number(this.isolate.cpuTime) / 1e6 > limitMs) {
+        this.#writeFatal(`node: CPU time limit of ${limitMs} ms exceeded\n`);
+        this.finish(128 + SIGNALS.SIGXCPU);
+      }
+    }, 20);
+    timer.unref();
+    return timer;
+  }
+
+  #ttyInfo(fd: number): { isTTY: boolean; columns?: number; rows?: number } {
+    try {
+      if (!this.ctx.isatty(fd)) return { isTTY: false };
+      const size = this.ctx.getWindowSize(fd);
+      return { isTTY: true, columns: size.cols, rows: size.rows };
+    } catch {
+      return { isTTY: false };
+    }
+  }
+
+  async #syncCall(op: string, args: unknown[]): Promise<unknown> {
+    const handler = HOST_OPS[op];
+    if (!handler) return copyOut({ e: { message: `unknown host operation ${op}` } });
+    try {
+      const value = await handler(this, args);
+      // Some operations hand back values that already live in the guest heap.
+      if (value instanceof GuestValue) return value.ref.derefInto();
+      return copyOut({ v: value });
+    } catch (error) {
+      return copyOut({ e: errorData(error) });
+    }
+  }
+
+  #asyncCall(op: string, args: unknown[], id: number): void {
+    const handler = HOST_OPS[op];
+    if (!handler) {
+      this.complete(id, { e: { message: `unknown host operation ${op}` } });
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler(this, args))
+      .then(
+        (value) => {
+          if (value instanceof GuestValue) this.completeWithGuestValue(id, value.ref);
+          else if (value !== NO_REPLY) this.complete(id, { v: value });
+        },
+        (error: unknown) => this.complete(id, { e: errorData(error) }),
+      );
+  }
+}
+
+/** A host operation's result that is a reference into the guest heap, handed over as is. */
+export class GuestValue {
+  readonly ref: ivm.Reference;
+  constructor(ref: ivm.Reference) {
+    this.ref = ref;
+  }
+}
+
+/** Returned by an asynchronous operation that answers later by itself (or never). */
+export const NO_REPLY = Symbol("no reply");
+
+function copyOut(envelope: Envelope): unknown {
+  return new ivm.ExternalCopy(envelope).copyInto({ release: true });
+}
+
+/** Turns a host error into plain data the guest rebuilds as a Node-style error. */
+export function errorData(error: unknown): GuestErrorData {
+  if (isKernelError(error)) {
+    return {
+      message: error.message,
+      code: error.code,
+      errno: error.errno,
+      syscall: error.syscall,
+      ...(error.path !== undefined ? { path: error.path } : {}),
+      ...(error.dest !== undefined ? { dest: error.dest } : {}),
+    };
+  }
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      message: error.message,
+      name: error.name,
+      ...(typeof code === "string" ? { code } : {}),
+    };
+  }
+  return { message: String(error) };
+}

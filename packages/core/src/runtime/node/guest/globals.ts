@@ -1,0 +1,111 @@
+/**
+ * The globals Node has that V8 alone does not: process, console, Buffer, timers,
+ * queueMicrotask, structuredClone, TextEncoder/TextDecoder, atob/btoa, performance,
+ * EventTarget/Event/AbortController. Web APIs with their own files are installed from there.
+ */
+import { Buffer } from "buffer";
+import { URL, URLSearchParams } from "whatwg-url";
+import { AbortController, AbortSignal } from "./abort.ts";
+import { Console } from "./console.ts";
+import { SNAPSHOT_SAB_STANDIN } from "./early-globals.ts";
+import { Event as EventShim, EventTarget as EventTargetShim } from "./event-target.ts";
+import { callSync } from "./host.ts";
+import type { GuestProcessObject } from "./process.ts";
+import { structuredClone } from "./structured-clone.ts";
+import { TextDecoder, TextEncoder } from "./text-encoding.ts";
+import {
+  clearImmediate,
+  clearInterval,
+  clearTimeout,
+  setImmediate,
+  setInterval,
+  setTimeout,
+} from "./timers.ts";
+
+function defineGlobal(name: string, value: unknown): void {
+  Object.defineProperty(globalThis, name, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
+/** Globals that need no boot configuration (they go into the startup snapshot). */
+export function installStaticGlobals(): void {
+  defineGlobal("global", globalThis);
+  defineGlobal("queueMicrotask", (callback: () => void) => {
+    if (typeof callback !== "function") {
+      throw Object.assign(
+        new TypeError(
+          `The "callback" argument must be of type function. Received ${typeof callback}`,
+        ),
+        { code: "ERR_INVALID_ARG_TYPE" },
+      );
+    }
+    Promise.resolve().then(callback);
+  });
+  defineGlobal("Buffer", Buffer);
+  defineGlobal("TextEncoder", TextEncoder);
+  defineGlobal("TextDecoder", TextDecoder);
+  defineGlobal("structuredClone", structuredClone);
+  defineGlobal("atob", (data: string) => {
+    const text = String(data).replace(/[\t\n\f\r ]/g, "");
+    if (text.length % 4 === 1 || /[^A-Za-z0-9+/=]/.test(text)) {
+      throw Object.assign(new Error("The string to be decoded is not correctly encoded."), {
+        name: "InvalidCharacterError",
+        code: 5,
+      });
+    }
+    return Buffer.from(text, "base64").toString("latin1");
+  });
+  defineGlobal("btoa", (data: string) => {
+    const text = String(data);
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) > 255) {
+        throw Object.assign(new Error("Invalid character"), {
+          name: "InvalidCharacterError",
+          code: 5,
+        });
+      }
+    }
+    return Buffer.from(text, "latin1").toString("base64");
+  });
+  defineGlobal("URL", URL);
+  defineGlobal("URLSearchParams", URLSearchParams);
+  defineGlobal("EventTarget", EventTargetShim);
+  defineGlobal("Event", EventShim);
+  defineGlobal("AbortController", AbortController);
+  defineGlobal("AbortSignal", AbortSignal);
+  const sab = (globalThis as Record<string, unknown>).SharedArrayBuffer as
+    | Record<symbol, unknown>
+    | undefined;
+  if (sab?.[SNAPSHOT_SAB_STANDIN]) delete (globalThis as Record<string, unknown>).SharedArrayBuffer;
+  const timers = {
+    setTimeout,
+    setInterval,
+    setImmediate,
+    clearTimeout,
+    clearInterval,
+    clearImmediate,
+  };
+  for (const [name, fn] of Object.entries(timers)) defineGlobal(name, fn);
+}
+
+/** Globals that depend on the process (installed at boot). */
+export function installProcessGlobals(proc: GuestProcessObject): void {
+  defineGlobal("process", proc);
+  const origin = Number(BigInt(callSync<string>("hrtime")) / 1000n) / 1000;
+  const timeOrigin = Date.now();
+  defineGlobal("performance", {
+    timeOrigin,
+    now: () => Number(BigInt(callSync<string>("hrtime")) / 1000n) / 1000 - origin,
+    mark: () => undefined,
+    measure: () => undefined,
+    toJSON: () => ({ timeOrigin }),
+  });
+  defineGlobal(
+    "console",
+    new Console({ stdout: proc.stdout as never, stderr: proc.stderr as never }),
+  );
+}

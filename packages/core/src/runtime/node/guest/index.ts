@@ -1,0 +1,209 @@
+/**
+ * The guest runtime's entry: evaluated once into the startup snapshot, it installs the static
+ * globals and leaves `__agentos_entry` for the host, which takes the functions it needs and
+ * deletes the global before any user code runs.
+ */
+import "./early-globals.ts";
+import { inspect } from "node-inspect-extracted";
+import { printFatal } from "./fatal.ts";
+import { installProcessGlobals, installStaticGlobals } from "./globals.ts";
+import { callAsync, callSync, complete, completeValue, installHost } from "./host.ts";
+import { guard, hold, idleCheck, liveRefs, reportIdle, setUncaughtHandler } from "./loop.ts";
+import { dynamicImport, esmHooks, evalModule, runMainCjs, setMainModule } from "./modules.ts";
+import { flushOutput } from "./output.ts";
+import { type BootConfig, createProcess, type GuestProcessObject } from "./process.ts";
+import { SIGNAL_NAMES } from "./signals.ts";
+
+interface Launch {
+  argv: string[];
+  execArgv: string[];
+  entry:
+    | { kind: "file"; path: string }
+    | { kind: "eval"; source: string; print: boolean; module: boolean; typescript: boolean }
+    | { kind: "stdin"; module: boolean; typescript: boolean };
+  requires: string[];
+  imports: string[];
+}
+
+installStaticGlobals();
+Object.defineProperty(globalThis, "__agentos_esm", { value: esmHooks, enumerable: false });
+
+let proc: GuestProcessObject;
+
+function onUncaught(error: unknown, origin: "uncaughtException" | "unhandledRejection"): void {
+  const capture = (proc._captureCallback as () => ((e: unknown) => void) | null)();
+  if (capture) {
+    capture(error);
+    return;
+  }
+  if (proc.listenerCount("uncaughtException") > 0) {
+    proc.emit("uncaughtException", error, origin);
+    return;
+  }
+  printFatal(error, origin);
+  proc.exitCode = 1;
+  (proc._runExit as () => void)();
+}
+
+function runExit(): number {
+  (proc._runExit as () => void)();
+  return (proc.exitCode as number | undefined) ?? 0;
+}
+
+function start(launch: Launch): void {
+  for (const request of launch.requires) {
+    evalModule().require(request);
+  }
+  if (launch.imports.length > 0) {
+    const release = hold();
+    let chain: Promise<unknown> = Promise.resolve();
+    for (const specifier of launch.imports) {
+      chain = chain.then(() => dynamicImport(specifier, `file://${process.cwd()}/[preload]`));
+    }
+    chain.then(
+      () => {
+        release();
+        guard(() => runEntry(launch));
+      },
+      (error) => {
+        release();
+        onUncaught(error, "uncaughtException");
+      },
+    );
+    return;
+  }
+  runEntry(launch);
+}
+
+function runEntry(launch: Launch): void {
+  const entry = launch.entry;
+  if (entry.kind === "file") {
+    const resolved = callSync<{ kind: string; path: string; format: string }>(
+      "module.resolve",
+      entry.path,
+      `${process.cwd()}/[main]`,
+      "require",
+    );
+    if (resolved.format === "module") importMain(resolved.path);
+    else runMainCjs(resolved.path);
+    return;
+  }
+  if (entry.kind === "eval") {
+    runSource(entry.source, "[eval]", entry.print, entry.module, entry.typescript);
+    return;
+  }
+  const release = hold();
+  const chunks: Uint8Array[] = [];
+  const readMore = (): void =>
+    callAsync<Uint8Array | null>("fd.read", [0, 65536], (error, data) => {
+      if (error || !data || data.length === 0) {
+        release();
+        const source = new TextDecoder().decode(concat(chunks));
+        guard(() => runSource(source, "[stdin]", false, entry.module, entry.typescript));
+        return;
+      }
+      chunks.push(data);
+      readMore();
+    });
+  readMore();
+}
+
+function importMain(path: string): void {
+  const release = hold();
+  callAsync("module.import", [path, `${process.cwd()}/[main]`], (error) => {
+    release();
+    if (error) onUncaught(error, "uncaughtException");
+  });
+}
+
+function runSource(
+  source: string,
+  filename: string,
+  print: boolean,
+  module: boolean,
+  typescript: boolean,
+): void {
+  if (module) {
+    const release = hold();
+    callAsync("module.importSource", [source, filename, typescript], (error) => {
+      release();
+      if (error) onUncaught(error, "uncaughtException");
+    });
+    return;
+  }
+  const evalMod = evalModule();
+  setMainModule(undefined as never);
+  const g = globalThis as Record<string, unknown>;
+  g.module = evalMod;
+  g.exports = evalMod.exports;
+  g.require = evalMod.require;
+  g.__filename = filename;
+  g.__dirname = ".";
+  const code = callSync<string>("module.prepareEval", source, filename, typescript);
+  const result = globalEval(code);
+  if (print) {
+    const text = typeof result === "string" ? result : inspect(result);
+    (process.stdout as unknown as { write(s: string): void }).write(`${text}\n`);
+  }
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** Indirect eval: evaluates in the global scope, as a script. */
+const globalEval = eval;
+
+const entry = {
+  boot(sync: never, async: never, config: BootConfig & { launch: Launch }): void {
+    installHost(sync, async);
+    proc = createProcess(config);
+    installProcessGlobals(proc);
+    setUncaughtHandler((error) => onUncaught(error, "uncaughtException"));
+    guard(() => start(config.launch));
+    if (liveRefs() === 0) reportIdle();
+  },
+  complete(id: number, envelope: never): void {
+    guard(() => complete(id, envelope));
+  },
+  completeValue(id: number, value: unknown): void {
+    guard(() => completeValue(id, value));
+  },
+  idleCheck(): number {
+    return idleCheck(() => {
+      if (proc.listenerCount("beforeExit") > 0) {
+        proc.emit("beforeExit", (proc.exitCode as number | undefined) ?? 0);
+        if (liveRefs() > 0) return -1;
+      }
+      flushOutput();
+      return runExit();
+    });
+  },
+  fatal(error: { name?: string; message?: string; stack?: string } | unknown, kind: string): void {
+    let reason: unknown = error;
+    if (error && typeof error === "object" && "message" in error) {
+      const rebuilt = new Error(String((error as Error).message));
+      rebuilt.name = (error as Error).name ?? "Error";
+      rebuilt.stack = (error as Error).stack;
+      reason = rebuilt;
+    }
+    if (kind === "rejection" && proc.listenerCount("unhandledRejection") > 0) {
+      proc.emit("unhandledRejection", reason, Promise.resolve());
+      return;
+    }
+    onUncaught(reason, "unhandledRejection");
+  },
+  signal(signal: number): void {
+    const name = SIGNAL_NAMES[signal];
+    guard(() => proc.emit(name, name, signal));
+  },
+};
+
+Object.defineProperty(globalThis, "__agentos_entry", { value: entry, configurable: true });

@@ -1,0 +1,121 @@
+/**
+ * The guest's event loop bookkeeping. The host drives the tasks (timer expiries, I/O answers);
+ * this module counts what keeps the process alive (ref'ed timers, pending I/O, servers, stdin
+ * in flowing mode), runs nextTick and setImmediate queues, and reports when nothing is left so
+ * the host can end the process, as Node does when its loop runs dry.
+ */
+import { callAsync, notifyHost } from "./host.ts";
+
+let refs = 0;
+let idleReported = false;
+
+/** Keeps the process alive until the returned function is called (once). */
+export function hold(): () => void {
+  refs++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    refs--;
+    if (refs === 0) reportIdle();
+  };
+}
+
+export function liveRefs(): number {
+  return refs + immediates.length;
+}
+
+/** Tells the host the count reached zero; it asks `idleCheck` after the current task. */
+export function reportIdle(): void {
+  if (idleReported) return;
+  idleReported = true;
+  notifyHost("loop.idle");
+}
+
+/** Called by the host: returns -1 while something still keeps the process alive. */
+export function idleCheck(onIdle: () => number): number {
+  idleReported = false;
+  if (liveRefs() > 0) return -1;
+  return onIdle();
+}
+
+// ---- process.nextTick ----------------------------------------------------------------------
+
+const ticks: Array<() => void> = [];
+let tickScheduled = false;
+
+export function nextTick(callback: () => void): void {
+  ticks.push(callback);
+  if (!tickScheduled) {
+    tickScheduled = true;
+    queueMicrotask(runTicks);
+  }
+}
+
+function runTicks(): void {
+  tickScheduled = false;
+  while (ticks.length > 0) {
+    const tick = ticks.shift() as () => void;
+    guard(tick);
+  }
+}
+
+// ---- setImmediate --------------------------------------------------------------------------
+
+export interface ImmediateEntry {
+  callback: () => void;
+  cancelled: boolean;
+  ref: boolean;
+}
+
+let immediates: ImmediateEntry[] = [];
+let immediateTurnPending = false;
+
+export function queueImmediate(entry: ImmediateEntry): void {
+  immediates.push(entry);
+  if (!immediateTurnPending) {
+    immediateTurnPending = true;
+    callAsync("loop.yield", [], runImmediates);
+  }
+}
+
+export function cancelImmediate(entry: ImmediateEntry): void {
+  entry.cancelled = true;
+  const index = immediates.indexOf(entry);
+  if (index >= 0) immediates.splice(index, 1);
+  if (liveRefs() === 0) reportIdle();
+}
+
+function runImmediates(): void {
+  immediateTurnPending = false;
+  // Immediates queued while these run wait for the next turn, as in Node.
+  const batch = immediates;
+  immediates = [];
+  for (const entry of batch) {
+    if (!entry.cancelled) guard(entry.callback);
+  }
+  if (immediates.length > 0 && !immediateTurnPending) {
+    immediateTurnPending = true;
+    callAsync("loop.yield", [], runImmediates);
+  }
+  if (liveRefs() === 0) reportIdle();
+}
+
+// ---- uncaught exceptions -------------------------------------------------------------------
+
+let uncaughtHandler: (error: unknown) => void = (error) => {
+  throw error;
+};
+
+export function setUncaughtHandler(handler: (error: unknown) => void): void {
+  uncaughtHandler = handler;
+}
+
+/** Runs a callback the way the loop runs one: a throw is the process's uncaught exception. */
+export function guard(callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    uncaughtHandler(error);
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * The guest's CommonJS loader (`require`, `module`, `Module._cache`, `require.resolve`,
+ * `createRequire`) and the hooks the host's ES module loader calls (`__agentos_esm`). Resolution
+ * and compilation happen on the host (they read the VM filesystem and use V8's code cache); the
+ * module objects and their caches live here, as in Node.
+ */
+import { BUILTIN_MODULE_LIST } from "../builtin-modules.ts";
+import { loadBuiltin } from "./builtins/registry.ts";
+import { codedError } from "./errors.ts";
+import { callAsync, callSync, callSyncValue } from "./host.ts";
+import { hold } from "./loop.ts";
+
+type Resolved =
+  | { kind: "builtin"; name: string }
+  | { kind: "file"; path: string; format: "commonjs" | "module" | "json" | "addon" };
+
+type CjsWrapper = (
+  exports: unknown,
+  require: NodeRequire,
+  module: Module,
+  filename: string,
+  dirname: string,
+) => void;
+
+interface NodeRequire {
+  (id: string): unknown;
+  resolve: ((request: string, options?: { paths?: string[] }) => string) & {
+    paths(request: string): string[] | null;
+  };
+  cache: Record<string, Module>;
+  main: Module | undefined;
+  extensions: Record<string, unknown>;
+}
+
+/** Indirect eval: evaluates in the global scope, as a script. */
+const globalEval = eval;
+
+const cache: Record<string, Module> = Object.create(null);
+let mainModule: Module | undefined;
+
+export class Module {
+  id: string;
+  path: string;
+  exports: unknown = {};
+  filename: string | null;
+  loaded = false;
+  children: Module[] = [];
+  paths: string[];
+  parent: Module | null | undefined;
+  require: NodeRequire;
+  [key: string]: unknown;
+
+  constructor(id = "", parent?: Module | null) {
+    this.id = id;
+    this.filename = id.startsWith("/") ? id : null;
+    this.path = dirname(id.startsWith("/") ? id : `${process.cwd()}/x`);
+    this.parent = parent;
+    this.paths = nodeModulePaths(this.path);
+    this.require = makeRequire(this);
+    if (parent) parent.children.push(this);
+  }
+
+  static _cache = cache;
+  static builtinModules = BUILTIN_MODULE_LIST.filter((name) => !name.startsWith("_"));
+  static _extensions: Record<string, unknown> = { ".js": true, ".json": true, ".node": true };
+  static globalPaths = ["/root/.node_modules", "/root/.node_libraries", "/usr/lib/node"];
+  static Module = Module;
+  static isBuiltin(name: string): boolean {
+    const bare = name.startsWith("node:") ? name.slice(5) : name;
+    return (
+      BUILTIN_MODULE_LIST.includes(bare) ||
+      ["sea", "sqlite", "test", "test/reporters"].includes(bare)
+    );
+  }
+  static createRequire(from: string | URL): NodeRequire {
+    let path = typeof from === "string" ? from : from.href;
+    if (path.startsWith("file://")) path = decodeURIComponent(new URL(path).pathname);
+    if (!path.startsWith("/")) {
+      throw codedError(
+        TypeError,
+        "ERR_INVALID_ARG_VALUE",
+        `The argument 'filename' must be a file URL object, file URL string, or absolute path string. Received ${JSON.stringify(from)}`,
+      );
+    }
+    const module = new Module(path.endsWith("/") ? `${path}noop.js` : path);
+    return module.require;
+  }
+  static wrap(script: string): string {
+    return `(function (exports, require, module, __filename, __dirname) { ${script}\n});`;
+  }
+  static _nodeModulePaths = nodeModulePaths;
+  static syncBuiltinESMExports(): void {}
+  static register(): void {
+    throw codedError(
+      Error,
+      "ERR_AGENTOS_NOT_SUPPORTED",
+      "module.register() hooks are not supported in the agentOS VM",
+    );
+  }
+  static findSourceMap(): undefined {
+    return undefined;
+  }
+  static enableCompileCache(): { status: number } {
+    return { status: 2 };
+  }
+  static getCompileCacheDir(): undefined {
+    return undefined;
+  }
+  static stripTypeScriptTypes(code: string): string {
+    return callSync<string>("module.stripTypes", code);
+  }
+
+  _compile(content: string, filename: string): void {
+    const fn = globalEval(Module.wrap(content)) as CjsWrapper;
+    fn.call(this.exports, this.exports, this.require, this, filename, dirname(filename));
+  }
+}
+
+function dirname(path: string): string {
+  const index = path.lastIndexOf("/");
+  return index <= 0 ? "/" : path.slice(0, index);
+}
+
+function nodeModulePaths(from: string): string[] {
+  const paths: string[] = [];
+  const parts = from.split("/").filter(Boolean);
+  for (let i = parts.length; i >= 0; i--) {
+    if (parts[i - 1] === "node_modules") continue;
+    paths.push(`/${[...parts.slice(0, i), "node_modules"].join("/")}`);
+  }
+  return paths;
+}
+
+function resolveFrom(request: string, parentPath: string, mode: "require" | "import"): Resolved {
+  return callSync<Resolved>("module.resolve", request, parentPath, mode);
+}
+
+function parentPathOf(module: Module): string {
+  return module.filename ?? `${process.cwd()}/[eval]`;
+}
+
+function makeRequire(module: Module): NodeRequire {
+  const require = ((id: unknown) => {
+    if (typeof id !== "string") {
+      throw codedError(
+        TypeError,
+        "ERR_INVALID_ARG_TYPE",
+        `The "id" argument must be of type string. Received ${id === null ? "null" : typeof id}`,
+      );
+    }
+    if (id === "") {
+      throw codedError(
+        TypeError,
+        "ERR_INVALID_ARG_VALUE",
+        "The argument 'id' must be a non-empty string. Received ''",
+      );
+    }
+    return requireFrom(module, id);
+  }) as NodeRequire;
+  const resolve = ((request: string) => {
+    const resolved = resolveFrom(request, parentPathOf(module), "require");
+    return resolved.kind === "builtin" ? request : resolved.path;
+  }) as NodeRequire["resolve"];
+  resolve.paths = (request: string) =>
+    Module.isBuiltin(request) ? null : nodeModulePaths(dirname(parentPathOf(module)));
+  require.resolve = resolve;
+  require.cache = cache;
+  require.extensions = Module._extensions;
+  Object.defineProperty(require, "main", { get: () => mainModule, enumerable: true });
+  return require;
+}
+
+function requireFrom(parent: Module, request: string): unknown {
+  const resolved = resolveFrom(request, parentPathOf(parent), "require");
+  if (resolved.kind === "builtin") return loadBuiltin(resolved.name);
+  return loadFile(resolved, parent);
+}
+
+function loadFile(resolved: Extract<Resolved, { kind: "file" }>, parent: Module | null): unknown {
+  const cached = cache[resolved.path];
+  if (cached) {
+    if (parent && !parent.children.includes(cached)) parent.children.push(cached);
+    return cached.exports;
+  }
+  const module = new Module(resolved.path, parent);
+  cache[resolved.path] = module;
+  let threw = true;
+  try {
+    loadInto(module, resolved);
+    threw = false;
+  } finally {
+    if (threw) delete cache[resolved.path];
+  }
+  module.loaded = true;
+  return module.exports;
+}
+
+function loadInto(module: Module, resolved: Extract<Resolved, { kind: "file" }>): void {
+  const path = resolved.path;
+  switch (resolved.format) {
+    case "json": {
+      const text = callSync<string>("module.readText", path);
+      module.exports = parseJson(path, text);
+      return;
+    }
+    case "addon":
+      throw codedError(
+        Error,
+        "ERR_DLOPEN_FAILED",
+        `Cannot load native addon ${path}: native addons are not supported in the agentOS VM`,
+      );
+    default: {
+      const wrapper = callSyncValue<CjsWrapper>(
+        "module.compileCjs",
+        path,
+        resolved.format === "module",
+      );
+      wrapper.call(module.exports, module.exports, module.require, module, path, dirname(path));
+    }
+  }
+}
+
+function parseJson(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    (error as Error).message = `${path}: ${(error as Error).message}`;
+    throw error;
+  }
+}
+
+/** Runs the program's main CommonJS file. */
+export function runMainCjs(path: string): void {
+  const module = new Module(".", null);
+  module.id = ".";
+  module.filename = path;
+  module.path = dirname(path);
+  module.paths = nodeModulePaths(module.path);
+  mainModule = module;
+  cache[path] = module;
+  loadInto(module, { kind: "file", path, format: "commonjs" });
+  module.loaded = true;
+}
+
+/** A module object for `node -e` code (its require resolves from the cwd). */
+export function evalModule(): Module {
+  const module = new Module("[eval]", null);
+  module.filename = `${process.cwd()}/[eval]`;
+  module.paths = nodeModulePaths(process.cwd());
+  module.require = makeRequire(module);
+  module.filename = null;
+  return module;
+}
+
+export function setMainModule(module: Module): void {
+  mainModule = module;
+}
+
+/** import(): resolves and evaluates through the host; keeps the process alive meanwhile. */
+export function dynamicImport(specifier: unknown, parentUrl: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const release = hold();
+    const parent = parentUrl.startsWith("file://")
+      ? decodeURIComponent(new URL(parentUrl).pathname)
+      : `${process.cwd()}/[eval]`;
+    callAsync("module.import", [String(specifier), parent], (error, namespace) => {
+      release();
+      if (error) reject(error);
+      else resolve(namespace);
+    });
+  });
+}
+
+const metas = new Map<string, Record<string, unknown>>();
+
+/** The hooks generated module code calls (see the host's source-transform and esm-loader). */
+export const esmHooks = {
+  builtin: (name: string) => loadBuiltin(name),
+  require: (path: string) => loadFile({ kind: "file", path, format: "commonjs" }, null),
+  json: (path: string, text: string) => parseJson(path, text),
+  importFrom: (parentUrl: string) => (specifier: unknown) => dynamicImport(specifier, parentUrl),
+  meta: (url: string) => {
+    let meta = metas.get(url);
+    if (!meta) {
+      const isFile = url.startsWith("file://");
+      const filename = isFile ? decodeURIComponent(new URL(url).pathname) : undefined;
+      meta = Object.create(null) as Record<string, unknown>;
+      meta.url = url;
+      if (filename) {
+        meta.filename = filename;
+        meta.dirname = dirname(filename);
+      }
+      meta.resolve = (specifier: string) => {
+        const resolved = resolveFrom(specifier, filename ?? `${process.cwd()}/[eval]`, "import");
+        return resolved.kind === "builtin"
+          ? `node:${resolved.name}`
+          : `file://${encodeURI(resolved.path)}`;
+      };
+      metas.set(url, meta);
+    }
+    return meta;
+  },
+};

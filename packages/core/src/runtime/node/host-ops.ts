@@ -1,0 +1,20 @@
+/**
+ * Every operation guest JavaScript can ask of the host, by name. Each group lives in its own
+ * file under ./ops/ and works on the guest's kernel process (`g.ctx`), so the guest can do
+ * nothing its process could not do with system calls.
+ */
+import type { GuestProcess } from "./guest-process.ts";
+import { FS_OPS } from "./ops/fs-ops.ts";
+import { MODULE_OPS } from "./ops/module-ops.ts";
+import { PROCESS_OPS } from "./ops/process-ops.ts";
+import { TIMER_OPS } from "./ops/timer-ops.ts";
+
+/** A host operation: arguments arrive copied from the guest; the result is copied back. */
+export type HostOp = (g: GuestProcess, args: unknown[]) => unknown;
+
+export const HOST_OPS: Record<string, HostOp> = {
+  ...PROCESS_OPS,
+  ...TIMER_OPS,
+  ...MODULE_OPS,
+  ...FS_OPS,
+};

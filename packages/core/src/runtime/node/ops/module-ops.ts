@@ -1,0 +1,150 @@
+/**
+ * Module loading for the guest: resolution, compiling CommonJS wrappers and eval scripts into
+ * the guest's isolate (with V8 code caching), and ES module graphs.
+ */
+import { transform } from "esbuild";
+import type ivm from "isolated-vm";
+import { EsmLoader, fileUrl } from "../esm-loader.ts";
+import { type GuestProcess, GuestValue } from "../guest-process.ts";
+import type { HostOp } from "../host-ops.ts";
+import { type ModuleFormat, ModuleResolver, type ResolveMode } from "../module-resolver.ts";
+import { rewriteImports, stripTypes } from "../source-transform.ts";
+
+const CJS_WRAPPER_HEAD = "(function (exports, require, module, __filename, __dirname) { ";
+const CJS_WRAPPER_TAIL = "\n})";
+
+function resolver(g: GuestProcess): ModuleResolver {
+  let r = g.state.get("resolver") as ModuleResolver | undefined;
+  if (!r) {
+    r = new ModuleResolver(g.ctx);
+    g.state.set("resolver", r);
+  }
+  return r;
+}
+
+function esm(g: GuestProcess): EsmLoader {
+  let loader = g.state.get("esm") as EsmLoader | undefined;
+  if (!loader) {
+    loader = new EsmLoader(g, resolver(g));
+    g.state.set("esm", loader);
+  }
+  return loader;
+}
+
+async function readText(g: GuestProcess, path: string): Promise<string> {
+  return new TextDecoder().decode(await g.ctx.readFile(path));
+}
+
+/** Compiles `source` as a script in the guest and returns its completion value. */
+function compileScript(g: GuestProcess, source: string, filename: string): GuestValue {
+  const key = g.codeCache.key(filename, source);
+  const cachedData = g.codeCache.get(key);
+  const script = g.isolate.compileScriptSync(source, {
+    filename,
+    ...(cachedData ? { cachedData } : { produceCachedData: key !== undefined }),
+  });
+  const produced = (script as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
+  if (produced) g.codeCache.set(key, produced);
+  return new GuestValue(script.runSync(g.context, { reference: true }));
+}
+
+async function esmToCommonJs(source: string, file: string): Promise<string> {
+  try {
+    const result = await transform(source, {
+      format: "cjs",
+      loader: "js",
+      sourcefile: file,
+      logLevel: "silent",
+    });
+    return result.code;
+  } catch (error) {
+    const text = (error as Error).message;
+    if (/Top-level await/.test(text)) {
+      throw Object.assign(
+        new Error(
+          `require() cannot be used on an ESM graph with top-level await. Use import() instead. To see where the top-level await comes from, use --experimental-print-required-tla.\n  From ${file}`,
+        ),
+        { code: "ERR_REQUIRE_ASYNC_MODULE" },
+      );
+    }
+    throw Object.assign(
+      new SyntaxError(text.replace(/^Transform failed with \d+ errors?:\n/, "")),
+      {},
+    );
+  }
+}
+
+export const MODULE_OPS: Record<string, HostOp> = {
+  /** → {kind, name} for builtins or {kind, path, format} for files. */
+  "module.resolve": async (g, [request, parent, mode]) => {
+    const resolved = await resolver(g).resolve(
+      request as string,
+      parent as string,
+      mode as ResolveMode,
+    );
+    if (
+      resolved.kind === "file" &&
+      resolved.format === "commonjs" &&
+      (await resolver(g).typeUnspecified(resolved.path))
+    ) {
+      // Node 24 detects ES module syntax in files whose package does not say.
+      const text = await readText(g, resolved.path);
+      if (rewriteImports(text, "").hasModuleSyntax) {
+        return { ...resolved, format: "module" satisfies ModuleFormat };
+      }
+    }
+    return resolved;
+  },
+  "module.readText": (g, [path]) => readText(g, path as string),
+  /** A CommonJS module's wrapper function, compiled under its own file name. */
+  "module.compileCjs": async (g, [path, isEsm]) => {
+    const file = path as string;
+    let source = await readText(g, file);
+    if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+    if (source.startsWith("#!")) source = `//${source.slice(2)}`;
+    if (/\.[cm]?ts$/.test(file)) source = stripTypes(source, file);
+    source = rewriteImports(source, fileUrl(file)).code;
+    // require() of an ES module: evaluated synchronously as CommonJS, which is what Node's
+    // require(esm) amounts to for graphs without top-level await.
+    if (isEsm) source = await esmToCommonJs(source, file);
+    return compileScript(g, CJS_WRAPPER_HEAD + source + CJS_WRAPPER_TAIL, file);
+  },
+  /**
+   * `node -e` / `-p` / stdin scripts, made ready for the guest to evaluate itself (as a sloppy
+   * global script, so `var` makes globals and the completion value is kept).
+   */
+  "module.prepareEval": (g, [source, filename, typescript]) => {
+    let code = source as string;
+    g.state.set(`source:${filename as string}`, code);
+    if (typescript) code = stripTypes(code, `${filename as string}.ts`);
+    code = rewriteImports(code, fileUrl(`${g.ctx.cwd}/${filename as string}`)).code;
+    return `${code}\n//# sourceURL=${filename as string}`;
+  },
+  /** Imports an ES module (entry point or dynamic import); answers with its namespace. */
+  "module.import": async (g, [request, parent]) => {
+    const resolved = await resolver(g).resolve(request as string, parent as string, "import");
+    return new GuestValue(await esm(g).import(resolved));
+  },
+  /** Imports ES module source given as text (`node --input-type=module -e`). */
+  "module.importSource": async (g, [source, filename, typescript]) => {
+    const path = `${g.ctx.cwd}/${filename as string}`;
+    let code = source as string;
+    if (typescript) code = stripTypes(code, `${path}.mts`);
+    return new GuestValue(await esm(g).importSource(code, path));
+  },
+  /** One line of a source file, for the header Node prints above a fatal error. */
+  "module.sourceLine": async (g, [file, line]) => {
+    const name = file as string;
+    const path = name.startsWith("file://") ? decodeURIComponent(new URL(name).pathname) : name;
+    if (!path.startsWith("/"))
+      return g.state.get(`source:${name}`) === undefined
+        ? undefined
+        : (g.state.get(`source:${name}`) as string).split("\n")[(line as number) - 1];
+    try {
+      return (await readText(g, path)).split("\n")[(line as number) - 1];
+    } catch {
+      return undefined;
+    }
+  },
+  "module.stripTypes": (_g, [source]) => stripTypes(source as string, "[stripTypeScriptTypes].ts"),
+};

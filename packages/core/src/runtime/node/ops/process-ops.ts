@@ -1,0 +1,73 @@
+/** The process itself: exit, standard streams and other descriptors, cwd, signals, clocks. */
+import { SIGNALS } from "../../../kernel/signals.ts";
+import { ECHO, ICANON, ISIG } from "../../../kernel/termios.ts";
+import type { HostOp } from "../host-ops.ts";
+
+export const PROCESS_OPS: Record<string, HostOp> = {
+  /** process.exit(): output already written stays; the isolate stops. */
+  exit: async (g, [code]) => {
+    // Let queued writes reach their descriptors before the process is gone.
+    await g.writeChain;
+    g.finish(Number(code) & 0xff);
+    // Never answer: the guest thread stays blocked here until the isolate is disposed.
+    return new Promise(() => {});
+  },
+  /** Writes a batch of [fd, bytes] in order; resolves once the kernel took them all. */
+  "fd.writev": (g, [batch]) => {
+    const writes = batch as Array<[number, Uint8Array]>;
+    const done = g.writeChain.then(async () => {
+      for (const [fd, data] of writes) await g.ctx.write(fd, data);
+    });
+    g.writeChain = done.catch(() => {});
+    return done.then(() => true);
+  },
+  "fd.read": (g, [fd, max]) => g.ctx.read(fd as number, Math.min(Number(max) || 65536, 1 << 20)),
+  "fd.close": (g, [fd]) => {
+    g.ctx.close(fd as number);
+    return true;
+  },
+  "fd.isatty": (g, [fd]) => g.ctx.isatty(fd as number),
+  "fd.windowSize": (g, [fd]) => {
+    const size = g.ctx.getWindowSize(fd as number);
+    return [size.cols, size.rows];
+  },
+  "fd.setRawMode": (g, [fd, raw]) => {
+    const attrs = g.ctx.tcgetattr(fd as number);
+    // What libuv's uv_tty_set_mode(UV_TTY_MODE_RAW) turns off, as far as our termios goes.
+    const bits = ICANON | ECHO | ISIG;
+    attrs.lflag = raw ? attrs.lflag & ~bits : attrs.lflag | bits;
+    g.ctx.tcsetattr(fd as number, attrs);
+    return true;
+  },
+  chdir: async (g, [path]) => {
+    await g.ctx.chdir(path as string);
+    return g.ctx.cwd;
+  },
+  umask: (g, [mask]) => {
+    const old = g.ctx.umask;
+    if (typeof mask === "number") g.ctx.umask = mask;
+    return old;
+  },
+  hrtime: () => process.hrtime.bigint().toString(),
+  memoryUsage: (g) => {
+    const heap = g.isolate.getHeapStatisticsSync();
+    return {
+      heapTotal: heap.total_heap_size,
+      heapUsed: heap.used_heap_size,
+      external: heap.externally_allocated_size,
+      limit: heap.heap_size_limit,
+    };
+  },
+  cpuUsage: (g) => Number(g.isolate.cpuTime / 1000n),
+  kill: (g, [pid, signal]) => {
+    g.ctx.kill(pid as number, signal as number);
+    return true;
+  },
+  /** Whether the guest has listeners for `signal` (they replace the default action). */
+  "signal.listen": (g, [signal, on]) => {
+    const sig = signal as number;
+    if (sig === SIGNALS.SIGKILL || sig === SIGNALS.SIGSTOP) return false;
+    g.ctx.onSignal(sig, on ? (s) => g.deliverSignal(s) : "default");
+    return true;
+  },
+};
