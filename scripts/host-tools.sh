@@ -3,7 +3,7 @@
 # Skips quietly when everything is present; needs root (or sudo) and apt otherwise.
 set -euo pipefail
 PACKAGES=(bash coreutils findutils grep sed gawk diffutils patch jq ripgrep tree zip unzip bc
-  xxd file bsdextrautils tar gzip procps)
+  xxd file bsdextrautils tar gzip procps curl wget)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

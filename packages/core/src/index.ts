@@ -8,6 +8,11 @@ export type { VirtualDirEntry, VirtualFileSystem, VirtualStat } from "./fs/virtu
 export type { KernelLimits } from "./kernel/limits.ts";
 export type { ProcessInfo, ProcessTreeNode } from "./kernel/process.ts";
 export type { Termios, WindowSize } from "./kernel/termios.ts";
+export type { ConnectionInfo } from "./net/connection.ts";
+export type { ConnectCallback, ConnectRequest } from "./net/egress-policy.ts";
+export { isNetworkError, NetworkError } from "./net/network-error.ts";
+export type { NetworkEvent, NetworkEventHandler } from "./net/network-events.ts";
+export type { ListenInfo } from "./net/network-stack.ts";
 export {
   AgentOs,
   type AgentOsOptions,

@@ -722,9 +722,7 @@ async function dataPart(
     if (at >= 0) {
       const name = item.value.slice(0, at);
       const text = new TextDecoder().decode(await readData(ctx, item.value.slice(at + 1), options));
-      return encoder.encode(
-        name ? `${name}=${formEncode(text)}` : formEncode(text),
-      );
+      return encoder.encode(name ? `${name}=${formEncode(text)}` : formEncode(text));
     }
     return encoder.encode(formEncode(item.value));
   }
@@ -756,9 +754,7 @@ async function openOutput(
 ): Promise<number> {
   if (output.kind === "stdout") return 1;
   const path =
-    output.kind === "file"
-      ? output.path
-      : url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
+    output.kind === "file" ? output.path : url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
   if (path === "") throw new CurlFailure(23, "Failed writing received data to disk/application");
   try {
     return await ctx.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o666);

@@ -17,7 +17,12 @@ function runOnHostAsync(argv: string[], cwd: string): Promise<RunResult> {
     execFile(
       argv[0],
       argv.slice(1),
-      { cwd, env: { PATH: "/usr/bin:/bin", HOME: cwd, ...COMPARABLE_ENV }, encoding: "utf8", timeout: 20000 },
+      {
+        cwd,
+        env: { PATH: "/usr/bin:/bin", HOME: cwd, ...COMPARABLE_ENV },
+        encoding: "utf8",
+        timeout: 20000,
+      },
       (err, stdout, stderr) => {
         const code = err ? (err as { code?: number }).code : 0;
         resolve({ stdout, stderr, exitCode: typeof code === "number" ? code : 1 });
@@ -32,8 +37,8 @@ function normalize(result: RunResult): RunResult {
     text
       .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
       .replace(/\([\d.]+ [KMG]?B\/s\)/g, "(RATE)")
-      .replace(/^( +\d+K[ .]*?)( *\d+%)? +[\d.]+[KMG]?=[\d.]+s$/gm, "$1$2 RATE")
-      .replace(/\s+RATE/g, " RATE")
+      // The end of a progress line: " 734M 0s" or " 14.9M=0s".
+      .replace(/ +[\d.]+[BKMG][ =][\dhms. ]+$/gm, " RATE")
       .replace(/Wget\/[\d.]+/g, "Wget/VERSION");
   return { stdout: clean(result.stdout), stderr: clean(result.stderr), exitCode: result.exitCode };
 }
@@ -44,7 +49,9 @@ describe("wget", () => {
 
   before(async () => {
     server = await startTestHttpServer();
-    haveWget = await new Promise((resolve) => execFile("wget", ["--version"], (err) => resolve(!err)));
+    haveWget = await new Promise((resolve) =>
+      execFile("wget", ["--version"], (err) => resolve(!err)),
+    );
   });
 
   after(async () => {
@@ -108,7 +115,10 @@ describe("wget", () => {
     try {
       const r = await vm.exec("wget http://10.1.2.3/x");
       assert.equal(r.exitCode, 4);
-      assert.match(r.stderr, /Connecting to 10\.1\.2\.3:80\.\.\. failed: Permission denied \(denied by the VM's network policy: 10\.1\.2\.3 is a private address/);
+      assert.match(
+        r.stderr,
+        /Connecting to 10\.1\.2\.3:80\.\.\. failed: Permission denied \(denied by the VM's network policy: 10\.1\.2\.3 is a private address/,
+      );
       assert.equal((await vm.exec("wget -q http://169.254.169.254/")).exitCode, 4);
       assert.equal((await vm.exec("wget -q http://nonexistent.invalid/")).exitCode, 4);
     } finally {
@@ -120,7 +130,11 @@ describe("wget", () => {
     const vm = await AgentOs.create();
     try {
       const r = await vm.exec("wget -r http://127.0.0.1/");
-      assert.deepEqual(r, { stdout: "", stderr: "wget: option '-r' is not supported in agentOS\n", exitCode: 2 });
+      assert.deepEqual(r, {
+        stdout: "",
+        stderr: "wget: option '-r' is not supported in agentOS\n",
+        exitCode: 2,
+      });
     } finally {
       await vm.dispose();
     }

@@ -13,7 +13,14 @@ import type { CommandDefinition } from "../kernel/command-registry.ts";
 import { ProcessTerminated } from "../kernel/process.ts";
 import type { ProcessContext } from "../kernel/process-context.ts";
 import { parseIp } from "../net/address.ts";
-import { defaultPort, GuestHttpError, guestHttpRequest, urlHost } from "../net/guest-http.ts";
+import {
+  defaultPort,
+  GuestHttpError,
+  type GuestHttpResponse,
+  guestHttpRequest,
+  type KeptConnection,
+  urlHost,
+} from "../net/guest-http.ts";
 
 const USER_AGENT = "Wget/1.21.3";
 const USAGE = "Usage: wget [OPTION]... [URL]...\n\nTry `wget --help' for more options.\n";
@@ -32,6 +39,8 @@ interface WgetOptions {
   prefix: string | undefined;
   maxRedirect: number;
   urls: string[];
+  /** Quotes a name for messages, as the locale wants. */
+  quote: (text: string) => string;
 }
 
 /** Long options with a value, by name; short letters map onto them. */
@@ -104,7 +113,10 @@ const UNSUPPORTED = new Set([
 
 class UsageError extends Error {}
 
-function parseArgs(args: string[]): WgetOptions | "help" | "version" {
+function parseArgs(
+  args: string[],
+  quote: (text: string) => string,
+): WgetOptions | "help" | "version" {
   const o: WgetOptions = {
     output: undefined,
     quiet: false,
@@ -119,6 +131,7 @@ function parseArgs(args: string[]): WgetOptions | "help" | "version" {
     prefix: undefined,
     maxRedirect: 20,
     urls: [],
+    quote,
   };
   let special: "help" | "version" | undefined;
   const apply = (name: string, value: string | undefined): void => {
@@ -151,7 +164,7 @@ function parseArgs(args: string[]): WgetOptions | "help" | "version" {
       case "timeout": {
         const n = Number(value);
         if (!/^\d*\.?\d+$/.test(value!))
-          throw new UsageError(`wget: --timeout: Invalid time period ‘${value}’\n`);
+          throw new UsageError(`wget: --timeout: Invalid time period ${quote(value!)}\n`);
         o.timeoutSeconds = n;
         return;
       }
@@ -173,7 +186,7 @@ function parseArgs(args: string[]): WgetOptions | "help" | "version" {
         return;
       case "max-redirect":
         if (!/^\d+$/.test(value!))
-          throw new UsageError(`wget: --max-redirect: Invalid number ‘${value}’.\n`);
+          throw new UsageError(`wget: --max-redirect: Invalid number ${quote(value!)}.\n`);
         o.maxRedirect = Number(value);
         return;
       case "help":
@@ -250,7 +263,7 @@ export const wget: CommandDefinition = {
   async main(ctx) {
     let parsed: ReturnType<typeof parseArgs>;
     try {
-      parsed = parseArgs(ctx.argv.slice(1));
+      parsed = parseArgs(ctx.argv.slice(1), localeQuoter(ctx.env));
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       await ctx.err(err.message);
@@ -320,6 +333,7 @@ async function retrieve(
   sharedFd: number | undefined,
   log: (text: string) => Promise<void>,
 ): Promise<number> {
+  const q = options.quote;
   let url: URL;
   try {
     url = new URL(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(raw) ? raw : `http://${raw}`);
@@ -327,7 +341,7 @@ async function retrieve(
     if (!url.hostname) throw new Error("host");
   } catch {
     const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(raw)?.[1];
-    await ctx.err(scheme ? `${raw}: Unsupported scheme ‘${scheme}’.\n` : `${raw}: Invalid URL.\n`);
+    await ctx.err(scheme ? `${raw}: Unsupported scheme ${q(scheme)}.\n` : `${raw}: Invalid URL.\n`);
     return 1;
   }
   const originalUrl = url;
@@ -339,46 +353,56 @@ async function retrieve(
           ? new TextEncoder().encode(options.body.value)
           : await ctx.readFile(options.body.value);
     } catch (err) {
-      await ctx.err(
-        `wget: ${options.body.value}: ${(err as { description?: string }).description ?? err}\n`,
-      );
+      await ctx.err(`wget: ${options.body.value}: ${describe(err)}\n`);
       return 3;
     }
   }
   let method = options.method ?? "GET";
-  const started = performance.now();
   const deadline = new AbortController();
   const timer =
     options.timeoutSeconds !== undefined && options.timeoutSeconds > 0
       ? setTimeout(() => deadline.abort(), options.timeoutSeconds * 1000)
       : undefined;
+  let kept: KeptConnection | undefined;
   try {
     for (let redirects = 0; ; redirects++) {
       await log(`--${timestamp()}--  ${url.href}\n`);
       const host = urlHost(url);
       const port = defaultPort(url);
-      const where = parseIp(host) ? `${host}:${port}` : `${host} (${host})|…|:${port}`;
-      if (!parseIp(host)) await log(`Resolving ${host} (${host})... `);
-      let exchange: Awaited<ReturnType<typeof guestHttpRequest>>;
+      const reusing = kept !== undefined && kept.origin === url.origin;
+      if (!reusing && !parseIp(host)) await log(`Resolving ${host} (${host})... `);
+      let exchange: GuestHttpResponse;
       try {
-        exchange = await guestHttpRequest(ctx.net, {
-          url,
-          method,
-          headers: requestHeaders(options, url, body),
-          body,
-          insecure: options.insecure,
-          signal: deadline.signal,
-        });
+        exchange = await guestHttpRequest(
+          ctx.net,
+          {
+            url,
+            method,
+            headers: requestHeaders(options, url, body),
+            body,
+            insecure: options.insecure,
+            signal: deadline.signal,
+            keepAlive: true,
+          },
+          kept,
+        );
       } catch (err) {
-        throw connectFailure(err, host, port, deadline.signal.aborted);
+        throw connectFailure(err, host, port, deadline.signal.aborted, q);
+      } finally {
+        kept = undefined;
       }
       const { response, connection } = exchange;
+      let keepAfter = false;
       try {
-        if (!parseIp(host)) await log(`${connection.remoteAddress}\n`);
-        await log(
-          `Connecting to ${where.replace("…", connection.remoteAddress)}... connected.\n` +
-            `${url.protocol === "https:" ? "HTTP" : "HTTP"} request sent, awaiting response... `,
-        );
+        const where = parseIp(host)
+          ? `${host}:${port}`
+          : `${host} (${host})|${connection.remoteAddress}|:${port}`;
+        if (reusing) await log(`Reusing existing connection to ${host}:${port}.\n`);
+        else {
+          if (!parseIp(host)) await log(`${connection.remoteAddress}\n`);
+          await log(`Connecting to ${where}... connected.\n`);
+        }
+        await log(`HTTP request sent, awaiting response... `);
         const status = response.statusCode ?? 0;
         const reason = response.statusMessage ?? "";
         if (options.serverResponse && !options.quiet)
@@ -386,7 +410,8 @@ async function retrieve(
         await log(`${status} ${reason}\n`);
         const location = response.headers.location;
         if (status >= 300 && status < 400 && location !== undefined) {
-          response.resume();
+          await drain(response);
+          keepAfter = true;
           if (redirects >= options.maxRedirect) {
             await log(`${options.maxRedirect} redirections exceeded.\n`);
             return 8;
@@ -400,15 +425,16 @@ async function retrieve(
           continue;
         }
         if (status >= 400) {
-          response.resume();
+          await drain(response);
           await log(`${timestamp()} ERROR ${status}: ${reason}.\n\n`);
           if (options.noVerbose && !options.quiet)
             await ctx.err(`${url.href}:\n${timestamp()} ERROR ${status}: ${reason}.\n`);
           return 8;
         }
-        return await save(ctx, options, response, originalUrl, url, sharedFd, started, log);
+        return await save(ctx, options, response, originalUrl, url, sharedFd, log);
       } finally {
-        exchange.close();
+        if (keepAfter) kept = exchange.keep();
+        else exchange.close();
       }
     }
   } catch (err) {
@@ -423,7 +449,15 @@ async function retrieve(
     if (!options.quiet) await ctx.err(`${message}\n`);
     return 4;
   } finally {
+    kept?.close();
     if (timer) clearTimeout(timer);
+  }
+}
+
+/** Reads a response body to its end, so its connection can carry the next request. */
+async function drain(response: IncomingMessage): Promise<void> {
+  for await (const _ of response) {
+    // Discarded: redirect and error bodies are not saved.
   }
 }
 
@@ -437,6 +471,7 @@ function requestHeaders(
     ["User-Agent", options.userAgent ?? USER_AGENT],
     ["Accept", "*/*"],
     ["Accept-Encoding", "identity"],
+    ["Connection", "Keep-Alive"],
   ];
   if (body) {
     headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
@@ -455,7 +490,13 @@ function requestHeaders(
   return headers;
 }
 
-function connectFailure(err: unknown, host: string, port: number, timedOut: boolean): WgetFailure {
+function connectFailure(
+  err: unknown,
+  host: string,
+  port: number,
+  timedOut: boolean,
+  q: (text: string) => string,
+): WgetFailure {
   const cause = (err instanceof GuestHttpError ? err.cause : err) as {
     code?: string;
     message?: string;
@@ -464,7 +505,7 @@ function connectFailure(err: unknown, host: string, port: number, timedOut: bool
   if (err instanceof GuestHttpError && err.stage === "resolve") {
     return new WgetFailure(
       4,
-      `failed: Name or service not known.\nwget: unable to resolve host address ‘${host}’\n`,
+      `failed: Name or service not known.\nwget: unable to resolve host address ${q(host)}\n`,
     );
   }
   if (timedOut || cause?.code === "ETIMEDOUT")
@@ -499,16 +540,17 @@ async function save(
   originalUrl: URL,
   finalUrl: URL,
   sharedFd: number | undefined,
-  started: number,
   log: (text: string) => Promise<void>,
 ): Promise<number> {
+  const q = options.quote;
   const lengthHeader = response.headers["content-length"];
   const length = lengthHeader === undefined ? undefined : Number(lengthHeader);
   const type = response.headers["content-type"];
-  await log(
-    `Length: ${length === undefined ? "unspecified" : `${length}${length >= 1024 ? ` (${humanSize(length)})` : ""}`}` +
-      `${type ? ` [${type}]` : ""}\n`,
-  );
+  const size =
+    length === undefined
+      ? "unspecified"
+      : `${length}${length >= 1024 ? ` (${humanSize(length)})` : ""}`;
+  await log(`Length: ${size}${type ? ` [${type}]` : ""}\n`);
   let fd: number;
   let name: string;
   if (options.output === "-") {
@@ -519,38 +561,122 @@ async function save(
     name = options.output!;
   } else {
     // Named after the URL asked for (not the redirect target), as wget does by default.
-    const base =
-      decodeURIComponent(originalUrl.pathname.slice(originalUrl.pathname.lastIndexOf("/") + 1)) ||
-      "index.html";
-    const opened = await createUnique(
-      ctx,
-      options.prefix ? `${options.prefix.replace(/\/$/, "")}/${base}` : base,
-    );
+    const path = originalUrl.pathname;
+    const base = path.slice(path.lastIndexOf("/") + 1) || "index.html";
+    const prefixed = options.prefix ? `${options.prefix.replace(/\/$/, "")}/${base}` : base;
+    const opened = await createUnique(ctx, prefixed);
     fd = opened.fd;
     name = opened.name;
   }
-  await log(`Saving to: ‘${name === "STDOUT" ? "STDOUT" : name}’\n\n`);
-  let received = 0;
+  await log(`Saving to: ${q(name)}\n\n`);
+  const progress = new DotProgress(length);
   try {
     for await (const chunk of response) {
-      received += (chunk as Buffer).length;
       await ctx.write(fd, chunk as Buffer);
+      await log(progress.add((chunk as Buffer).length));
     }
   } finally {
     if (fd !== 1 && fd !== sharedFd) ctx.close(fd);
   }
-  const seconds = Math.max((performance.now() - started) / 1000, 0.000001);
-  const rate = rateText(received / seconds);
+  const received = progress.received;
+  const seconds = progress.elapsed();
+  const counts = `${received}${length === undefined ? "" : `/${length}`}`;
+  const saved = name === "STDOUT" ? "written to stdout" : q(name);
   await log(
-    `${dotLine(received, length)} ${rate.replace(" ", "")}=${seconds < 10 ? `${seconds.toFixed(seconds < 0.1 ? 0 : 1)}s` : `${Math.round(seconds)}s`}\n\n` +
-      `${timestamp()} (${rate}/s) - ‘${name === "STDOUT" ? "written to stdout" : name}’ saved [${received}${length === undefined ? "" : `/${length}`}]\n\n`,
+    `${progress.finish()}\n${timestamp()} (${rate(received / seconds, true)}) - ${saved} saved [${counts}]\n\n`,
   );
-  if (options.noVerbose && !options.quiet) {
+  if (options.noVerbose && !options.quiet)
     await ctx.err(
-      `${timestamp()} URL:${finalUrl.href} [${received}${length === undefined ? "" : `/${length}`}] -> "${name === "STDOUT" ? "-" : name}" [1]\n`,
+      `${timestamp()} URL:${finalUrl.href} [${counts}] -> "${name === "STDOUT" ? "-" : name}" [1]\n`,
     );
-  }
   return 0;
+}
+
+/**
+ * wget's "dot" progress (what it shows when stderr is not a terminal): a dot per KiB in
+ * groups of ten, fifty to a line, each full line ending with the percentage, the line's
+ * rate and the time left; the last line ends with the average rate and the time taken.
+ */
+class DotProgress {
+  readonly #length: number | undefined;
+  readonly #started = performance.now();
+  #lineStarted = this.#started;
+  received = 0;
+  #dotsOnLine = 0;
+  #line = "";
+
+  constructor(length: number | undefined) {
+    this.#length = length;
+  }
+
+  elapsed(): number {
+    return Math.max((performance.now() - this.#started) / 1000, 1e-6);
+  }
+
+  /** Counts `n` more bytes; returns the text of any lines completed. */
+  add(n: number): string {
+    const before = Math.floor(this.received / 1024);
+    this.received += n;
+    const after = Math.floor(this.received / 1024);
+    let out = "";
+    for (let k = before; k < after; k++) {
+      if (this.#dotsOnLine === 0) this.#line = `${`${k}`.padStart(6)}K `;
+      else if (this.#dotsOnLine % 10 === 0) this.#line += " ";
+      this.#line += ".";
+      this.#dotsOnLine++;
+      if (this.#dotsOnLine === 50) {
+        const now = performance.now();
+        const lineRate = (50 * 1024) / Math.max((now - this.#lineStarted) / 1000, 1e-6);
+        const left =
+          this.#length === undefined
+            ? ""
+            : ` ${eta((this.#length - (k + 1) * 1024) / (((k + 1) * 1024) / this.elapsed()))}`;
+        out += `${this.#line}${this.#percent((k + 1) * 1024)} ${rate(lineRate, false).padStart(5)}${left}\n`;
+        this.#lineStarted = now;
+        this.#dotsOnLine = 0;
+      }
+    }
+    return out;
+  }
+
+  /** The last line. */
+  finish(): string {
+    const start = Math.floor(this.received / 1024) - this.#dotsOnLine;
+    const line = this.#dotsOnLine === 0 ? `${`${start}`.padStart(6)}K ` : this.#line;
+    const seconds = this.elapsed();
+    const taken =
+      seconds < 0.01
+        ? "0s"
+        : seconds < 100
+          ? `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`
+          : eta(seconds);
+    return `${line.padEnd(62)}${this.#percent(this.received)} ${rate(this.received / seconds, false).padStart(5)}=${taken}\n`;
+  }
+
+  #percent(done: number): string {
+    if (!this.#length) return "";
+    return `${`${Math.min(100, Math.floor((done / this.#length) * 100))}`.padStart(3)}%`;
+  }
+}
+
+/** wget's rates: 1024-based units, three significant digits ("338M", "14.9M", "1.02K"). */
+function rate(bytesPerSecond: number, long: boolean): string {
+  const units = long ? ["B/s", "KB/s", "MB/s", "GB/s"] : ["B", "K", "M", "G"];
+  let value = bytesPerSecond;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = value >= 99.95 ? 0 : value >= 9.995 ? 1 : 2;
+  return `${value.toFixed(digits)}${long ? " " : ""}${units[unit]}`;
+}
+
+function eta(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 100) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  return `${Math.floor(s / 3600)}h ${Math.floor(s / 60) % 60}m`;
 }
 
 /** Creates `path`, or path.1, path.2, ... when it exists (wget's no-clobber numbering). */
@@ -564,10 +690,7 @@ async function createUnique(
       return { fd: await ctx.open(name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, 0o666), name };
     } catch (err) {
       if ((err as { code?: string }).code === "EEXIST") continue;
-      throw new WgetFailure(
-        3,
-        `${name}: ${(err as { description?: string }).description ?? err}\n`,
-      );
+      throw new WgetFailure(3, `${name}: ${describe(err)}\n`);
     }
   }
 }
@@ -579,33 +702,31 @@ function serverResponse(response: IncomingMessage): string {
   return text;
 }
 
-/** The dot progress's last line: "     0K ..... 100%" (one dot per KiB, groups of ten). */
-function dotLine(received: number, length: number | undefined): string {
-  const kib = Math.floor(received / 1024);
-  const lineStart = kib - (kib % 50);
-  let dots = "";
-  for (let i = lineStart; i < kib; i++) {
-    if ((i - lineStart) % 10 === 0) dots += " ";
-    dots += ".";
-  }
-  const label = `${lineStart}K`.padStart(6);
-  const pct = length ? `${Math.floor((received / length) * 100)}%`.padStart(4) : "    ";
-  return `${label} ${dots.padEnd(54)}${pct}`;
-}
-
-function rateText(bytesPerSecond: number): string {
-  if (bytesPerSecond < 1024) return `${bytesPerSecond.toFixed(0)} B`;
-  if (bytesPerSecond < 1024 * 1024) return `${(bytesPerSecond / 1024).toFixed(0)} KB`;
-  return `${(bytesPerSecond / 1048576).toFixed(1)} MB`;
-}
-
+/** Sizes as wget prints them after Length: "2.9K", "59K", "19M". */
 function humanSize(n: number): string {
-  if (n < 1024 * 1024) return `${Math.round(n / 1024)}K`;
-  return `${(n / 1048576).toFixed(1)}M`;
+  const units = ["K", "M", "G", "T"];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? (Math.floor(value * 10) / 10).toFixed(1) : Math.round(value)}${units[unit]}`;
 }
 
 function timestamp(): string {
   const d = new Date();
   const p = (n: number): string => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function describe(err: unknown): string {
+  return (err as { description?: string }).description ?? String(err);
+}
+
+/** wget quotes names with ‘ ’ in a UTF-8 locale and ' ' otherwise (gnulib's quote()). */
+export function localeQuoter(env: Record<string, string>): (text: string) => string {
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
+  const utf8 = /utf-?8/i.test(locale);
+  return (text) => (utf8 ? `‘${text}’` : `'${text}'`);
 }

@@ -106,6 +106,9 @@ interface LoadedProgram {
 
 const INIT_PID = 1;
 const MAX_INTERPRETER_DEPTH = 4;
+/** Why a terminal read was abandoned: its process stopped (it restarts when continued). */
+const READ_STOPPED = new Error("read interrupted by a stop");
+
 const textEncoder = new TextEncoder();
 
 export class Kernel {
@@ -716,6 +719,7 @@ export class Kernel {
     proc.state = "stopped";
     proc.stopSignal = signal;
     proc.unreported = "stopped";
+    for (const listener of [...proc.onStop]) listener();
     this.#emit({ type: "stop", info: proc.info() });
     const parent = this.#procs.get(proc.ppid);
     if (parent) {
@@ -817,10 +821,40 @@ export class Kernel {
     const proc = this.#live(pid);
     if (proc.state === "stopped") await this.#runnable(proc);
     const file = proc.fds.get(fd);
-    if (file instanceof PtySlaveOpenFile) await this.#ttyReadCheck(proc, file.pty);
+    if (file instanceof PtySlaveOpenFile) return this.#readTerminal(proc, file, max);
     const data = await file.read(max, { signal: proc.abort.signal });
     if (!proc.alive) throw new ProcessTerminated(pid);
     return data;
+  }
+
+  /**
+   * A terminal read. If the reader is stopped (^Z) while it waits, the read gives up without
+   * taking any input and starts again once the process is continued, as Linux restarts the
+   * call, so the shell gets what is typed while the job is stopped.
+   */
+  async #readTerminal(
+    proc: Process,
+    file: PtySlaveOpenFile,
+    max: number,
+  ): Promise<Uint8Array | null> {
+    for (;;) {
+      if (proc.state === "stopped") await this.#runnable(proc);
+      await this.#ttyReadCheck(proc, file.pty);
+      const stopped = new AbortController();
+      const onStop = (): void => stopped.abort(READ_STOPPED);
+      proc.onStop.add(onStop);
+      try {
+        const data = await file.read(max, {
+          signal: AbortSignal.any([proc.abort.signal, stopped.signal]),
+        });
+        if (!proc.alive) throw new ProcessTerminated(proc.pid);
+        return data;
+      } catch (err) {
+        if (err !== READ_STOPPED || !proc.alive) throw err;
+      } finally {
+        proc.onStop.delete(onStop);
+      }
+    }
   }
 
   /** Writes `data`; EPIPE also raises SIGPIPE in the writer. Returns the bytes written. */

@@ -91,6 +91,8 @@ export class Process {
   unreported: "stopped" | "continued" | null = null;
   /** Signals sent while stopped: they act once the process is continued. */
   readonly pendingSignals = new Set<number>();
+  /** Called when the process stops (a blocked terminal read gives up and restarts later). */
+  readonly onStop = new Set<() => void>();
   readonly startTime = Date.now();
   exitTime: number | null = null;
   readonly fds: FdTable;

@@ -4,7 +4,7 @@
  * that connection for https, and node:http's client for the protocol. Returns the response
  * head with its body as a stream; the caller reads it and then calls `close()`.
  */
-import { request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
 import { parseIp } from "./address.ts";
@@ -22,12 +22,28 @@ export interface GuestHttpRequest {
   insecure?: boolean;
   /** Aborts connecting and the exchange (the caller's timeout). */
   signal?: AbortSignal;
+  /** Ask the server to keep the connection open for another request (wget does, curl not). */
+  keepAlive?: boolean;
 }
 
 export interface GuestHttpResponse {
   response: IncomingMessage;
   connection: ConnectionInfo;
   /** Releases the connection (idempotent). */
+  close(): void;
+  /**
+   * Once the body has been read to its end: the connection kept open for the next request to
+   * the same origin (HTTP keep-alive), or undefined (then it is closed) when the server ends it.
+   */
+  keep(): KeptConnection | undefined;
+}
+
+/** An open connection between two requests, for `guestHttpRequest(..., kept)`. */
+export interface KeptConnection {
+  origin: string;
+  connection: ConnectionInfo;
+  transport: Duplex;
+  agent: Agent;
   close(): void;
 }
 
@@ -55,35 +71,69 @@ export function urlHost(url: URL): string {
   return url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
 }
 
+/**
+ * Makes one request. With `kept` (a connection from an earlier response's keep()), the
+ * request reuses it when it goes to the same origin; otherwise `kept` is closed.
+ */
 export async function guestHttpRequest(
   net: ProcessNetwork,
   request: GuestHttpRequest,
+  kept?: KeptConnection,
 ): Promise<GuestHttpResponse> {
   const host = urlHost(request.url);
   const port = defaultPort(request.url);
+  const origin = request.url.origin;
+  const reuse = kept !== undefined && kept.origin === origin && !kept.transport.destroyed;
+  if (kept && !reuse) kept.close();
   let connection: ConnectionInfo;
-  try {
-    connection = await net.connect({ host, port, signal: request.signal });
-  } catch (err) {
-    const code = (err as { code?: string })?.code;
-    throw new GuestHttpError(
-      code === "ENOTFOUND" || code === "EAI_AGAIN" ? "resolve" : "connect",
-      err,
-    );
+  let transport: Duplex;
+  let close: () => void;
+  let agent: Agent;
+  if (reuse) {
+    ({ connection, transport, close, agent } = kept);
+  } else {
+    agent = new Agent({ keepAlive: request.keepAlive === true, maxSockets: 1 });
+    try {
+      connection = await net.connect({ host, port, signal: request.signal });
+    } catch (err) {
+      const code = (err as { code?: string })?.code;
+      throw new GuestHttpError(
+        code === "ENOTFOUND" || code === "EAI_AGAIN" ? "resolve" : "connect",
+        err,
+      );
+    }
+    const plain = new ConnectionDuplex(connectionIo(net, connection.connId), connection);
+    transport = plain;
+    const ownAgent = agent;
+    close = (): void => {
+      transport.destroy();
+      plain.destroy();
+      ownAgent.destroy();
+    };
   }
-  const plain = new ConnectionDuplex(connectionIo(net, connection.connId), connection);
-  let transport: Duplex = plain;
-  const close = (): void => {
-    transport.destroy();
-    plain.destroy();
-  };
   const onAbort = (): void => close();
   request.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    if (request.url.protocol === "https:") transport = await startTls(plain, host, request);
-    const response = await exchange(transport, request);
-    response.once("close", () => request.signal?.removeEventListener("abort", onAbort));
-    return { response, connection, close };
+    if (request.url.protocol === "https:" && !reuse)
+      transport = await startTls(transport, host, request);
+    const response = await exchange(transport, agent, request);
+    const done = (): void => request.signal?.removeEventListener("abort", onAbort);
+    response.once("close", done);
+    const keep = (): KeptConnection | undefined => {
+      done();
+      const header = String(response.headers.connection ?? "").toLowerCase();
+      const reusable =
+        response.complete &&
+        !transport.destroyed &&
+        header !== "close" &&
+        (response.httpVersion === "1.1" || header === "keep-alive");
+      if (!reusable) {
+        close();
+        return undefined;
+      }
+      return { origin, connection, transport, agent, close };
+    };
+    return { response, connection, close, keep };
   } catch (err) {
     request.signal?.removeEventListener("abort", onAbort);
     close();
@@ -110,13 +160,23 @@ function startTls(socket: Duplex, host: string, request: GuestHttpRequest): Prom
   });
 }
 
-function exchange(transport: Duplex, request: GuestHttpRequest): Promise<IncomingMessage> {
+/**
+ * One request over `transport`, through an agent that owns only that connection: node:http
+ * hands a kept-alive socket back to its agent once the response ends, and the agent gives it
+ * to the next request (never opening another: the connection is made by the caller).
+ */
+function exchange(
+  transport: Duplex,
+  agent: Agent,
+  request: GuestHttpRequest,
+): Promise<IncomingMessage> {
+  agent.createConnection = () => transport as never;
   return new Promise((resolve, reject) => {
     const req = httpRequest({
       method: request.method,
       path: `${request.url.pathname}${request.url.search}`,
       headers: request.headers.flat(),
-      createConnection: () => transport,
+      agent,
       setHost: false,
     });
     req.once("error", (err) => reject(new GuestHttpError("exchange", err)));

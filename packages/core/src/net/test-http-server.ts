@@ -28,7 +28,14 @@ export async function startTestHttpServer(): Promise<TestHttpServer> {
         res.end("hello, world\n");
       } else if (path === "/echo") {
         const headers: Record<string, string> = {};
-        for (const name of ["content-type", "content-length", "x-custom", "authorization", "referer", "accept"]) {
+        for (const name of [
+          "content-type",
+          "content-length",
+          "x-custom",
+          "authorization",
+          "referer",
+          "accept",
+        ]) {
           const value = req.headers[name];
           if (typeof value === "string") headers[name] = value;
         }

@@ -94,6 +94,7 @@ export async function runInteractive(sh: Shell): Promise<number> {
         continue;
       }
       await sh.err("exit\n").catch(() => {});
+      terminateStoppedJobs(sh);
       return sh.lastStatus;
     }
     let line = result.text;
@@ -117,7 +118,10 @@ export async function runInteractive(sh: Shell): Promise<number> {
     if (source.trim()) sh.history.push(source.replace(/\n$/, ""));
     terminal?.checkWindowSize();
     const exit = await run(sh, source);
-    if (exit !== undefined) return exit;
+    if (exit !== undefined) {
+      terminateStoppedJobs(sh);
+      return exit;
+    }
   }
 }
 
@@ -337,6 +341,19 @@ async function runPromptCommand(sh: Shell): Promise<void> {
   const exit = await run(sh, command);
   if (exit !== undefined) throw new ShellExit(exit);
   sh.lastStatus = status;
+}
+
+/** A leaving shell ends its stopped jobs (SIGTERM, then SIGCONT so it acts), as bash does. */
+function terminateStoppedJobs(sh: Shell): void {
+  for (const job of sh.jobs.jobs) {
+    if (job.state !== "stopped") continue;
+    try {
+      sh.signalJob(job, SIGNALS.SIGTERM);
+      sh.signalJob(job, SIGNALS.SIGCONT);
+    } catch {
+      // Gone already.
+    }
+  }
 }
 
 /**

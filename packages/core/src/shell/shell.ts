@@ -220,6 +220,9 @@ export class Shell {
   jobControl: JobControl | undefined;
   /** The foreground job being run under job control (its processes and process group). */
   private foreground: Job | undefined;
+  /** The builtin run before the current one (`exit` twice in a row leaves despite stopped jobs). */
+  previousBuiltin: Builtin | undefined;
+  private currentBuiltin: Builtin | undefined;
   /** Source text of the simple command being run (what `jobs` shows if it is stopped). */
   private simpleCommandText = "";
   /** Compound/array assignments given to declaration builtins, by argv index. */
@@ -1015,6 +1018,8 @@ export class Shell {
   }
 
   private async callBuiltin(builtin: Builtin, argv: string[]): Promise<number> {
+    this.previousBuiltin = this.currentBuiltin;
+    this.currentBuiltin = builtin;
     try {
       return await builtin(this, argv);
     } catch (err) {
@@ -1128,21 +1133,17 @@ export class Shell {
       return body();
     const job = new Job(text, false);
     this.foreground = job;
-    let result: number[];
+    let result: number[] | undefined;
     try {
       result = await body();
     } catch (err) {
       if (!(err instanceof JobStopped)) throw err;
-      this.foreground = undefined;
-      control.reclaim();
-      return [await this.jobStopped(job)];
     } finally {
       this.foreground = undefined;
+      if (job.pgid !== 0) control.reclaim();
     }
-    if (job.pgid !== 0) {
-      control.reclaim();
-      control.finished(result);
-    }
+    if (result === undefined) return [await this.jobStopped(job)];
+    if (job.pgid !== 0) control.finished(result);
     return result;
   }
 

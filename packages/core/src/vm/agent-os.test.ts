@@ -236,6 +236,8 @@ describe("lifecycle", () => {
       processTree: () => vm.processTree(),
       stopProcess: () => vm.stopProcess(pid),
       killProcess: () => vm.killProcess(pid),
+      fetch: () => vm.fetch(3000, "/"),
+      onNetworkEvent: () => vm.onNetworkEvent(() => {}),
     };
     const methods = Object.getOwnPropertyNames(AgentOs.prototype).filter((name) => {
       const descriptor = Object.getOwnPropertyDescriptor(AgentOs.prototype, name);

@@ -4,8 +4,10 @@
  * nothing its process could not do with system calls.
  */
 import type { GuestProcess } from "./guest-process.ts";
+import { CHILD_OPS } from "./ops/child-ops.ts";
 import { FS_OPS } from "./ops/fs-ops.ts";
 import { MODULE_OPS } from "./ops/module-ops.ts";
+import { NET_OPS } from "./ops/net-ops.ts";
 import { PROCESS_OPS } from "./ops/process-ops.ts";
 import { TIMER_OPS } from "./ops/timer-ops.ts";
 
@@ -17,4 +19,6 @@ export const HOST_OPS: Record<string, HostOp> = {
   ...TIMER_OPS,
   ...MODULE_OPS,
   ...FS_OPS,
+  ...CHILD_OPS,
+  ...NET_OPS,
 };

@@ -22,7 +22,14 @@ const exit: Builtin = async (sh, argv) => {
     if (sh.options.interactive) return 1;
     throw new ShellExit(1);
   }
-  if (sh.options.interactive && sh.subshellLevel === 0) await sh.err("exit\n");
+  if (sh.options.interactive && sh.subshellLevel === 0) {
+    await sh.err("exit\n");
+    // bash refuses once while jobs are stopped; `exit` again right after leaves anyway.
+    if (sh.previousBuiltin !== exit && sh.jobs.jobs.some((j) => j.state === "stopped")) {
+      await sh.err("There are stopped jobs.\n");
+      return 1;
+    }
+  }
   const status = statusArgument(sh, "exit", argv[1]);
   throw new ShellExit(status ?? 2);
 };

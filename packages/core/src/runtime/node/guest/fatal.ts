@@ -25,7 +25,12 @@ function sourceHeader(error: unknown): string {
     text = undefined;
   }
   if (text === undefined) return "";
-  return `${file}:${line}\n${text}\n${" ".repeat(Math.max(0, Number(column) - 1))}^\n\n`;
+  // V8 (and so Node) points at the throw statement, where the stack frame points at the
+  // expression that built the error.
+  let caret = Math.max(0, Number(column) - 1);
+  const throwAt = text.slice(0, caret).search(/throw\s+(new\s+)?$/);
+  if (throwAt >= 0) caret = throwAt;
+  return `${file}:${line}\n${text}\n${" ".repeat(caret)}^\n\n`;
 }
 
 export function printFatal(
@@ -36,7 +41,14 @@ export function printFatal(
   if (error instanceof Error) {
     body = inspect(error);
   } else if (origin === "unhandledRejection") {
-    body = `[UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${inspect(error)}".] {\n  code: 'ERR_UNHANDLED_REJECTION'\n}`;
+    // Node reports a non-error rejection through an error it makes in its own internals.
+    body =
+      "node:internal/process/promises:392\n      new UnhandledPromiseRejection(reason);\n      ^\n\n" +
+      `UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${inspect(error)}".\n` +
+      "    at throwUnhandledRejectionsMode (node:internal/process/promises:392:7)\n" +
+      "    at processPromiseRejections (node:internal/process/promises:475:17)\n" +
+      "    at process.processTicksAndRejections (node:internal/process/task_queues:106:37) {\n" +
+      "  code: 'ERR_UNHANDLED_REJECTION'\n}";
   } else {
     body = `Uncaught ${inspect(error)}`;
   }
