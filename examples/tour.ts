@@ -25,6 +25,11 @@ const listing = await vm.exec("cd project && find . -type f | sort && grep -rn l
 process.stdout.write(listing.stdout);
 console.log("exec exit code:", listing.exitCode);
 
+// Guest JavaScript: `node` runs the TypeScript file in a V8 isolate of its own (types stripped,
+// as Node 24 does), reading the VM's files.
+const ran = await vm.exec("node project/src/index.ts && node -p 'require(\"os\").platform()'");
+process.stdout.write(ran.stdout);
+
 // Processes: spawn streams output; exit codes and signals are reported as a shell would.
 const echo = vm.spawn("env", [], {
   onStdout: (d) =>
