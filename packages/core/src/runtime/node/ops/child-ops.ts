@@ -228,9 +228,19 @@ export const CHILD_OPS: Record<string, HostOp> = {
     const result = await g.ctx.waitpid(pid as number);
     return result ? statusPair(result.status) : [null, null];
   },
-  /** Writes all of `data` to a pipe the guest holds (a child's stdin); waits for room. */
+  /**
+   * Writes all of `data` to a pipe the guest holds (a child's stdin); waits for room. Node
+   * ignores SIGPIPE, so a child that stopped reading is an EPIPE error here, not a signal:
+   * the description is written directly instead of through kernel.write (which raises it).
+   */
   "child.write": async (g, [fd, data]) => {
-    await g.ctx.write(fd as number, data as Uint8Array);
+    const proc = g.ctx.kernel.process(g.ctx.pid);
+    const file = proc.fds.get(fd as number);
+    let bytes = data as Uint8Array;
+    while (bytes.length > 0) {
+      const n = await file.write(bytes, { signal: g.ctx.signal });
+      bytes = bytes.subarray(n);
+    }
     return true;
   },
   "child.spawnSync": (g, [spec]) => spawnSync(g, spec as SpawnSyncSpec),

@@ -14,7 +14,7 @@ export type ExactResult = { ok: unknown } | { err: ExactErrorData };
 export interface ExactErrorData {
   name: string;
   message: string;
-  /** First line of the host stack: `TypeError [ERR_X]: ...` or `Error: ...`. */
+  /** The host stack before its frames: `TypeError [ERR_X]: ...` or `Error: ...`. */
   header: string;
   /** The error's own enumerable properties (code, errno, library, reason, ...). */
   props: Record<string, unknown>;
@@ -35,7 +35,7 @@ export function exactErrorData(error: unknown): ExactErrorData {
       props[key] = [...value];
     }
   }
-  const header = String(error.stack ?? "").split("\n")[0] || `${error.name}: ${error.message}`;
+  const header = String(error.stack ?? "").split("\n    at ")[0] || `${error.name}: ${error.message}`;
   return {
     name: error.name,
     message: error.message,
