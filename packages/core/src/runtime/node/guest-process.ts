@@ -16,7 +16,7 @@ import type { ProcessContext } from "../../kernel/process-context.ts";
 import { SIGNALS } from "../../kernel/signals.ts";
 import { CodeCache } from "./code-cache.ts";
 import { HOST_OPS } from "./host-ops.ts";
-import { runtimeImage } from "./runtime-image.ts";
+import { type GuestEntry, refillSpare, takeIsolate } from "./isolate-pool.ts";
 
 /** What the guest's bootstrap needs to start the program. Plain data. */
 export interface GuestLaunch {
@@ -48,16 +48,6 @@ export interface GuestErrorData {
   path?: string;
   dest?: string;
   name?: string;
-}
-
-/** The guest functions the host calls. */
-interface GuestEntry {
-  boot: ivm.Reference;
-  complete: ivm.Reference;
-  completeValue: ivm.Reference;
-  idleCheck: ivm.Reference;
-  fatal: ivm.Reference;
-  signal: ivm.Reference;
 }
 
 const codeCache = new CodeCache();
@@ -97,28 +87,7 @@ export class GuestProcess {
   }
 
   static async create(ctx: ProcessContext, limits: GuestLimits): Promise<GuestProcess> {
-    const image = await runtimeImage();
-    const isolate = new ivm.Isolate({
-      memoryLimit: limits.memoryMb,
-      ...(image.snapshot ? { snapshot: image.snapshot } : {}),
-    });
-    const context = await isolate.createContext();
-    if (!image.snapshot) await context.eval(image.source, { filename: "node:internal/agentos" });
-    const entryRef = (await context.global.get("__agentos_entry", {
-      reference: true,
-    })) as ivm.Reference;
-    const get = async (name: string) =>
-      (await entryRef.get(name, { reference: true })) as ivm.Reference;
-    const entry: GuestEntry = {
-      boot: await get("boot"),
-      complete: await get("complete"),
-      completeValue: await get("completeValue"),
-      idleCheck: await get("idleCheck"),
-      fatal: await get("fatal"),
-      signal: await get("signal"),
-    };
-    // Only the references above can reach the bootstrap from now on.
-    await context.global.delete("__agentos_entry");
+    const { isolate, context, entry } = await takeIsolate(limits.memoryMb);
     return new GuestProcess(ctx, isolate, context, entry, limits);
   }
 
@@ -169,6 +138,7 @@ export class GuestProcess {
       syncCall.release();
       asyncCall.release();
       if (!this.isolate.isDisposed) this.isolate.dispose();
+      setImmediate(() => refillSpare(this.limits.memoryMb));
     }
   }
 
