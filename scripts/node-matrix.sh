@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 matrix=packages/core/src/runtime/node/matrix
 hash="$(cat "$matrix/package.json" "$matrix/package-lock.json" | sha256sum | cut -c1-16)"
-dir="${AGENTOS_NODE_MATRIX_DIR:-$HOME/.cache/agentos-node-matrix}/$hash"
+# Under /tmp: the VM mounts node_modules at this same path and writes the test programs beside
+# it, which it may do in its /tmp but not under /root.
+dir="${AGENTOS_NODE_MATRIX_DIR:-/tmp/agentos-node-matrix}/$hash"
 if [ ! -f "$dir/.installed" ]; then
   rm -rf "$dir"
   mkdir -p "$dir"

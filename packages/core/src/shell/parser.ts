@@ -146,6 +146,33 @@ class Parser {
     return { type: "program", body, warnings: this.shared.warnings };
   }
 
+  /**
+   * The commands of the next input line (a complete command through its newline, which may
+   * span lines inside a compound command or a here-document), or null at the end of input.
+   * Nothing after that newline is read yet, so the line can run before the next is parsed.
+   */
+  parseLine(): Statement[] | null {
+    this.skipNewlines();
+    if (this.peek().kind === "eof") return null;
+    const statements: Statement[] = [];
+    for (;;) {
+      const tok = this.peek();
+      if (this.endsList(tok)) this.fail(tok);
+      const command = this.parseAndOr();
+      const sep = this.peek();
+      if (this.isOp(sep, ";") || this.isOp(sep, "&")) {
+        this.next();
+        statements.push({ type: "statement", command, async: sep.text === "&" });
+        const after = this.peek();
+        if (after.kind === "newline" || after.kind === "eof") return statements;
+        continue;
+      }
+      statements.push({ type: "statement", command, async: false });
+      if (sep.kind === "newline" || sep.kind === "eof") return statements;
+      this.fail(sep);
+    }
+  }
+
   /** A `$(...)` / `<(...)` body through its `)`. */
   parseSubstitution(parentHeredocs: Redirect[]): Program {
     const body = this.parseList();
@@ -726,27 +753,67 @@ function makeShared(): Shared {
  * input; non-fatal diagnostics are returned in `warnings`.
  */
 export function parse(source: string, options: ParseOptions = {}): Program {
-  // bash -c reads a final newline that is not there, but a trailing backslash stays literal
-  // rather than joining with it, so escape it.
-  let text = source;
-  if (!source.endsWith("\n")) text += /(^|[^\\])(\\\\)*\\$/.test(source) ? "\\\n" : "\n";
-  const reader = new SourceReader(text);
+  const reader = new SourceReader(withFinalNewline(source));
   try {
     return new Parser(reader, makeShared()).parseProgram();
   } catch (e) {
-    let error = e;
-    // Nesting depth is bounded by the JS stack (hundreds of levels); bash goes deeper.
-    if (e instanceof RangeError) {
-      error = new ShellSyntaxError("syntax error: nesting too deep", reader.line);
-    }
-    if (error instanceof ShellSyntaxError && options.fileName !== undefined) {
-      error = new ShellSyntaxError(error.message, error.line, {
-        incomplete: error.incomplete,
-        fileName: options.fileName,
-      });
-    }
-    throw error;
+    throw parseFailure(e, reader, options);
   }
+}
+
+/**
+ * Reads a program one line at a time, as bash does: each line is parsed when the previous
+ * one has run, so `echo first` runs before a syntax error on a later line stops the script.
+ */
+export class LineParser {
+  readonly #reader: SourceReader;
+  readonly #shared: Shared;
+  readonly #parser: Parser;
+  readonly #options: ParseOptions;
+  #warningsSeen = 0;
+
+  constructor(source: string, options: ParseOptions = {}) {
+    this.#reader = new SourceReader(withFinalNewline(source));
+    this.#shared = makeShared();
+    this.#parser = new Parser(this.#reader, this.#shared);
+    this.#options = options;
+  }
+
+  /** The next line as a program (with the warnings raised while reading it), or null at the end. */
+  next(): Program | null {
+    let body: Statement[] | null;
+    try {
+      body = this.#parser.parseLine();
+    } catch (e) {
+      throw parseFailure(e, this.#reader, this.#options);
+    }
+    const warnings = this.#shared.warnings.slice(this.#warningsSeen);
+    this.#warningsSeen = this.#shared.warnings.length;
+    return body === null && warnings.length === 0
+      ? null
+      : { type: "program", body: body ?? [], warnings };
+  }
+}
+
+/** bash -c reads a final newline that is not there, but a trailing backslash stays literal. */
+function withFinalNewline(source: string): string {
+  if (source.endsWith("\n")) return source;
+  return source + (/(^|[^\\])(\\\\)*\\$/.test(source) ? "\\\n" : "\n");
+}
+
+function parseFailure(e: unknown, reader: SourceReader, options: ParseOptions): unknown {
+  let error = e;
+  // Nesting depth is bounded by the JS stack (hundreds of levels); bash goes deeper.
+  if (e instanceof RangeError) {
+    error = new ShellSyntaxError("syntax error: nesting too deep", reader.line);
+  }
+  if (error instanceof ShellSyntaxError && options.fileName !== undefined) {
+    error = new ShellSyntaxError(error.message, error.line, {
+      incomplete: error.incomplete,
+      fileName: options.fileName,
+    });
+  }
+  return error;
 }
 
 /**

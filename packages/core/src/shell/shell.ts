@@ -19,6 +19,7 @@ import type {
   CommandSubstitutionPart,
   CondExpr,
   FunctionDefinition,
+  ParameterSubscript,
   Pipeline,
   ProcessSubstitutionPart,
   Program,
@@ -38,7 +39,7 @@ import {
   ShellExit,
 } from "./control.ts";
 import { formatJob, Job, JobStopped, JobTable } from "./jobs.ts";
-import { parse, ShellSyntaxError } from "./parser.ts";
+import { LineParser, parse, ShellSyntaxError } from "./parser.ts";
 import { matchPattern } from "./pattern.ts";
 import { decodeEchoEscapes, expandPromptString } from "./prompt.ts";
 import {
@@ -377,21 +378,33 @@ export class Shell {
 
   /** Parses and runs `source`; syntax errors are reported like bash (status 2). */
   async runSource(source: string, options: { fileName?: string } = {}): Promise<number> {
-    let program: Program;
-    try {
-      program = parse(source, options.fileName ? { fileName: options.fileName } : {});
-    } catch (err) {
-      if (!(err instanceof ShellSyntaxError)) throw err;
-      this.reportSyntaxError(err, source);
-      this.lastStatus = 2;
-      return 2;
-    }
+    // Line by line, as bash reads: a line runs before the next is parsed, so a syntax error
+    // stops only what follows it.
+    const lines = new LineParser(source, options.fileName ? { fileName: options.fileName } : {});
     if (this.options.verbose)
       await this.err(source.endsWith("\n") ? source : `${source}\n`).catch(() => {});
-    for (const warning of program.warnings) {
-      await this.err(`${this.syntaxPrefix(warning.line)}${warning.message}\n`).catch(() => {});
+    let status = this.lastStatus;
+    for (;;) {
+      let program: Program | null;
+      try {
+        program = lines.next();
+      } catch (err) {
+        if (!(err instanceof ShellSyntaxError)) throw err;
+        this.reportSyntaxError(err, source);
+        this.lastStatus = 2;
+        return 2;
+      }
+      if (!program) return status;
+      for (const warning of program.warnings) {
+        // Warnings of `bash -c` drop the "-c: " that its syntax errors carry.
+        const prefix =
+          this.sourceKind === "command"
+            ? `${this.errorName}: line ${warning.line}: `
+            : this.syntaxPrefix(warning.line);
+        await this.err(`${prefix}${warning.message}\n`).catch(() => {});
+      }
+      status = await this.runProgram(program);
     }
-    return this.runProgram(program);
   }
 
   private syntaxPrefix(line: number): string {
@@ -991,11 +1004,25 @@ export class Shell {
     if (name === "PWD" || name === "HOME") this.envCache = undefined;
   }
 
-  /** `${x:=v}` */
-  assignFromExpansion(name: string, subscript: unknown, value: string): void {
-    void subscript;
+  /**
+   * `${x:=v}` and `${a[i]:=v}`. The subscript is evaluated again for the assignment, as bash
+   * does (`${a[i++]:=x}` sets a[1] and leaves i at 2).
+   */
+  async assignFromExpansion(
+    name: string,
+    subscript: ParameterSubscript | null,
+    value: string,
+  ): Promise<void> {
     try {
-      this.assignVariable(name, value);
+      if (subscript?.type !== "index") {
+        this.assignVariable(name, value);
+        return;
+      }
+      if (this.vars.lookup(name)?.assoc) {
+        this.vars.setAssoc(name, await expandString(this, subscript.index.word), value);
+      } else {
+        this.vars.setIndexed(name, Number(await this.arithmetic(subscript.index, true)), value);
+      }
     } catch (err) {
       if (err instanceof VariableError) this.fatal(err.message);
       throw err;

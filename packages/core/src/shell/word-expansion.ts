@@ -495,7 +495,7 @@ async function expandParameter(
           sh.fatal(`$${name}: cannot assign in this way`);
         }
         const text = await expandString(sh, op.word);
-        sh.assignFromExpansion(name, subscript, text);
+        await sh.assignFromExpansion(name, subscript, text);
         return { values: [text], multi: null };
       }
       case "?": {

@@ -12,7 +12,7 @@ import { dirname, joinPath, normalizePath } from "../fs/path.ts";
 import type { VfsBackend } from "../fs/types.ts";
 import { type DirEntry as FsDirEntry, isDirMode, isLinkMode, type Stat } from "../fs/types.ts";
 import type { VirtualFileSystem, VirtualStat } from "../fs/virtual-file-system.ts";
-import { CommandRegistry } from "../kernel/command-registry.ts";
+import { builtinStub, CommandRegistry } from "../kernel/command-registry.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import { type KernelLimits, resolveLimits } from "../kernel/limits.ts";
 import { SinkOpenFile } from "../kernel/open-file.ts";
@@ -22,6 +22,15 @@ import { SIGNALS } from "../kernel/signals.ts";
 import type { NetworkEventHandler } from "../net/network-events.ts";
 import { NetworkStack } from "../net/network-stack.ts";
 import { fetchFromHost, toRequest } from "../net/vm-fetch.ts";
+import type { SoftwareInput } from "../software/define-software.ts";
+import {
+  type InstalledSoftware,
+  installSoftware,
+  SOFTWARE_BIN_DIR,
+  type SoftwareAgent,
+} from "../software/install-software.ts";
+import { checkToolKits, type ToolKit } from "../tools/host-tool.ts";
+import { HOST_TOOL_BIN_DIR, hostToolCommands } from "../tools/install-host-tools.ts";
 import { buildMountBackend, type MountConfig } from "./mounts.ts";
 import {
   checkEnvPolicy,
@@ -73,6 +82,10 @@ export interface AgentOsOptions {
   loopbackExemptPorts?: number[];
   /** Text appended to agents' system prompts (used by sessions). */
   additionalInstructions?: string;
+  /** Host tools, each toolkit a VM command `agentos-<name>` (see tools/host-tool.ts). */
+  toolKits?: ToolKit[];
+  /** Software packages: agents, npm tool bins, WASM command sets (see software/). */
+  software?: SoftwareInput[];
 }
 
 const KNOWN_OPTIONS = [
@@ -84,10 +97,10 @@ const KNOWN_OPTIONS = [
   "permissions",
   "loopbackExemptPorts",
   "additionalInstructions",
+  "toolKits",
+  "software",
 ];
 const LATER_OPTIONS: Record<string, string> = {
-  software: "software packages",
-  toolKits: "host tool kits",
   commandDirs: "command directories",
   sidecar: "sidecars",
   preview: "preview URLs",
@@ -173,6 +186,8 @@ export class AgentOs {
   #nextShellId = 1;
   readonly #options: AgentOsOptions;
   #disposed = false;
+  #toolKits: ToolKit[] = [];
+  #software: InstalledSoftware | undefined;
 
   private constructor(kernel: Kernel, permissions: Permissions, options: AgentOsOptions) {
     this.#kernel = kernel;
@@ -223,6 +238,26 @@ export class AgentOs {
     });
 
     const registry = new CommandRegistry(defaultRegistry());
+    const toolKits = checkToolKits("AgentOs.create", options.toolKits);
+    const software = installSoftware(
+      "AgentOs.create",
+      options.software,
+      (name) => registry.get(name) !== undefined,
+    );
+    for (const command of [...hostToolCommands(toolKits), ...software.commands])
+      registry.register(command);
+    // Software packages first: a user mount over /root/node_modules then leaves them visible.
+    builtMounts.unshift(
+      ...software.packages.map((pkg) => ({
+        path: pkg.vmDir,
+        readOnly: true,
+        ...buildMountBackend(
+          { plugin: { id: "host_dir", config: { hostPath: pkg.hostDir } } },
+          `AgentOs.create: software package ${pkg.name}`,
+          true,
+        ),
+      })),
+    );
     const image = await sharedRootImage(defaultRegistry());
     const limits = named("AgentOs.create", () => resolveLimits(options.limits));
     const network = new NetworkStack({
@@ -261,8 +296,11 @@ export class AgentOs {
       gid: USER.gid,
     });
     const vm = new AgentOs(kernel, permissions, options);
+    vm.#toolKits = toolKits;
+    vm.#software = software;
     try {
       await vm.#boot(hostname, builtMounts);
+      await vm.#installCommandFiles(toolKits, software);
     } finally {
       booting = false;
     }
@@ -307,6 +345,29 @@ export class AgentOs {
         source: mount.source,
       });
     }
+  }
+
+  /** Stubs of the host-tool and WASM commands, and launchers of software bins, on the PATH. */
+  async #installCommandFiles(toolKits: ToolKit[], software: InstalledSoftware): Promise<void> {
+    const files: Array<{ path: string; content: Uint8Array; mode: number }> = [];
+    for (const command of hostToolCommands(toolKits))
+      files.push({ path: `${HOST_TOOL_BIN_DIR}/${command.name}`, content: builtinStub(command.name), mode: 0o755 });
+    for (const command of software.commands)
+      files.push({ path: `${SOFTWARE_BIN_DIR}/${command.name}`, content: builtinStub(command.name), mode: 0o755 });
+    for (const file of software.files)
+      files.push({ ...file, content: new TextEncoder().encode(file.content) });
+    for (const file of files)
+      await this.#kernel.fs.writeFile(ROOT_CALLER, file.path, file.content, file.mode);
+  }
+
+  /** Host toolkits installed in this VM (from the toolKits option). */
+  get toolKits(): readonly ToolKit[] {
+    return this.#toolKits;
+  }
+
+  /** Agents registered by the software option, resolved to VM paths (used by sessions). */
+  get softwareAgents(): readonly SoftwareAgent[] {
+    return this.#software?.agents ?? [];
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------

@@ -129,7 +129,7 @@ export class EsmLoader {
       };
     }
     if (resolved.format === "commonjs") {
-      const names = commonJsExportNames(text);
+      const names = [...(await this.#commonJsExportNames(path, text, new Set()))];
       return {
         source: reexport(`${ESM_HOOKS}.require(${JSON.stringify(path)})`, names),
         filename: url,
@@ -138,6 +138,38 @@ export class EsmLoader {
     let source = stripShebang(text);
     if (/\.[mc]?ts$/.test(path)) source = stripTypes(source, path);
     return { source: rewriteImports(source, url).code, filename: url };
+  }
+
+/**
+   * Named exports Node detects statically in a CommonJS file (the same lexer Node uses),
+   * following its re-exports (`module.exports = require(...)`, `__exportStar(require(...))`)
+   * into the files they name, as Node does.
+   */
+  async #commonJsExportNames(path: string, source: string, seen: Set<string>): Promise<Set<string>> {
+    const names = new Set<string>();
+    if (seen.has(path)) return names;
+    seen.add(path);
+    let lexed: { exports: string[]; reexports: string[] };
+    try {
+      lexed = parseCjs(source);
+    } catch {
+      return names;
+    }
+    for (const name of lexed.exports) names.add(name);
+    for (const request of lexed.reexports) {
+      let target: Resolved;
+      try {
+        target = await this.#resolver.resolve(request, path, "require");
+      } catch {
+        continue;
+      }
+      if (target.kind !== "file" || target.format !== "commonjs") continue;
+      const text = new TextDecoder().decode(await this.#g.ctx.readFile(target.path));
+      for (const name of await this.#commonJsExportNames(target.path, text, seen)) {
+        if (name !== "default") names.add(name);
+      }
+    }
+    return names;
   }
 }
 
@@ -168,12 +200,4 @@ function reexport(expression: string, names: string[]): string {
   return lines.join("\n");
 }
 
-/** Named exports Node detects statically in a CommonJS file (the same lexer Node uses). */
-function commonJsExportNames(source: string): string[] {
-  try {
-    const { exports } = parseCjs(source);
-    return [...new Set(exports)];
-  } catch {
-    return [];
-  }
-}
+

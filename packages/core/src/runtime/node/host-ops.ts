@@ -5,11 +5,13 @@
  */
 import type { GuestProcess } from "./guest-process.ts";
 import { CHILD_OPS } from "./ops/child-ops.ts";
+import { CRYPTO_OPS } from "./ops/crypto-ops.ts";
 import { FS_OPS } from "./ops/fs-ops.ts";
 import { MODULE_OPS } from "./ops/module-ops.ts";
 import { NET_OPS } from "./ops/net-ops.ts";
 import { PROCESS_OPS } from "./ops/process-ops.ts";
 import { TIMER_OPS } from "./ops/timer-ops.ts";
+import { ZLIB_OPS } from "./ops/zlib-ops.ts";
 
 /** A host operation: arguments arrive copied from the guest; the result is copied back. */
 export type HostOp = (g: GuestProcess, args: unknown[]) => unknown;
@@ -19,6 +21,8 @@ export const HOST_OPS: Record<string, HostOp> = {
   ...TIMER_OPS,
   ...MODULE_OPS,
   ...FS_OPS,
+  ...CRYPTO_OPS,
+  ...ZLIB_OPS,
   ...CHILD_OPS,
   ...NET_OPS,
 };

@@ -26,6 +26,11 @@ export interface NodeRun {
   cwd?: string;
   /** Extra environment variables on both sides. */
   env?: Record<string, string>;
+  /**
+   * An absolute directory to run in instead of a fresh one; it must exist at the same path on
+   * the host and in the VM (e.g. a host directory the VM mounts there).
+   */
+  dir?: string;
 }
 
 export interface NodeResult {
@@ -45,7 +50,6 @@ export interface NodeBoth {
 export const NODE_COMPARABLE_ENV: Record<string, string> = {
   LC_ALL: "C",
   TZ: "UTC",
-  NO_COLOR: "1",
   HOME: "/home/user",
 };
 
@@ -111,7 +115,9 @@ export function runNodeOnHost(
   timeoutMs = 30_000,
 ): Promise<NodeResult> {
   return new Promise((resolve, reject) => {
+    // argv0 "node", as a shell finding node on PATH gives (Node prints it in usage errors).
     const child = spawn(process.execPath, run.argv, {
+      argv0: "node",
       cwd: run.cwd ? join(dir, run.cwd) : dir,
       env: { PATH: "/usr/local/bin:/usr/bin:/bin", ...NODE_COMPARABLE_ENV, ...run.env },
       stdio: ["pipe", "pipe", "pipe"],
@@ -154,7 +160,7 @@ export async function runNodeInVm(dir: string, run: NodeRun): Promise<NodeResult
 
 /** Runs the same program with host Node and in the VM, in directories at the same path. */
 export async function runNodeBoth(run: NodeRun): Promise<NodeBoth> {
-  const dir = freshDir();
+  const dir = run.dir ?? freshDir();
   const files = run.files ?? {};
   writeHostFiles(dir, files);
   const vm = await nodeVm();
@@ -164,14 +170,16 @@ export async function runNodeBoth(run: NodeRun): Promise<NodeBoth> {
 }
 
 /**
- * Stack frames of Node's internals differ by construction (the VM's internals are its own);
- * they are dropped, as is the line/column of `node:` frames. Everything else must match.
+ * Two differences exist by construction and are normalised away: stack frames of Node's own
+ * internals (the VM's internals are its own code), and the process id in warnings
+ * (`(node:1234)`: the VM numbers its processes itself). Everything else must match.
  */
 export function normaliseStderr(stderr: string): string {
   return stderr
     .split("\n")
     .filter((line) => !/^\s+at (?:.*\()?node:/.test(line))
-    .join("\n");
+    .join("\n")
+    .replace(/^\(node:\d+\)/gm, "(node:PID)");
 }
 
 /** The result with only the normalisation `normaliseStderr` makes. */

@@ -115,7 +115,9 @@ const source: Builtin = async (sh, argv) => {
   try {
     text = new TextDecoder().decode(await sh.ctx.readFile(path));
   } catch (err) {
-    sh.error(`${file}: ${isKernelError(err) ? strerror(err.code) : String(err)}`);
+    // bash names itself for a directory, lower-case, and leaves the name out otherwise.
+    if (isKernelError(err, "EISDIR")) sh.error(`${argv[0]}: ${file}: is a directory`);
+    else sh.error(`${file}: ${isKernelError(err) ? strerror(err.code) : String(err)}`);
     return 1;
   }
   const args = argv.slice(argv[1] === "--" ? 3 : 2);

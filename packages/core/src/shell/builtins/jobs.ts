@@ -81,7 +81,7 @@ const wait: Builtin = async (sh, argv) => {
       }
     } else {
       sh.error(`wait: \`${arg}': not a pid or valid job spec`);
-      status = 2;
+      status = 1;
       continue;
     }
     status = await waitJob(sh, job, true);

@@ -85,8 +85,13 @@ const umask: Builtin = async (sh, argv) => {
     await sh.out(`${reusable ? "umask " : ""}${symbolic && reusable ? "-S " : ""}${text}\n`);
     return 0;
   }
-  if (/^[0-7]+$/.test(spec)) {
-    sh.ctx.umask = Number.parseInt(spec, 8);
+  if (/^\d/.test(spec)) {
+    const value = /^[0-7]+$/.test(spec) ? Number.parseInt(spec, 8) : Number.NaN;
+    if (!(value <= 0o7777)) {
+      sh.error(`umask: ${spec}: octal number out of range`);
+      return 1;
+    }
+    sh.ctx.umask = value & 0o777;
     return 0;
   }
   const mask = applySymbolic(sh.ctx.umask, spec);

@@ -81,7 +81,10 @@ async function declareLike(sh: Shell, argv: string[], mode: DeclareMode): Promis
     if (!/^[-+][a-zA-Z]+$/.test(arg)) break;
     const on = arg[0] === "-";
     for (const c of arg.slice(1)) {
-      if (c in FLAG_ATTRS) {
+      if (c === "n" && mode.name === "export") {
+        // export -n takes the export attribute away (it is not a nameref flag here).
+        if (on) clear |= ATTR_EXPORT;
+      } else if (c in FLAG_ATTRS) {
         if (on) set |= FLAG_ATTRS[c];
         else clear |= FLAG_ATTRS[c];
       } else if (c === "p") print = true;
@@ -129,10 +132,18 @@ async function declareLike(sh: Shell, argv: string[], mode: DeclareMode): Promis
       // `declare` alone lists variables like `set` without functions.
       print = true;
     }
-    const listing = names.length ? names : sh.vars.names();
+    // `local` alone lists the function's own variables, whatever the options.
+    const localsOnly = mode.name === "local" && names.length === 0;
+    const scope = sh.vars.scopes[sh.vars.scopes.length - 1];
+    const listing = names.length ? names : localsOnly ? [...scope.keys()].sort() : sh.vars.names();
     let status = 0;
     let text = "";
     for (const name of listing) {
+      if (localsOnly) {
+        const v = scope.get(name);
+        if (v) text += `${describeVariable(name, v)}\n`;
+        continue;
+      }
       const v = sh.vars.lookup(name);
       if (!v) {
         if (names.length) {
@@ -171,7 +182,7 @@ async function declareLike(sh: Shell, argv: string[], mode: DeclareMode): Promis
       continue;
     }
     try {
-      if (clear & ATTR_EXPORT && mode.name === "export") {
+      if (clear & ATTR_EXPORT && mode.name === "export" && !m?.[3] && !assignment) {
         const v = sh.vars.lookup(name);
         if (v) v.attrs &= ~ATTR_EXPORT;
         sh.vars.envVersion++;
@@ -233,7 +244,17 @@ async function declareLike(sh: Shell, argv: string[], mode: DeclareMode): Promis
 const unset: Builtin = async (sh, argv) => {
   let mode: "auto" | "v" | "f" = "auto";
   let i = 1;
-  for (; i < argv.length && /^-[vfn]+$/.test(argv[i]); i++) {
+  for (; i < argv.length && /^-./.test(argv[i]); i++) {
+    if (argv[i] === "--") {
+      i++;
+      break;
+    }
+    const bad = /[^vfn]/.exec(argv[i].slice(1));
+    if (bad) {
+      sh.error(`unset: -${bad[0]}: invalid option`);
+      sh.usage("unset: usage: unset [-f] [-v] [-n] [name ...]");
+      return 2;
+    }
     if (argv[i].includes("f")) mode = "f";
     else if (argv[i].includes("v")) mode = "v";
   }
@@ -245,6 +266,8 @@ const unset: Builtin = async (sh, argv) => {
       continue;
     }
     if (!m) {
+      // Without -v the name may still be a function's, so bash says nothing.
+      if (mode === "auto") continue;
       sh.error(`unset: \`${arg}': not a valid identifier`);
       status = 1;
       continue;
@@ -271,6 +294,10 @@ const unset: Builtin = async (sh, argv) => {
 const shift: Builtin = async (sh, argv) => {
   let n = 1;
   if (argv[1] !== undefined) {
+    if (/^-\d+$/.test(argv[1])) {
+      sh.error(`shift: ${argv[1]}: shift count out of range`);
+      return 1;
+    }
     if (!/^\d+$/.test(argv[1])) {
       sh.error(`shift: ${argv[1]}: numeric argument required`);
       return 1;

@@ -134,4 +134,12 @@ export const ERRORS_CASES: ShellCase[] = [
     "command errors through stderr redirect",
     'ls nosuch 2>/dev/null; echo "st=$?"; ls nosuch 2>&1 | wc -l',
   ],
+  ["run a directory", "mkdir d; ./d"],
+  ["bad array subscript name", "a=(1); echo ${a[-5]}"],
+  ["unbound positional message", "set -u; echo $1"],
+  ["readonly for loop variable", 'readonly i=0; for i in 1 2; do echo $i; done; echo "st=$?"'],
+  ["dup to non-numeric fd", 'echo a 2>&x; echo "st=$?"'],
+  ["syntax error only stops later lines", "echo first\nif then\necho never"],
+  ["heredoc EOF warning prefix", "cat <<EOF\nabc"],
+  ["source a directory", "mkdir d; . d"],
 ];

@@ -36,13 +36,6 @@ export const KNOWN_GAPS: KnownGap[] = [
     reason: "bash parses the line before shopt runs (syntax error, exit 2); VM accepts it",
   },
   {
-    name: "builtin usage line prefix",
-    script: "read -z x; printf; getopts",
-    owner: "shell",
-    reason:
-      "bash prints '<builtin>: usage: ...' without the 'bash: line 1: ' prefix; VM adds it (read, printf, getopts, set, declare, kill, .)",
-  },
-  {
     name: "mapfile -C callback",
     script: "mapfile -t -C \"echo cb\" -c 2 arr <<< $'a\\nb\\nc\\nd'",
     owner: "shell",
@@ -56,41 +49,10 @@ export const KNOWN_GAPS: KnownGap[] = [
       "VM echoes the source text 'f() { echo hi; ... }', bash reformats as 'f () \\n{ \\n    echo hi;\\n ...'",
   },
   {
-    name: "local without arguments",
-    script: "f() { local a=1 b; local; }; f",
-    owner: "shell",
-    reason:
-      "'local' with no names lists all variables in the VM, only the function's locals in bash",
-  },
-  {
     name: "type -t alias without expand_aliases",
     script: "alias ll=ls; type -t ll; echo $?",
     owner: "shell",
     reason: "non-interactive bash prints nothing (status 1); VM prints 'alias'",
-  },
-  {
-    name: "set -o invalid status",
-    script: "set -o nosuchopt; echo $?",
-    owner: "shell",
-    reason: "status: VM 1, bash 2",
-  },
-  {
-    name: "umask octal out of range",
-    script: "umask 999",
-    owner: "shell",
-    reason: "VM \"`9': invalid symbolic mode operator\", bash '999: octal number out of range'",
-  },
-  {
-    name: "shift negative count",
-    script: "shift -1",
-    owner: "shell",
-    reason: "VM '-1: numeric argument required', bash '-1: shift count out of range'",
-  },
-  {
-    name: "export -n",
-    script: 'export E=1; export -n E; env | grep -c "^E="',
-    owner: "shell",
-    reason: "export -n does not remove the export attribute: VM 1, bash 0",
   },
   {
     name: "enable builtin",
@@ -103,19 +65,6 @@ export const KNOWN_GAPS: KnownGap[] = [
     script: "help cd | head -1",
     owner: "shell",
     reason: "VM 'cd: a shell builtin of agentOS...', bash 'cd: cd [-L|[-P [-e]] [-@]] [dir]'",
-  },
-  {
-    name: "syntax error only stops later lines",
-    script: "echo first\nif then\necho never",
-    owner: "shell",
-    reason:
-      "bash -c runs line 1 before hitting the syntax error on line 2 (prints 'first'); VM parses the whole script first and prints nothing (same for '. file' and multi-line scripts)",
-  },
-  {
-    name: "heredoc EOF warning prefix",
-    script: "cat <<EOF\nabc",
-    owner: "shell",
-    reason: "VM 'bash: -c: line 2: warning: here-document...', bash 'bash: line 2: warning: ...'",
   },
   {
     name: "unclosed [[ message",
@@ -131,35 +80,10 @@ export const KNOWN_GAPS: KnownGap[] = [
     reason: "exit status: VM 2, bash 0 (same messages)",
   },
   {
-    name: "run a directory",
-    script: "mkdir d; ./d",
-    owner: "shell",
-    reason: "VM './d: Permission denied', bash './d: Is a directory'",
-  },
-  {
-    name: "script without shebang",
-    script: "printf 'echo from script\\n' > s.sh; chmod +x s.sh; ./s.sh; echo $?",
-    owner: "shell",
-    reason:
-      "ENOEXEC fallback missing: VM './s.sh: Exec format error' (126), bash runs it with bash ('from script', 0)",
-  },
-  {
     name: "bad substitution status",
     script: "x=1; echo ${x@Z}",
     owner: "shell",
     reason: "script exit status after a bad substitution: VM 1, bash 127",
-  },
-  {
-    name: "bad array subscript name",
-    script: "a=(1); echo ${a[-5]}",
-    owner: "shell",
-    reason: "VM 'a[-5]: bad array subscript', bash 'a: bad array subscript'",
-  },
-  {
-    name: "unbound positional message",
-    script: "set -u; echo $1",
-    owner: "shell",
-    reason: "VM '1: unbound variable', bash '$1: unbound variable'",
   },
   {
     name: "unbound variable in arithmetic status",
@@ -173,13 +97,6 @@ export const KNOWN_GAPS: KnownGap[] = [
     owner: "shell",
     reason:
       "VM 'r: readonly variable', bash 'declare: r: readonly variable' / 'local: r: readonly variable'",
-  },
-  {
-    name: "readonly for loop variable",
-    script: 'readonly i=0; for i in 1 2; do echo $i; done; echo "st=$?"',
-    owner: "shell",
-    reason:
-      "VM aborts with 'bash: i: readonly variable' (status 70), bash 'bash: line 1: i: readonly variable' then 'st=1'",
   },
   {
     name: "readonly -f",
@@ -201,55 +118,11 @@ export const KNOWN_GAPS: KnownGap[] = [
     reason: "bash reports the error and exits the script (1); VM continues 'st=1 n='",
   },
   {
-    name: "dup to non-numeric fd",
-    script: 'echo a 2>&x; echo "st=$?"',
-    owner: "shell",
-    reason: "bash 'x: ambiguous redirect' st=1; VM runs echo (st=0)",
-  },
-  {
-    name: "exit/return with too many arguments",
-    script: 'exit 1 2; echo "st=$?"',
-    owner: "shell",
-    reason:
-      "bash prints 'exit: too many arguments' and exits 1; VM continues with st=1 (same for return)",
-  },
-  {
     name: "child killed by signal is reported",
     script: "bash -c 'kill -TERM $$'; echo $?",
     owner: "shell",
     reason:
       "bash reports a child killed by a signal ('Terminated', 'Killed', 'User defined signal 1', with the pid for jobs); VM prints nothing (statuses agree)",
-  },
-  {
-    name: "cd invalid option",
-    script: "cd -z",
-    owner: "shell",
-    reason: "VM 'cd: -z: No such file or directory' (1), bash 'cd: -z: invalid option' + usage (2)",
-  },
-  {
-    name: "unset invalid option",
-    script: "unset -z x",
-    owner: "shell",
-    reason:
-      "VM \"unset: `-z': not a valid identifier\" (1), bash 'unset: -z: invalid option' + usage (2)",
-  },
-  {
-    name: "unset non-identifier",
-    script: "unset 'a b'; echo $?",
-    owner: "shell",
-    reason: 'VM "not a valid identifier" st=1, bash silent st=0',
-  },
-  {
-    name: "wait non-numeric",
-    script: "wait abc; echo $?",
-    owner: "shell",
-    reason: "status: VM 2, bash 1",
-  },
-  {
-    name: "source a directory",
-    script: "mkdir d; . d",
-    owner: "shell",
-    reason: "VM 'd: Is a directory', bash '.: d: is a directory'",
   },
   {
     name: "patch with ORIGFILE operand",
@@ -263,19 +136,6 @@ export const KNOWN_GAPS: KnownGap[] = [
     script: "printf 'abc' > x; printf 'ab' > z; cmp x z",
     owner: "cmp",
     reason: "VM 'cmp: EOF on z after byte 2, line 1', GNU 'cmp: EOF on z after byte 2, in line 1'",
-  },
-  {
-    name: "PIPESTATUS after a subshell",
-    script: "(exit 4); echo ${PIPESTATUS[@]}",
-    owner: "shell",
-    reason: "VM '0', bash '4'",
-  },
-  {
-    name: "ERR trap not inherited by functions",
-    script: "trap 'echo ERR' ERR; f() { false; }; f",
-    owner: "shell",
-    reason:
-      "without set -E the trap fires only for the call in bash ('ERR' once); VM fires inside f too (twice)",
   },
   {
     name: "background jobs ignore SIGINT",
@@ -301,12 +161,5 @@ export const KNOWN_GAPS: KnownGap[] = [
     script: "exec {fd}> f; echo x >&$fd; exec {fd}>&-; cat f",
     owner: "shell",
     reason: "VM 'cat: f: Bad file descriptor' (1), bash 'x'",
-  },
-  {
-    name: "wait on an already reaped pid",
-    script: "(exit 3) & p=$!; wait $p; echo $?; wait $p; echo $?",
-    owner: "shell",
-    reason:
-      "bash 5.2 remembers the status (3, 3); VM 'wait: pid 3 is not a child of this shell' (wrong pid in the message too) and 127",
   },
 ];

@@ -151,4 +151,7 @@ export const PROCESSES_CASES: ShellCase[] = [
   ["subshell in pipeline with exit", "(echo a; exit 3) | cat; echo ${PIPESTATUS[0]}"],
   ["builtin in pipeline modifies nothing", "x=1; x=2 | true; echo $x"],
   ["yes into head", "yes | head -2"],
+  ["script without shebang", "printf 'echo from script\\n' > s.sh; chmod +x s.sh; ./s.sh; echo $?"],
+  ["PIPESTATUS after a subshell", "(exit 4); echo ${PIPESTATUS[@]}"],
+  ["wait on an already reaped pid", "(exit 3) & p=$!; wait $p; echo $?; wait $p; echo $?"],
 ];

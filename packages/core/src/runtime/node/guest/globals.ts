@@ -6,6 +6,7 @@
 import { Buffer } from "buffer";
 import { URL, URLSearchParams } from "whatwg-url";
 import { AbortController, AbortSignal } from "./abort.ts";
+import { installCryptoGlobal } from "./builtins/crypto/global.ts";
 import { Console } from "./console.ts";
 import { SNAPSHOT_SAB_STANDIN } from "./early-globals.ts";
 import { Event as EventShim, EventTarget as EventTargetShim } from "./event-target.ts";
@@ -90,6 +91,7 @@ export function installStaticGlobals(): void {
     clearImmediate,
   };
   for (const [name, fn] of Object.entries(timers)) defineGlobal(name, fn);
+  installCryptoGlobal();
 }
 
 /** Globals that depend on the process (installed at boot). */

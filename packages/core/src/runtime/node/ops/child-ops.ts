@@ -19,6 +19,8 @@ import type { HostOp } from "../host-ops.ts";
 export type StdioSpec = "pipe" | "ignore" | number;
 
 export interface SpawnSpec {
+  /** The program to run (PATH lookup); `argv[0]` is only what the child is told its name is. */
+  file: string;
   argv: string[];
   cwd: string;
   env: Record<string, string>;
@@ -69,17 +71,24 @@ async function checkCwd(ctx: ProcessContext, cwd: string): Promise<void> {
   // Node reports a missing working directory as the spawn failing with ENOENT.
   const stat = await ctx.stat(cwd).catch(() => null);
   if (!stat) throw new KernelError("ENOENT", "spawn", cwd);
-  if (stat.kind !== "directory") throw new KernelError("ENOTDIR", "spawn", cwd);
+  if ((stat.mode & 0o170000) !== 0o040000) throw new KernelError("ENOTDIR", "spawn", cwd);
 }
 
 function request(spec: SpawnSpec, fds: Array<[number, number | OpenFile | null]>): SpawnRequest {
   return {
-    argv: spec.argv,
+    argv: [spec.file, ...spec.argv.slice(1)],
     cwd: spec.cwd,
     env: spec.env,
     fds,
     ...(spec.detached ? { setsid: true } : {}),
   };
+}
+
+/** Node's `argv0` option: the child sees another argv[0] than the program looked up. */
+function applyArgv0(ctx: ProcessContext, pid: number, spec: SpawnSpec): void {
+  if (spec.argv[0] === spec.file) return;
+  const argv = ctx.kernel.process(pid).argv;
+  argv[0] = spec.argv[0];
 }
 
 /** Releases pipe ends nobody took (the child was never created). */
@@ -111,6 +120,7 @@ async function spawnChild(
   let pid: number;
   try {
     pid = await ctx.spawn(request(spec, fds));
+    applyArgv0(ctx, pid, spec);
   } catch (error) {
     releaseUnused([...childEnds, ...parentEnds.filter((e): e is PipeOpenFile => e !== null)]);
     throw error;
@@ -138,14 +148,13 @@ async function collect(
     for (;;) {
       const chunk = await end.read(65536);
       if (!chunk || chunk.length === 0) break;
-      if (limit > 0 && total + chunk.length > limit) {
-        chunks.push(chunk.subarray(0, limit - total));
-        total = limit;
+      chunks.push(chunk);
+      total += chunk.length;
+      // Like Node, the read that crosses the limit is kept whole; the child is stopped.
+      if (limit > 0 && total > limit) {
         onOverflow();
         break;
       }
-      chunks.push(chunk);
-      total += chunk.length;
     }
   } finally {
     end.release();
@@ -187,6 +196,7 @@ async function spawnSync(g: GuestProcess, spec: SpawnSyncSpec): Promise<SpawnSyn
     });
     try {
       pid = await ctx.spawn(request(spec, fds));
+      applyArgv0(ctx, pid, spec);
     } finally {
       for (const fd of opened) ctx.close(fd);
     }

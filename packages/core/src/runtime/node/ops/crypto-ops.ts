@@ -14,6 +14,7 @@ import { checkBytes, exactly } from "./exact-errors.ts";
 const MAX_LIVE_HANDLES = 10_000;
 
 type Streaming =
+  | crypto.CipherGCM
   | crypto.Hash
   | crypto.Hmac
   | crypto.Cipheriv
@@ -129,7 +130,6 @@ function describeResult(value: unknown): unknown {
 const HANDLE_METHODS = new Set([
   "update",
   "digest",
-  "final",
   "setAAD",
   "getAuthTag",
   "setAuthTag",
@@ -138,33 +138,168 @@ const HANDLE_METHODS = new Set([
   "verify",
 ]);
 /** Methods after which the host object is spent and its handle is freed. */
-const FINISHING = new Set(["digest", "final", "sign", "verify"]);
+const FINISHING = new Set(["digest", "sign", "verify"]);
 
 function boundedKeyLength(length: unknown): void {
   if (typeof length === "number") checkBytes("The requested key length", length);
 }
 
-function generate(type: unknown, options: unknown, async: boolean): unknown {
-  const revived = revive(options) as Record<string, unknown> | undefined;
-  if (typeof revived?.modulusLength === "number" && revived.modulusLength > 16384) {
+function checkModulus(options: unknown): void {
+  const modulus = (options as { modulusLength?: unknown } | undefined)?.modulusLength;
+  if (typeof modulus === "number" && modulus > 16384) {
     throw Object.assign(new RangeError("modulusLength above 16384 bits is not allowed in the agentOS VM"), {
       code: "ERR_OUT_OF_RANGE",
     });
   }
-  if (!async) {
-    return describeResult(crypto.generateKeyPairSync(type as "rsa", revived as never));
+}
+
+/** scrypt's memory is the host's: never more than the per-operation bound. */
+function boundedScryptOptions(options: unknown): unknown {
+  if (typeof options !== "object" || options === null) return { maxmem: 32 * 1024 * 1024 };
+  const opts = { ...(options as Record<string, unknown>) };
+  const maxmem = typeof opts.maxmem === "number" ? opts.maxmem : 32 * 1024 * 1024;
+  opts.maxmem = Math.min(maxmem, 64 * 1024 * 1024);
+  return opts;
+}
+
+type Job = (...args: unknown[]) => unknown;
+const api = crypto as unknown as Record<string, Job>;
+
+/** Checks the bounds of a KDF/keygen/sign call before the host allocates for it. */
+function checkJob(kind: string, args: unknown[]): unknown[] {
+  for (const arg of args) bytes("The input", arg);
+  if (kind === "pbkdf2") boundedKeyLength(args[3]);
+  if (kind === "scrypt") {
+    boundedKeyLength(args[2]);
+    return [args[0], args[1], args[2], boundedScryptOptions(args[3])];
   }
-  return new Promise((resolve, reject) =>
-    crypto.generateKeyPair(type as "rsa", revived as never, (error, publicKey, privateKey) =>
-      error ? reject(error) : resolve(describeResult({ publicKey, privateKey })),
-    ),
+  if (kind === "hkdf") boundedKeyLength(args[4]);
+  if (kind === "generateKeyPair") checkModulus(args[1]);
+  return args;
+}
+
+const JOB_KINDS = new Set(["pbkdf2", "scrypt", "hkdf", "generateKeyPair", "sign", "verify"]);
+
+function startJob(kind: string, args: unknown[]): Promise<unknown> {
+  if (!JOB_KINDS.has(kind)) throw new Error(`crypto job ${kind} is unknown`);
+  const checked = checkJob(kind, args);
+  return new Promise((resolve, reject) => {
+    api[kind](...checked, (error: Error | null, ...values: unknown[]) => {
+      if (error) reject(error);
+      else if (kind === "generateKeyPair") resolve({ publicKey: values[0], privateKey: values[1] });
+      else resolve(values[0] instanceof ArrayBuffer ? new Uint8Array(values[0]) : values[0]);
+    });
+  });
+}
+
+function runSync(kind: string, args: unknown[]): unknown {
+  if (!JOB_KINDS.has(kind)) throw new Error(`crypto function ${kind} is unknown`);
+  const checked = checkJob(kind, args);
+  const name = kind === "sign" || kind === "verify" ? kind : `${kind}Sync`;
+  const value = api[name](...checked);
+  return value instanceof ArrayBuffer ? new Uint8Array(value) : value;
+}
+
+interface JobTable {
+  next: number;
+  live: Map<number, Promise<unknown>>;
+}
+
+function jobs(g: GuestProcess): JobTable {
+  let table = g.state.get("crypto.jobs") as JobTable | undefined;
+  if (!table) {
+    const created: JobTable = { next: 1, live: new Map() };
+    table = created;
+    g.state.set("crypto.jobs", created);
+    g.cleanups.push(() => created.live.clear());
+  }
+  return table;
+}
+
+const SUBTLE_METHODS = new Set([
+  "digest",
+  "encrypt",
+  "decrypt",
+  "sign",
+  "verify",
+  "generateKey",
+  "deriveKey",
+  "deriveBits",
+  "importKey",
+  "exportKey",
+  "wrapKey",
+  "unwrapKey",
+]);
+
+interface CryptoKeyDescriptor {
+  $cryptoKey: true;
+  key: KeyDescriptor;
+  algorithm: Record<string, unknown>;
+  extractable: boolean;
+  usages: string[];
+}
+
+function isCryptoKeyDescriptor(value: unknown): value is CryptoKeyDescriptor {
+  return typeof value === "object" && value !== null && "$cryptoKey" in value;
+}
+
+/** A guest CryptoKey as a host one: its key material with its algorithm, usages, extractability. */
+async function reviveCryptoKey(descriptor: CryptoKeyDescriptor): Promise<crypto.webcrypto.CryptoKey> {
+  const keyObject = reviveKey(descriptor.key) as crypto.KeyObject & {
+    toCryptoKey?: (algorithm: unknown, extractable: boolean, usages: string[]) => crypto.webcrypto.CryptoKey;
+  };
+  if (keyObject.toCryptoKey) {
+    return keyObject.toCryptoKey(descriptor.algorithm, descriptor.extractable, descriptor.usages);
+  }
+  // Node before 23 has no toCryptoKey: import the material instead.
+  const format = descriptor.key.$key === "secret" ? "raw" : descriptor.key.$key === "private" ? "pkcs8" : "spki";
+  return crypto.webcrypto.subtle.importKey(
+    format,
+    Buffer.from(descriptor.key.material),
+    descriptor.algorithm as never,
+    descriptor.extractable,
+    descriptor.usages as crypto.webcrypto.KeyUsage[],
   );
 }
 
-function withCallback<T>(start: (done: (error: Error | null, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) =>
-    start((error, value) => (error ? reject(error) : resolve(value as T))),
-  );
+async function reviveCryptoKeys(value: unknown, depth: number): Promise<unknown> {
+  if (isCryptoKeyDescriptor(value)) return reviveCryptoKey(value);
+  if (depth > 4 || typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) return Promise.all(value.map((item) => reviveCryptoKeys(item, depth + 1)));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = await reviveCryptoKeys(item, depth + 1);
+  return out;
+}
+
+function describeCryptoKey(key: crypto.webcrypto.CryptoKey): CryptoKeyDescriptor & { type: string } {
+  return {
+    $cryptoKey: true,
+    key: describeKey(crypto.KeyObject.from(key)) as unknown as KeyDescriptor,
+    type: key.type,
+    algorithm: plainAlgorithm(key.algorithm as unknown as Record<string, unknown>),
+    extractable: key.extractable,
+    usages: [...key.usages],
+  };
+}
+
+function plainAlgorithm(algorithm: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(algorithm)) {
+    out[name] = typeof value === "object" && value !== null && !ArrayBuffer.isView(value) ? { ...value } : value;
+  }
+  return out;
+}
+
+const HostCryptoKey = (crypto.webcrypto as unknown as { CryptoKey: new () => unknown }).CryptoKey;
+
+function describeSubtleResult(value: unknown): unknown {
+  if (value instanceof HostCryptoKey) return describeCryptoKey(value as crypto.webcrypto.CryptoKey);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (typeof value === "object" && value !== null && "privateKey" in value && "publicKey" in value) {
+    const pair = value as crypto.webcrypto.CryptoKeyPair;
+    return { publicKey: describeCryptoKey(pair.publicKey), privateKey: describeCryptoKey(pair.privateKey) };
+  }
+  return value;
 }
 
 export const CRYPTO_OPS: Record<string, HostOp> = {
@@ -200,6 +335,20 @@ export const CRYPTO_OPS: Record<string, HostOp> = {
         ? crypto.createDecipheriv(algorithm as string, revivedKey, iv as Uint8Array | null, options as never)
         : crypto.createCipheriv(algorithm as string, revivedKey, iv as Uint8Array | null, options as never);
       return adopt(g, object);
+    }),
+  /** final() plus the auth tag an AEAD cipher has from then on; the handle is spent. */
+  "crypto.cipher.final": (g, [id]) =>
+    exactly(() => {
+      const cipher = handle<crypto.CipherGCM>(g, id);
+      handles(g).live.delete(id as number);
+      const out = cipher.final();
+      let tag: Buffer | null = null;
+      try {
+        tag = cipher.getAuthTag();
+      } catch {
+        tag = null;
+      }
+      return { out, tag };
     }),
   "crypto.sign.create": (g, [verify, algorithm, options]) =>
     exactly(() =>
@@ -238,42 +387,31 @@ export const CRYPTO_OPS: Record<string, HostOp> = {
       return crypto.randomBytes(size as number);
     }),
 
-  "crypto.pbkdf2": (_g, [password, salt, iterations, keylen, digest, async]) =>
+  /**
+   * Callback-style functions (pbkdf2, scrypt, hkdf, generateKeyPair, sign, verify) start here,
+   * synchronously, so argument errors throw in the caller as in Node; the guest then waits for
+   * the job's result with crypto.job.wait.
+   */
+  "crypto.job.start": (g, [kind, args]) =>
     exactly(() => {
-      boundedKeyLength(keylen);
-      bytes("password", password);
-      bytes("salt", salt);
-      const args = [password, salt, iterations, keylen, digest] as const;
-      if (!async) return crypto.pbkdf2Sync(...(args as unknown as Parameters<typeof crypto.pbkdf2Sync>));
-      return withCallback<Buffer>((done) =>
-        crypto.pbkdf2(...(args as unknown as Parameters<typeof crypto.pbkdf2Sync>), done),
-      );
+      const table = jobs(g);
+      if (table.live.size >= MAX_LIVE_HANDLES) throw new RangeError("Too many crypto jobs in flight");
+      const promise = startJob(kind as string, revive(args) as unknown[]);
+      promise.catch(() => {});
+      const id = table.next++;
+      table.live.set(id, promise);
+      return id;
     }),
-  "crypto.scrypt": (_g, [password, salt, keylen, options, async]) =>
+  "crypto.job.wait": (g, [id]) =>
     exactly(() => {
-      boundedKeyLength(keylen);
-      const opts = { ...((options as Record<string, unknown> | undefined) ?? {}) };
-      // scrypt's memory is the host's: never more than the per-operation bound.
-      const maxmem = typeof opts.maxmem === "number" ? opts.maxmem : 32 * 1024 * 1024;
-      opts.maxmem = Math.min(maxmem, 64 * 1024 * 1024);
-      if (!async) return crypto.scryptSync(password as string, salt as string, keylen as number, opts);
-      return withCallback<Buffer>((done) =>
-        crypto.scrypt(password as string, salt as string, keylen as number, opts, done),
-      );
+      const table = jobs(g);
+      const promise = table.live.get(id as number);
+      table.live.delete(id as number);
+      if (!promise) throw new Error("Invalid crypto job");
+      return promise.then(describeResult);
     }),
-  "crypto.hkdf": (_g, [digest, ikm, salt, info, keylen, async]) =>
-    exactly(() => {
-      boundedKeyLength(keylen);
-      const key = revive(ikm) as crypto.KeyObject;
-      if (!async) {
-        return new Uint8Array(
-          crypto.hkdfSync(digest as string, key, salt as string, info as string, keylen as number),
-        );
-      }
-      return withCallback<ArrayBuffer>((done) =>
-        crypto.hkdf(digest as string, key, salt as string, info as string, keylen as number, done),
-      ).then((buffer) => new Uint8Array(buffer));
-    }),
+  "crypto.sync": (_g, [kind, args]) =>
+    exactly(() => describeResult(runSync(kind as string, revive(args) as unknown[]))),
 
   "crypto.key.create": (_g, [type, input]) =>
     exactly(() => {
@@ -292,26 +430,9 @@ export const CRYPTO_OPS: Record<string, HostOp> = {
     exactly(() => reviveKey(descriptor as KeyDescriptor).export(revive(options) as never)),
   "crypto.key.equals": (_g, [a, b]) =>
     exactly(() => reviveKey(a as KeyDescriptor).equals(reviveKey(b as KeyDescriptor))),
-  "crypto.key.generatePair": (_g, [type, options, async]) =>
-    exactly(() => generate(type, options, Boolean(async))),
   "crypto.key.generateSecret": (_g, [type, options]) =>
     exactly(() => describeKey(crypto.generateKeySync(type as "aes", options as { length: number }))),
 
-  "crypto.sign": (_g, [algorithm, data, key, async]) =>
-    exactly(() => {
-      bytes("data", data);
-      if (!async) return crypto.sign(algorithm as string, data as Uint8Array, revive(key) as never);
-      return withCallback<Buffer>((done) =>
-        crypto.sign(algorithm as string, data as Uint8Array, revive(key) as never, done),
-      );
-    }),
-  "crypto.verify": (_g, [algorithm, data, key, signature, async]) =>
-    exactly(() => {
-      bytes("data", data);
-      const args = [algorithm as string, data as Uint8Array, revive(key) as never, signature as Uint8Array] as const;
-      if (!async) return crypto.verify(...args);
-      return withCallback<boolean>((done) => crypto.verify(...args, done));
-    }),
   /** publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt. */
   "crypto.rsa": (_g, [method, key, buffer]) =>
     exactly(() => {
@@ -321,6 +442,16 @@ export const CRYPTO_OPS: Record<string, HostOp> = {
       }
       bytes("buffer", buffer);
       return crypto[name](revive(key) as never, buffer as Uint8Array);
+    }),
+  /** One SubtleCrypto method of the host, with CryptoKeys rebuilt from their descriptors. */
+  "crypto.subtle": (_g, [method, args]) =>
+    exactly(async () => {
+      const name = method as string;
+      if (!SUBTLE_METHODS.has(name)) throw new Error(`SubtleCrypto.${name} is not a method`);
+      const list = (await reviveCryptoKeys(args, 0)) as unknown[];
+      for (const arg of list) bytes("The data", arg);
+      const subtle = crypto.webcrypto.subtle as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      return describeSubtleResult(await subtle[name](...list));
     }),
   "crypto.diffieHellman": (_g, [options]) =>
     exactly(() => crypto.diffieHellman(revive(options) as never)),

@@ -89,6 +89,8 @@ function chained<T>(g: GuestProcess, work: () => Promise<T>): Promise<T> {
 }
 
 async function readAllFd(g: GuestProcess, fd: number): Promise<Uint8Array> {
+  // Node's readFile(fd) starts with an fstat: a bad descriptor fails there.
+  await as(g.ctx.fstat(fd), "fstat");
   return as(g.ctx.readAll(fd), "read");
 }
 
@@ -261,7 +263,34 @@ async function statfs(g: GuestProcess, path: string) {
   return [0x01021994, bsize, bsize, blocks, free, free, files, files - usage.usedInodes];
 }
 
+/** What fs.watch compares between polls: "" for a file, else each entry below the directory. */
+async function watchScan(g: GuestProcess, path: string, recursive: boolean) {
+  const state = (s: Stat) => `${s.mtimeMs}:${s.ctimeMs}:${s.size}:${s.ino}`;
+  const top = await as(g.ctx.stat(path), "watch", path);
+  if ((top.mode & S_IFMT) !== S_IFDIR) return [["", state(top)]];
+  const result: Array<[string, string]> = [];
+  const queue = [""];
+  while (queue.length > 0) {
+    const rel = queue.shift() as string;
+    let entries: Awaited<ReturnType<typeof g.ctx.readdir>>;
+    try {
+      entries = await g.ctx.readdir(rel ? joinPath(path, rel) : path);
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const name = rel ? `${rel}/${entry.name}` : entry.name;
+      const stat = await statOrNull(g, joinPath(path, name), false);
+      if (!stat) continue;
+      result.push([name, state(stat)]);
+      if (recursive && entry.kind === "directory") queue.push(name);
+    }
+  }
+  return result;
+}
+
 export const FS_OPS: Record<string, HostOp> = {
+  "fs.watchScan": (g, [path, recursive]) => watchScan(g, str(path), recursive === true),
   "fs.access": (g, [path, mode]) => as(g.ctx.access(str(path), Number(mode)), "access", str(path)),
   "fs.exists": async (g, [path]) => (await statOrNull(g, str(path), true)) !== null,
   /** [path, follow, throwIfNoEntry] → the stat, or null for a missing entry when asked. */

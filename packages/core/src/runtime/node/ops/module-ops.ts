@@ -35,12 +35,22 @@ async function readText(g: GuestProcess, path: string): Promise<string> {
   return new TextDecoder().decode(await g.ctx.readFile(path));
 }
 
-/** Compiles `source` as a script in the guest and returns its completion value. */
-function compileScript(g: GuestProcess, source: string, filename: string): GuestValue {
+/**
+ * Compiles `source` as a script in the guest and returns its completion value. `columnOffset`
+ * shifts the columns of the first line, so that a wrapper prepended to it stays invisible in
+ * stack traces (as Node's own CommonJS wrapper is).
+ */
+function compileScript(
+  g: GuestProcess,
+  source: string,
+  filename: string,
+  columnOffset = 0,
+): GuestValue {
   const key = g.codeCache.key(filename, source);
   const cachedData = g.codeCache.get(key);
   const script = g.isolate.compileScriptSync(source, {
     filename,
+    columnOffset,
     ...(cachedData ? { cachedData } : { produceCachedData: key !== undefined }),
   });
   const produced = (script as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
@@ -107,7 +117,12 @@ export const MODULE_OPS: Record<string, HostOp> = {
     // require() of an ES module: evaluated synchronously as CommonJS, which is what Node's
     // require(esm) amounts to for graphs without top-level await.
     if (isEsm) source = await esmToCommonJs(source, file);
-    return compileScript(g, CJS_WRAPPER_HEAD + source + CJS_WRAPPER_TAIL, file);
+    return compileScript(
+      g,
+      CJS_WRAPPER_HEAD + source + CJS_WRAPPER_TAIL,
+      file,
+      -CJS_WRAPPER_HEAD.length,
+    );
   },
   /**
    * `node -e` / `-p` / stdin scripts, made ready for the guest to evaluate itself (as a sloppy

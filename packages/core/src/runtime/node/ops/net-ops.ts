@@ -222,7 +222,13 @@ async function startTls(g: GuestProcess, connId: number, options: TlsOptions) {
 export const NET_OPS: Record<string, HostOp> = {
   "net.listen": answering((g, [options]) => net(g).listen(options as never)),
   "net.accept": answering((g, [listenerId]) => net(g).accept(listenerId as number)),
-  "net.connect": answering((g, [options]) => net(g).connect(options as never)),
+  "net.connect": answering(async (g, [options]) => {
+    const connection = await net(g).connect(options as never);
+    // On a real host the server's accept fires before the client's connect callback; let a
+    // guest server's pending accept answer first so both sides see Node's order.
+    await new Promise((resolve) => setImmediate(resolve));
+    return connection;
+  }),
   "net.read": answering((g, [id, max]) => {
     const size = Math.min(Math.max(Number(max) || 65536, 1), MAX_READ);
     const connId = id as number;

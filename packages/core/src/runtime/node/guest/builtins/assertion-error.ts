@@ -7,6 +7,7 @@ import { inspect } from "node-inspect-extracted";
 
 const READABLE: Record<string, string> = {
   deepStrictEqual: "Expected values to be strictly deep-equal:",
+  partialDeepStrictEqual: "Expected values to be partially and strictly deep-equal:",
   strictEqual: "Expected values to be strictly equal:",
   strictEqualObject: 'Expected "actual" to be reference-equal to "expected":',
   deepEqual: "Expected values to be loosely deep-equal:",
@@ -22,6 +23,7 @@ const READABLE: Record<string, string> = {
 const SHORT_PAIR = 12;
 /** Longer outputs are cut to about this many lines. */
 const MAX_LINES = 50;
+const DIFF_OPERATORS = new Set(["deepStrictEqual", "strictEqual", "partialDeepStrictEqual"]);
 
 function inspectForAssert(value: unknown): string {
   return inspect(value, {
@@ -43,20 +45,147 @@ const isObjectLike = (value: unknown): boolean =>
 function copyError(source: Error): object {
   const target = Object.assign(Object.create(Object.getPrototypeOf(source)), source);
   Object.defineProperty(target, "message", { value: source.message });
+  if (Object.hasOwn(source, "cause")) {
+    let cause = (source as { cause?: unknown }).cause;
+    if (cause instanceof Error) cause = copyError(cause);
+    Object.defineProperty(target, "cause", { value: cause });
+  }
   return target;
 }
 
 /** Keeps lines whose count is over MAX_LINES to the first 46 and an ellipsis. */
-function collapse(lines: string[]): string[] {
-  if (lines.length <= MAX_LINES) return lines;
+function collapse(lines: string[], diffMode: string): string[] {
+  if (lines.length <= MAX_LINES || diffMode === "full") return lines;
   return [...lines.slice(0, 46), "..."];
+}
+
+type DiffOp = -1 | 0 | 1; // deleted (expected only), same, inserted (actual only)
+
+/**
+ * Myers' shortest edit script between the two line lists, in Node's order (last change
+ * first). Lines that differ only by a trailing comma count as equal for objects.
+ */
+function myersDiff(actual: string[], expected: string[], commaBlind: boolean): Array<[DiffOp, string]> {
+  const same = (a: string, b: string) =>
+    a === b || (commaBlind && (`${a},` === b || a === `${b},`));
+  const max = actual.length + expected.length;
+  const v = new Int32Array(2 * max + 1);
+  const trace: Int32Array[] = [];
+  for (let level = 0; level <= max; level++) {
+    trace.push(new Int32Array(v));
+    for (let diagonal = -level; diagonal <= level; diagonal += 2) {
+      const offset = diagonal + max;
+      let x =
+        diagonal === -level || (diagonal !== level && v[offset - 1] < v[offset + 1])
+          ? v[offset + 1]
+          : v[offset - 1] + 1;
+      let y = x - diagonal;
+      while (x < actual.length && y < expected.length && same(actual[x], expected[y])) {
+        x++;
+        y++;
+      }
+      v[offset] = x;
+      if (x >= actual.length && y >= expected.length) return backtrack(trace, actual, expected, commaBlind);
+    }
+  }
+  return [];
+}
+
+function backtrack(
+  trace: Int32Array[],
+  actual: string[],
+  expected: string[],
+  commaBlind: boolean,
+): Array<[DiffOp, string]> {
+  const max = actual.length + expected.length;
+  let x = actual.length;
+  let y = expected.length;
+  const result: Array<[DiffOp, string]> = [];
+  for (let level = trace.length - 1; level >= 0; level--) {
+    const v = trace[level];
+    const diagonal = x - y;
+    const offset = diagonal + max;
+    const previous =
+      diagonal === -level || (diagonal !== level && v[offset - 1] < v[offset + 1])
+        ? diagonal + 1
+        : diagonal - 1;
+    const previousX = v[previous + max];
+    const previousY = previousX - previous;
+    while (x > previousX && y > previousY) {
+      const line = actual[x - 1];
+      result.push([0, commaBlind && !line.endsWith(",") ? expected[y - 1] : line]);
+      x--;
+      y--;
+    }
+    if (level > 0) {
+      if (x > previousX) result.push([1, actual[--x]]);
+      else result.push([-1, expected[--y]]);
+    }
+  }
+  return result;
+}
+
+/** Runs of more than five unchanged lines are cut to their ends around a "...". */
+const CONTEXT_LINES = 5;
+
+function printDiff(diff: Array<[DiffOp, string]>): { message: string; skipped: boolean } {
+  let message = "";
+  let skipped = false;
+  let unchanged = 0;
+  for (let i = diff.length - 1; i >= 0; i--) {
+    const [op, line] = diff[i];
+    const previous = i < diff.length - 1 ? diff[i + 1][0] : null;
+    if (previous === 0 && op !== 0) {
+      if (unchanged === CONTEXT_LINES + 1) message += `  ${diff[i + 1][1]}\n`;
+      else if (unchanged === CONTEXT_LINES + 2) {
+        message += `  ${diff[i + 2][1]}\n`;
+        message += `  ${diff[i + 1][1]}\n`;
+      } else if (unchanged >= CONTEXT_LINES + 3) {
+        message += "...\n";
+        message += `  ${diff[i + 1][1]}\n`;
+        skipped = true;
+      }
+      unchanged = 0;
+    }
+    if (op === 1) message += `+ ${line}\n`;
+    else if (op === -1) message += `- ${line}\n`;
+    else {
+      if (unchanged < CONTEXT_LINES) message += `  ${line}\n`;
+      unchanged++;
+    }
+  }
+  return { message: `\n${message.trimEnd()}`, skipped };
+}
+
+/** Two one-line values, at least one not an object: `a !== b` or a stacked pair. */
+function simpleDiff(actual: unknown, shownActual: string, expected: unknown, shownExpected: string) {
+  let length = shownActual.length + shownExpected.length;
+  if (typeof actual === "string") length -= 2;
+  if (typeof expected === "string") length -= 2;
+  if (length <= SHORT_PAIR && (actual !== 0 || expected !== 0)) {
+    return { message: `${shownActual} !== ${shownExpected}`, header: "" };
+  }
+  let message = `\n+ ${shownActual}\n- ${shownExpected}`;
+  const columns = process.stderr.isTTY
+    ? ((process.stderr as unknown as { columns?: number }).columns ?? 80)
+    : 80;
+  if (typeof actual === "string" && typeof expected === "string" && length + 4 <= columns) {
+    for (let i = 0; i < shownActual.length; i++) {
+      if (shownActual[i] !== shownExpected[i]) {
+        if (i >= 3) message += `\n${" ".repeat(i + 2)}^`;
+        break;
+      }
+    }
+  }
+  return { message, header: undefined };
 }
 
 function diffMessage(
   actual: unknown,
   expected: unknown,
   operatorIn: string,
-  message?: string,
+  customMessage?: string,
+  diffMode = "simple",
 ): string {
   let operator = operatorIn;
   if (
@@ -69,138 +198,39 @@ function diffMessage(
   ) {
     operator = "strictEqualObject";
   }
-  const header = message || READABLE[operator];
-  const actualInspected = inspectForAssert(actual);
-  const actualLines = actualInspected.split("\n");
-  const expectedLines = inspectForAssert(expected).split("\n");
-  let indicator = "";
-  let skipFirst = 0;
-
-  if (
+  let skipped = false;
+  let message: string;
+  const shownActual = inspectForAssert(actual);
+  const shownExpected = inspectForAssert(expected);
+  const actualLines = shownActual.split("\n");
+  const expectedLines = shownExpected.split("\n");
+  let header: string | undefined = "+ actual - expected";
+  const simple =
     actualLines.length === 1 &&
     expectedLines.length === 1 &&
-    actualLines[0] !== expectedLines[0]
-  ) {
-    const total = actualLines[0].length + expectedLines[0].length;
-    if (total <= SHORT_PAIR) {
-      if (!isObjectLikeNonNull(actual) && !isObjectLikeNonNull(expected)) {
-        if (actual !== 0 || expected !== 0) {
-          return `${header}\n\n${actualLines[0]} !== ${expectedLines[0]}\n`;
-        }
-      }
-    } else if (operator !== "strictEqualObject") {
-      const columns = process.stderr.isTTY
-        ? ((process.stderr as unknown as { columns?: number }).columns ?? 80)
-        : 80;
-      if (total < columns) {
-        let i = 0;
-        while (actualLines[0][i] === expectedLines[0][i]) i++;
-        // A caret under the first difference, unless it is right at the start.
-        if (i > 2) indicator = `\n  ${" ".repeat(i)}^`;
-        else skipFirst = i;
-      }
-    }
+    (typeof actual !== "object" ||
+      actual === null ||
+      typeof expected !== "object" ||
+      expected === null);
+  if (simple) {
+    const result = simpleDiff(actual, actualLines[0], expected, expectedLines[0]);
+    message = result.message;
+    if (result.header !== undefined) header = result.header;
+  } else if (shownActual === shownExpected) {
+    operator = "notIdentical";
+    if (actualLines.length > 50 && diffMode !== "full") {
+      message = `${actualLines.slice(0, 50).join("\n")}\n...}`;
+      skipped = true;
+    } else message = actualLines.join("\n");
+    header = "";
+  } else {
+    const commaBlind = actual != null && typeof actual === "object";
+    const printed = printDiff(myersDiff(actualLines, expectedLines, commaBlind));
+    message = printed.message;
+    skipped = printed.skipped;
   }
-
-  // Identical trailing lines are shown once, at most three of them (plus the last one).
-  let counter = skipFirst;
-  let end = "";
-  let lastCommon = "";
-  while (
-    actualLines.length > 0 &&
-    expectedLines.length > 0 &&
-    actualLines[actualLines.length - 1] === expectedLines[expectedLines.length - 1]
-  ) {
-    const line = actualLines.pop() as string;
-    expectedLines.pop();
-    if (counter++ < 3) end = `\n  ${line}${end}`;
-    else lastCommon = line;
-  }
-  const maxLines = Math.max(actualLines.length, expectedLines.length);
-  if (maxLines === 0) {
-    const lines = collapse(actualInspected.split("\n"));
-    return `${READABLE.notIdentical}\n\n${lines.join("\n")}\n`;
-  }
-  let skipped = false;
-  if (counter >= 5) {
-    end = `\n...${end}`;
-    skipped = true;
-  }
-  if (lastCommon !== "") end = `\n  ${lastCommon}${end}`;
-
-  let result = "";
-  let pendingExpected = "";
-  let printed = 0;
-  let identical = 0;
-  const title = `${header}\n+ actual - expected`;
-  const skippedNote = " ... Lines skipped";
-  let longer = actualLines;
-  let sign = "+";
-  let shorterLength = expectedLines.length;
-  if (actualLines.length < maxLines) {
-    longer = expectedLines;
-    sign = "-";
-    shorterLength = actualLines.length;
-  }
-  /** Shows the run of identical lines before a difference: up to three, else a gap. */
-  const flushIdentical = (lines: string[], i: number) => {
-    if (identical > 2) {
-      if (identical > 3) {
-        if (identical > 4) {
-          if (identical === 5) {
-            result += `\n  ${lines[i - 3]}`;
-            printed++;
-          } else {
-            result += "\n...";
-            skipped = true;
-          }
-        }
-        result += `\n  ${lines[i - 2]}`;
-        printed++;
-      }
-      result += `\n  ${lines[i - 1]}`;
-      printed++;
-    }
-    identical = 0;
-  };
-
-  for (let i = 0; i < maxLines; i++) {
-    if (shorterLength < i + 1) {
-      flushIdentical(longer, i);
-      if (longer === actualLines) result += `\n${sign} ${longer[i]}`;
-      else pendingExpected += `\n${sign} ${longer[i]}`;
-      printed++;
-    } else {
-      const expectedLine = expectedLines[i];
-      let actualLine = actualLines[i];
-      // Lines that differ only by a trailing comma are the same line.
-      let differs =
-        actualLine !== expectedLine &&
-        (!actualLine.endsWith(",") || actualLine.slice(0, -1) !== expectedLine);
-      if (differs && expectedLine.endsWith(",") && expectedLine.slice(0, -1) === actualLine) {
-        differs = false;
-        actualLine += ",";
-      }
-      if (differs) {
-        flushIdentical(actualLines, i);
-        result += `\n+ ${actualLine}`;
-        pendingExpected += `\n- ${expectedLine}`;
-        printed += 2;
-      } else {
-        result += pendingExpected;
-        pendingExpected = "";
-        identical++;
-        if (identical <= 2) {
-          result += `\n  ${actualLine}`;
-          printed++;
-        }
-      }
-    }
-    if (printed > MAX_LINES && i < maxLines - 2) {
-      return `${title}${skippedNote}\n${result}\n...${pendingExpected}\n...`;
-    }
-  }
-  return `${title}${skipped ? skippedNote : ""}\n${result}${pendingExpected}${end}${indicator}`;
+  const title = `${customMessage || READABLE[operator]}\n${header}`;
+  return `${title}${skipped ? "\n... Skipped lines" : ""}\n${message}\n`;
 }
 
 function isObjectLikeNonNull(value: unknown): boolean {
@@ -221,6 +251,7 @@ export interface AssertionErrorOptions {
   operator?: string;
   stackStartFn?: (...args: never[]) => unknown;
   stackStartFunction?: (...args: never[]) => unknown;
+  diff?: "simple" | "full";
 }
 
 export class AssertionError extends Error {
@@ -229,6 +260,7 @@ export class AssertionError extends Error {
   actual: unknown;
   expected: unknown;
   operator: string | undefined;
+  diff: string;
 
   constructor(options: AssertionErrorOptions) {
     if (options === null || typeof options !== "object") {
@@ -239,14 +271,16 @@ export class AssertionError extends Error {
         { code: "ERR_INVALID_ARG_TYPE" },
       );
     }
-    const { message, operator = "", stackStartFn, stackStartFunction } = options;
+    const { message, stackStartFn, stackStartFunction } = options;
+    const operator = options.operator ?? "";
+    const diffMode = options.diff ?? "simple";
     let { actual, expected } = options;
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     let text: string;
     if (message != null) {
-      if (operator === "deepStrictEqual" || operator === "strictEqual")
-        text = diffMessage(actual, expected, operator, String(message));
+      if (DIFF_OPERATORS.has(operator))
+        text = diffMessage(actual, expected, operator, String(message), diffMode);
       else text = String(message);
     } else {
       if (
@@ -258,7 +292,7 @@ export class AssertionError extends Error {
         actual = copyError(actual);
         expected = copyError(expected);
       }
-      text = generatedMessage(actual, expected, operator);
+      text = generatedMessage(actual, expected, operator, diffMode);
     }
     super(text);
     Error.stackTraceLimit = limit;
@@ -272,12 +306,12 @@ export class AssertionError extends Error {
     this.code = "ERR_ASSERTION";
     this.actual = actual;
     this.expected = expected;
-    this.operator = operator || undefined;
-    if (operator === "") this.operator = options.operator;
+    this.operator = options.operator;
     Error.captureStackTrace(this, (stackStartFn ?? stackStartFunction) as never);
     // Reading the stack now fixes its header with the code in the name, as Node's does.
     void this.stack;
     this.name = "AssertionError";
+    this.diff = diffMode;
   }
 
   override toString(): string {
@@ -296,12 +330,16 @@ export class AssertionError extends Error {
   }
 }
 
-function generatedMessage(actual: unknown, expected: unknown, operator: string): string {
-  if (operator === "deepStrictEqual" || operator === "strictEqual")
-    return diffMessage(actual, expected, operator);
+function generatedMessage(
+  actual: unknown,
+  expected: unknown,
+  operator: string,
+  diffMode: string,
+): string {
+  if (DIFF_OPERATORS.has(operator)) return diffMessage(actual, expected, operator, undefined, diffMode);
   if (operator === "notDeepStrictEqual" || operator === "notStrictEqual") {
     let base = READABLE[operator];
-    const lines = collapse(inspectForAssert(actual).split("\n"));
+    const lines = collapse(inspectForAssert(actual).split("\n"), diffMode);
     if (operator === "notStrictEqual" && isObjectLike(actual)) base = READABLE.notStrictEqualObject;
     if (lines.length === 1) return `${base}${lines[0].length > 5 ? "\n\n" : " "}${lines[0]}`;
     return `${base}\n\n${lines.join("\n")}\n`;
@@ -311,10 +349,11 @@ function generatedMessage(actual: unknown, expected: unknown, operator: string):
   const known = READABLE[operator];
   if (operator === "notDeepEqual" && shownActual === shownExpected) {
     const text = `${known}\n\n${shownActual}`;
-    return text.length > 1024 ? `${text.slice(0, 1021)}...` : text;
+    return text.length > 1024 && diffMode !== "full" ? `${text.slice(0, 1021)}...` : text;
   }
-  if (shownActual.length > 512) shownActual = `${shownActual.slice(0, 509)}...`;
-  if (shownExpected.length > 512) shownExpected = `${shownExpected.slice(0, 509)}...`;
+  if (shownActual.length > 512 && diffMode !== "full") shownActual = `${shownActual.slice(0, 509)}...`;
+  if (shownExpected.length > 512 && diffMode !== "full")
+    shownExpected = `${shownExpected.slice(0, 509)}...`;
   if (operator === "deepEqual") {
     return `${known}\n\n${shownActual}\n\nshould loosely deep-equal\n\n${shownExpected}`;
   }

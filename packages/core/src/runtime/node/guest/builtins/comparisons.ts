@@ -109,7 +109,7 @@ function deepEqual(a: unknown, b: unknown, mode: Mode, visiting: Visiting): bool
     return compareKeys(x, y, mode, visiting, "map");
   } else if (isAnyArrayBuffer(x)) {
     if (!isAnyArrayBuffer(y)) return false;
-    if (!sameBytes(new Uint8Array(x as ArrayBuffer), new Uint8Array(y as ArrayBuffer)))
+    if (!sameBytes(new Uint8Array(x as unknown as ArrayBuffer), new Uint8Array(y as unknown as ArrayBuffer)))
       return false;
   } else if (isNativeError(x) || x instanceof Error) {
     if (!isNativeError(y) && !(y instanceof Error)) return false;

@@ -2,26 +2,38 @@
  * Which file implements each builtin module. One line per module; the module's own file says
  * how it is built. Aliases (`sys`, `path/posix`, `_stream_*`) point at the same factories.
  */
+import { createAssert, createAssertStrict } from "./assert.ts";
 import { createBuffer } from "./buffer.ts";
+import { createChildProcess } from "./child_process.ts";
+import { createCrypto } from "./crypto.ts";
 import { createEvents } from "./events.ts";
 import { createFs, createFsPromises } from "./fs.ts";
+import { createHttp } from "./http.ts";
 import { createModule } from "./module.ts";
+import { createNet } from "./net.ts";
 import { createOs } from "./os.ts";
 import { createPath } from "./path.ts";
 import { createStream, createStreamPromises } from "./stream.ts";
 import { createTimers, createTimersPromises } from "./timers.ts";
-import { createUtil } from "./util.ts";
+import { createTty } from "./tty.ts";
+import { createUtil, createUtilTypesModule } from "./util.ts";
 
 export type BuiltinFactory = () => unknown;
 
 const processModule: BuiltinFactory = () => process;
 
 export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
+  assert: createAssert,
+  "assert/strict": createAssertStrict,
   buffer: createBuffer,
+  child_process: createChildProcess,
+  crypto: createCrypto,
   events: createEvents,
   fs: createFs,
   "fs/promises": createFsPromises,
+  http: createHttp,
   module: createModule,
+  net: createNet,
   os: createOs,
   path: createPath,
   "path/posix": () => (createPath() as { posix: unknown }).posix,
@@ -30,6 +42,9 @@ export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   "stream/promises": createStreamPromises,
   timers: createTimers,
   "timers/promises": createTimersPromises,
+  tty: createTty,
   util: createUtil,
   sys: createUtil,
+  zlib: createZlib,
+  "util/types": createUtilTypesModule,
 };

@@ -1,117 +1,178 @@
 /**
- * node:fs — a first slice (sync and promise reads/writes, stat, readdir, mkdir) on the host's
- * fs operations; the rest of the module is built out in its own files.
+ * node:fs and node:fs/promises, backed by the guest's kernel process. The pieces live in
+ * ./fs/: planners (argument checks → one host call) in plans.ts, the three ways to run them in
+ * bridge.ts, and the classes and multi-step operations in their own files. This file puts the
+ * module's surface together: `xSync`, callback `x` and `promises.x` for every operation.
  */
-import { Buffer } from "buffer";
-import { callAsyncPromise, callSync } from "../host.ts";
-import { hold } from "../loop.ts";
+import { type Callback, callSync } from "../host.ts";
+import { nextTick } from "../loop.ts";
+import {
+  driveAsync,
+  driveSync,
+  type Plan,
+  runCallback,
+  runSync,
+  takeCallback,
+} from "./fs/bridge.ts";
+import { FS_CONSTANTS } from "./fs/constants.ts";
+import { cpSteps } from "./fs/cp.ts";
+import { Dir } from "./fs/dir.ts";
+import { Dirent } from "./fs/dirent.ts";
+import { globSteps } from "./fs/glob.ts";
+import { COMMON_NAMES, PLANS, readArgs, writeArgs } from "./fs/plans.ts";
+import { createPromisesApi } from "./fs/promises.ts";
+import { BigIntStats, StatFs, Stats } from "./fs/stats.ts";
+import { fsStreams } from "./fs/streams.ts";
+import { toPath } from "./fs/validate.ts";
+import { unwatchFile, watch, watchFile } from "./fs/watch.ts";
 
-class Stats {
-  [key: string]: unknown;
-  constructor(data: Record<string, number>) {
-    Object.assign(this, data);
-    for (const name of ["atime", "mtime", "ctime", "birthtime"]) {
-      this[name] = new Date(data[`${name}Ms`]);
-    }
-  }
-  isFile() {
-    return ((this.mode as number) & 0o170000) === 0o100000;
-  }
-  isDirectory() {
-    return ((this.mode as number) & 0o170000) === 0o040000;
-  }
-  isSymbolicLink() {
-    return ((this.mode as number) & 0o170000) === 0o120000;
-  }
+let promisesApi: Record<string, unknown> | undefined;
+
+export function createFsPromises(): unknown {
+  promisesApi ??= createPromisesApi();
+  return promisesApi;
 }
 
-function toPath(path: unknown): string {
-  if (typeof path === "string") return path;
-  if (path instanceof URL) return decodeURIComponent(path.pathname);
-  if (path instanceof Uint8Array) return Buffer.from(path).toString();
-  throw new TypeError(
-    `The "path" argument must be of type string or an instance of Buffer or URL. Received ${typeof path}`,
+/** stat/lstat outside the sync form always fail for a missing entry. */
+function alwaysThrow(name: string, args: unknown[]): unknown[] {
+  if ((name === "stat" || name === "lstat") && typeof args[1] === "object" && args[1] !== null) {
+    return [args[0], { ...(args[1] as object), throwIfNoEntry: true }];
+  }
+  return args;
+}
+
+function callbackForm(name: string) {
+  return (...args: unknown[]) => {
+    const callback = takeCallback(args);
+    runCallback(PLANS[name](...alwaysThrow(name, args)), callback);
+  };
+}
+
+function syncForm(name: string) {
+  return (...args: unknown[]) => runSync(PLANS[name](...args));
+}
+
+/** fs.read / fs.write style callbacks: (error, count, buffer). */
+function countCallback(plan: Plan, buffer: unknown, callback: Callback<unknown>) {
+  runCallback(plan, (error, count) =>
+    error ? callback(error) : (callback as (...a: unknown[]) => void)(null, count, buffer),
   );
 }
 
-function encodingOf(options: unknown): string | undefined {
-  if (typeof options === "string") return options;
-  return (options as { encoding?: string } | undefined)?.encoding ?? undefined;
-}
-
-function decode(data: Uint8Array, encoding: string | undefined): string | Buffer {
-  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return encoding ? buffer.toString(encoding as BufferEncoding) : buffer;
-}
-
-function toBytes(data: unknown, options: unknown): Uint8Array {
-  if (typeof data === "string")
-    return Buffer.from(data, (encodingOf(options) ?? "utf8") as BufferEncoding);
-  if (data instanceof Uint8Array) return data;
-  return Buffer.from(String(data));
-}
-
-async function held<T>(promise: () => Promise<T>): Promise<T> {
-  const release = hold();
-  try {
-    return await promise();
-  } finally {
-    release();
-  }
-}
-
-export function createFsPromises(): unknown {
+function opendirPlan(path: unknown): Plan {
+  const dir = toPath(path);
   return {
-    readFile: (path: unknown, options?: unknown) =>
-      held(() => callAsyncPromise<Uint8Array>("fs.readFile", toPath(path))).then((d) =>
-        decode(d, encodingOf(options)),
-      ),
-    writeFile: (path: unknown, data: unknown, options?: unknown) =>
-      held(() => callAsyncPromise("fs.writeFile", toPath(path), toBytes(data, options))).then(
-        () => undefined,
-      ),
-    stat: (path: unknown) =>
-      held(() => callAsyncPromise<Record<string, number>>("fs.stat", toPath(path))).then(
-        (d) => new Stats(d),
-      ),
-    readdir: (path: unknown) =>
-      held(() => callAsyncPromise<Array<[string, string]>>("fs.readdir", toPath(path))).then(
-        (list) => list.map(([name]) => name).sort(),
-      ),
-    mkdir: (path: unknown) =>
-      held(() => callAsyncPromise("fs.mkdir", toPath(path))).then(() => undefined),
+    op: "fs.opendir",
+    args: [dir],
+    map: ([names, kinds]: [string[], string[]]) => new Dir(dir, names, kinds),
   };
 }
 
 export function createFs(): unknown {
-  return {
-    readFileSync: (path: unknown, options?: unknown) =>
-      decode(callSync<Uint8Array>("fs.readFile", toPath(path)), encodingOf(options)),
-    writeFileSync: (path: unknown, data: unknown, options?: unknown) => {
-      callSync("fs.writeFile", toPath(path), toBytes(data, options));
-    },
-    existsSync: (path: unknown) => {
-      try {
-        callSync("fs.stat", toPath(path));
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    statSync: (path: unknown) => new Stats(callSync("fs.stat", toPath(path))),
-    lstatSync: (path: unknown) => new Stats(callSync("fs.lstat", toPath(path))),
-    readdirSync: (path: unknown) =>
-      callSync<Array<[string, string]>>("fs.readdir", toPath(path))
-        .map(([name]) => name)
-        .sort(),
-    mkdirSync: (path: unknown) => {
-      callSync("fs.mkdir", toPath(path));
-    },
-    unlinkSync: (path: unknown) => {
-      callSync("fs.unlink", toPath(path));
-    },
-    realpathSync: (path: unknown) => callSync<string>("fs.realpath", toPath(path)),
-    promises: createFsPromises(),
-    Stats,
+  const fs: Record<string, unknown> = {};
+  for (const name of COMMON_NAMES) {
+    fs[`${name}Sync`] = syncForm(name);
+    fs[name] = callbackForm(name);
+  }
+
+  fs.read = (fd: unknown, ...rest: unknown[]) => {
+    const callback = takeCallback(rest);
+    const r = readArgs(fd, ...(rest as [unknown]));
+    countCallback(PLANS.read(fd, r.buffer, r.offset, r.length, r.position), r.buffer, callback);
   };
+  fs.write = (fd: unknown, data: unknown, ...rest: unknown[]) => {
+    const callback = takeCallback(rest);
+    const w = writeArgs(fd, data, ...(rest as [unknown]));
+    countCallback(PLANS.write(fd, w.bytes, 0, w.bytes.length, w.position), data, callback);
+  };
+  for (const name of ["readv", "writev"]) {
+    fs[name] = (fd: unknown, buffers: unknown, ...rest: unknown[]) => {
+      const callback = takeCallback(rest);
+      countCallback(PLANS[name](fd, buffers, ...rest), buffers, callback);
+    };
+  }
+
+  fs.exists = (path: unknown, callback: unknown) => {
+    takeCallback([callback]);
+    let plan: Plan<boolean>;
+    try {
+      plan = { op: "fs.exists", args: [toPath(path)] };
+    } catch {
+      nextTick(() => (callback as (exists: boolean) => void)(false));
+      return;
+    }
+    runCallback(plan, (error, exists) => (callback as (e: boolean) => void)(!error && exists === true));
+  };
+  fs.existsSync = (path: unknown) => {
+    try {
+      return callSync<boolean>("fs.exists", toPath(path));
+    } catch {
+      return false;
+    }
+  };
+
+  const realpathSync = fs.realpathSync as Record<string, unknown>;
+  realpathSync.native = syncForm("realpathNative");
+  (fs.realpath as Record<string, unknown>).native = callbackForm("realpathNative");
+  delete fs.realpathNativeSync;
+  delete fs.realpathNative;
+
+  fs.opendirSync = (path: unknown) => runSync(opendirPlan(path));
+  fs.opendir = (path: unknown, ...rest: unknown[]) => {
+    const callback = takeCallback(rest);
+    runCallback(opendirPlan(path), callback);
+  };
+
+  fs.cpSync = (src: unknown, dest: unknown, options?: unknown) =>
+    driveSync(cpSteps(src, dest, options, true));
+  fs.cp = (src: unknown, dest: unknown, ...rest: unknown[]) => {
+    const callback = takeCallback(rest);
+    driveAsync(cpSteps(src, dest, rest[0], false)).then(
+      () => callback(null),
+      (error: Error) => callback(error),
+    );
+  };
+
+  fs.globSync = (pattern: unknown, options?: unknown) => driveSync(globSteps(pattern, options));
+  fs.glob = (pattern: unknown, ...rest: unknown[]) => {
+    const callback = takeCallback(rest);
+    driveAsync(globSteps(pattern, rest[0])).then(
+      (matches) => callback(null, matches),
+      (error: Error) => callback(error),
+    );
+  };
+
+  fs.watch = watch;
+  fs.watchFile = watchFile;
+  fs.unwatchFile = unwatchFile;
+
+  fs.createReadStream = (path: unknown, options?: unknown) =>
+    new (fsStreams().ReadStream)(path, options);
+  fs.createWriteStream = (path: unknown, options?: unknown) =>
+    new (fsStreams().WriteStream)(path, options);
+  for (const [name, key] of [
+    ["ReadStream", "ReadStream"],
+    ["WriteStream", "WriteStream"],
+    ["FileReadStream", "ReadStream"],
+    ["FileWriteStream", "WriteStream"],
+  ] as const) {
+    Object.defineProperty(fs, name, {
+      enumerable: true,
+      configurable: true,
+      get: () => fsStreams()[key],
+    });
+  }
+
+  fs.Stats = Stats;
+  fs.BigIntStats = BigIntStats;
+  fs.StatFs = StatFs;
+  fs.Dirent = Dirent;
+  fs.Dir = Dir;
+  fs.constants = FS_CONSTANTS;
+  Object.defineProperty(fs, "promises", {
+    enumerable: true,
+    configurable: true,
+    get: createFsPromises,
+  });
+  return fs;
 }

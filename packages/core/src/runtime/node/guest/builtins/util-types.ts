@@ -211,7 +211,6 @@ export function createUtilTypes(): Record<string, (value: unknown) => boolean> {
     isInt8Array,
     isInt16Array,
     isInt32Array,
-    isFloat16Array,
     isFloat32Array,
     isFloat64Array,
     isBigInt64Array,

@@ -84,8 +84,7 @@ export function validateEncoding(data: string, encoding: unknown): void {
 export function toBytes(data: unknown, encoding: unknown, name = "data", expected = BYTES_EXPECTED): Uint8Array {
   if (typeof data === "string") {
     validateEncoding(data, encoding);
-    const enc = typeof encoding === "string" && Buffer.isEncoding(encoding) && encoding !== "buffer" ? encoding : "utf8";
-    return Buffer.from(data, enc as BufferEncoding);
+    return bytesFromString(data, encoding);
   }
   if (ArrayBuffer.isView(data)) return viewBytes(data);
   throw invalidArgType(name, expected, data);
@@ -111,5 +110,23 @@ export function encodeOutput(bytes: Uint8Array, encoding: unknown): Buffer | str
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (encoding === undefined || encoding === null || encoding === "buffer" || encoding === "") return buffer;
   const name = String(encoding);
+  if (name.toLowerCase() === "base64url") return toBase64Url(buffer.toString("base64"));
   return Buffer.isEncoding(name) ? buffer.toString(name as BufferEncoding) : buffer;
+}
+
+/** base64 text in its URL-safe form without padding (the bundled Buffer lacks base64url). */
+export function toBase64Url(base64: string): string {
+  return base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function isEncoding(encoding: unknown): boolean {
+  return typeof encoding === "string" && (encoding.toLowerCase() === "base64url" || Buffer.isEncoding(encoding));
+}
+
+/** A string's bytes in `encoding` (utf8 when unknown), base64url included. */
+export function bytesFromString(data: string, encoding: unknown): Buffer {
+  const name = typeof encoding === "string" ? encoding.toLowerCase() : "utf8";
+  if (name === "base64url") return Buffer.from(data.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  const known = typeof encoding === "string" && Buffer.isEncoding(encoding) && name !== "buffer";
+  return Buffer.from(data, (known ? encoding : "utf8") as BufferEncoding);
 }

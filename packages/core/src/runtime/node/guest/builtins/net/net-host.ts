@@ -38,6 +38,9 @@ export function netCallPromise<T>(op: string, ...args: unknown[]): Promise<T> {
 
 export function netError(data: NetErrorData): Error {
   const error = new Error(data.message) as Error & Record<string, unknown>;
+  // Node's listen/bind errors (uvExceptionWithHostPort) set code before errno; connect's errno.
+  const codeFirst = data.syscall === "listen" || data.syscall === "bind";
+  if (codeFirst && data.code !== undefined) error.code = data.code;
   if (data.errno !== undefined) error.errno = data.errno;
   if (data.code !== undefined) error.code = data.code;
   if (data.syscall !== undefined) error.syscall = data.syscall;

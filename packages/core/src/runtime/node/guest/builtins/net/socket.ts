@@ -127,7 +127,7 @@ export class Socket extends Duplex {
         `connect to a Unix socket (${options.path}) is not supported in the agentOS VM`,
       );
     if (this.connecting || this.#connection)
-      throw codedError(Error, "ERR_SOCKET_CONNECTION_TIMEOUT", "Socket is already connected");
+      throw new Error("agentos: this socket is already connected; create a new one");
     if (
       options.port !== undefined &&
       typeof options.port !== "number" &&

@@ -1,0 +1,49 @@
+/**
+ * What a ChildProcess holds the event loop with: waiting for the child keeps the parent alive
+ * until `unref()`, as a libuv process handle does. Pending work is counted separately from the
+ * ref flag so `ref()` after `unref()` holds again only if something is still pending.
+ */
+import { hold } from "../../loop.ts";
+
+export class KeepAlive {
+  #pending = 0;
+  #refed = true;
+  #release: (() => void) | null = null;
+
+  /** Marks one piece of work pending; call the returned function when it is done. */
+  begin(): () => void {
+    this.#pending++;
+    this.#sync();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#pending--;
+      this.#sync();
+    };
+  }
+
+  ref(): void {
+    this.#refed = true;
+    this.#sync();
+  }
+
+  unref(): void {
+    this.#refed = false;
+    this.#sync();
+  }
+
+  get refed(): boolean {
+    return this.#refed;
+  }
+
+  #sync(): void {
+    const wanted = this.#refed && this.#pending > 0;
+    if (wanted && !this.#release) this.#release = hold();
+    else if (!wanted && this.#release) {
+      const release = this.#release;
+      this.#release = null;
+      release();
+    }
+  }
+}

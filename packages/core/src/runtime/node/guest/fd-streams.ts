@@ -1,0 +1,106 @@
+/**
+ * Streams over the process's own descriptors, the base of process.stdin/stdout/stderr and of
+ * tty.ReadStream/WriteStream. Output goes through the batched writer (Node writes to pipes,
+ * files and terminals synchronously on Linux, so write() never reports backpressure). Input
+ * pulls from the descriptor only while someone reads, and keeps the process alive only while
+ * a read is outstanding and the stream is not paused — so `stdin.pause()` (what readline's
+ * close() does) lets the process end even with a read still waiting in the kernel.
+ */
+import { Buffer } from "buffer";
+import { Readable, Writable } from "readable-stream";
+import { invalidArgType } from "./errors.ts";
+import { callAsync } from "./host.ts";
+import { hold } from "./loop.ts";
+import { writeFd } from "./output.ts";
+
+function toBytes(chunk: unknown, encoding?: string): Uint8Array {
+  if (typeof chunk === "string") return Buffer.from(chunk, (encoding as BufferEncoding) || "utf8");
+  if (chunk instanceof Uint8Array) return chunk;
+  throw invalidArgType(
+    "chunk",
+    "of type string or an instance of Buffer, TypedArray, or DataView",
+    chunk,
+  );
+}
+
+export class FdWriteStream extends Writable {
+  fd: number;
+  _isStdio = true;
+  _type = "pipe";
+
+  constructor(fd: number) {
+    super({
+      decodeStrings: false,
+      write(chunk: unknown, encoding: string, callback: (error?: Error | null) => void) {
+        writeFd(fd, toBytes(chunk, encoding), () => callback());
+      },
+    });
+    this.fd = fd;
+  }
+
+  override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    if (typeof encoding === "function") {
+      callback = encoding;
+      encoding = undefined;
+    }
+    const bytes = toBytes(chunk, encoding as string | undefined);
+    if (this.writableEnded || this.destroyed) {
+      return super.write(bytes, callback as (error?: Error | null) => void);
+    }
+    writeFd(this.fd, bytes, callback as (() => void) | undefined);
+    return true;
+  }
+
+  destroySoon(): void {
+    this.destroy();
+  }
+
+  // The process's descriptors stay open whatever happens to the stream object.
+  override _destroy(_error: Error | null, callback: (error?: Error | null) => void): void {
+    callback();
+  }
+}
+
+export class FdReadStream extends Readable {
+  fd: number;
+  #reading = false;
+  #release: (() => void) | null = null;
+
+  constructor(fd: number) {
+    super({ highWaterMark: 65536 });
+    this.fd = fd;
+    this.on("pause", () => this.#releaseHold());
+    this.on("resume", () => {
+      if (this.#reading && !this.#release) this.#release = hold();
+    });
+  }
+
+  override _read(): void {
+    if (this.#reading) return;
+    this.#reading = true;
+    if (this.readableFlowing !== false) this.#release = hold();
+    callAsync<Uint8Array | null>("fd.read", [this.fd, 65536], (error, data) => {
+      this.#reading = false;
+      this.#releaseHold();
+      if (this.destroyed) return;
+      if (error) {
+        this.destroy(error);
+        return;
+      }
+      this.push(
+        data && data.length > 0 ? Buffer.from(data.buffer, data.byteOffset, data.length) : null,
+      );
+    });
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#releaseHold();
+    callback(error);
+  }
+
+  #releaseHold(): void {
+    const release = this.#release;
+    this.#release = null;
+    release?.();
+  }
+}
