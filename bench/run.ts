@@ -8,6 +8,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GC_HELP, gcAvailable, Report } from "./harness.ts";
 import { fsSuite } from "./suites/fs.ts";
+import { nodeSuite } from "./suites/node.ts";
 import { shellSuite } from "./suites/shell.ts";
 import { type SuiteOptions, vmSuite } from "./suites/vm.ts";
 
@@ -17,6 +18,7 @@ const SUITES: Record<string, Suite> = {
   vm: vmSuite,
   shell: shellSuite,
   fs: fsSuite,
+  node: nodeSuite,
 };
 
 const USAGE = `usage: node --expose-gc bench/run.ts [suite...] [--json] [--quick]

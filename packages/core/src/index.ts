@@ -1,4 +1,17 @@
 /** @agentos/core: the public API. */
+export type {
+  CronAction,
+  CronCallbackAction,
+  CronEvent,
+  CronEventHandler,
+  CronExecAction,
+  CronExecResult,
+  CronJob,
+  CronJobInfo,
+  CronJobOptions,
+  CronOverlap,
+  CronSessionAction,
+} from "./cron/cron-types.ts";
 export { isKernelError, KernelError } from "./fs/errors.ts";
 export { HostDirFs } from "./fs/host-dir-fs.ts";
 export { MemoryFs } from "./fs/memory-fs.ts";
@@ -13,6 +26,25 @@ export type { ConnectCallback, ConnectRequest } from "./net/egress-policy.ts";
 export { isNetworkError, NetworkError } from "./net/network-error.ts";
 export type { NetworkEvent, NetworkEventHandler } from "./net/network-events.ts";
 export type { ListenInfo } from "./net/network-stack.ts";
+export {
+  type AgentSoftwareDescriptor,
+  defineSoftware,
+  type SoftwareContext,
+  type SoftwareDescriptor,
+  type SoftwareInput,
+  type ToolSoftwareDescriptor,
+  type WasmCommandsSoftwareDescriptor,
+} from "./software/define-software.ts";
+export type { SoftwareAgent } from "./software/install-software.ts";
+export {
+  type HostTool,
+  type HostToolContext,
+  type HostToolOptions,
+  hostTool,
+  type ToolKit,
+  type ToolKitOptions,
+  toolKit,
+} from "./tools/host-tool.ts";
 export {
   AgentOs,
   type AgentOsOptions,

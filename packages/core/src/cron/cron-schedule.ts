@@ -20,7 +20,8 @@ export function parseSchedule(method: string, schedule: unknown): ParsedSchedule
   const text = schedule.trim();
   if (ISO_TIME.test(text)) {
     const at = new Date(text);
-    if (Number.isNaN(at.getTime())) throw new TypeError(`${method}: invalid time ${JSON.stringify(text)}`);
+    if (Number.isNaN(at.getTime()))
+      throw new TypeError(`${method}: invalid time ${JSON.stringify(text)}`);
     if (at.getTime() <= Date.now())
       throw new RangeError(`${method}: the one-shot time ${text} is in the past`);
     return { oneShot: true, start: (fire) => new Cron(at, { maxRuns: 1 }, fire) };
@@ -34,7 +35,9 @@ export function parseSchedule(method: string, schedule: unknown): ParsedSchedule
     // Paused: only the pattern is checked here.
     new Cron(text, { paused: true }).stop();
   } catch (err) {
-    throw new TypeError(`${method}: invalid schedule ${JSON.stringify(text)}: ${(err as Error).message}`);
+    throw new TypeError(
+      `${method}: invalid schedule ${JSON.stringify(text)}: ${(err as Error).message}`,
+    );
   }
   return { oneShot: false, start: (fire) => new Cron(text, {}, fire) };
 }

@@ -59,11 +59,14 @@ export class CronScheduler {
         throw new TypeError(`${method}: unknown option "${key}"`);
     }
     const id = options.id ?? randomUUID();
-    if (typeof id !== "string" || id === "") throw new TypeError(`${method}: id must be a non-empty string`);
+    if (typeof id !== "string" || id === "")
+      throw new TypeError(`${method}: id must be a non-empty string`);
     if (this.#jobs.has(id)) throw new Error(`${method}: a job with id "${id}" already exists`);
     const overlap = options.overlap ?? "allow";
     if (!OVERLAPS.includes(overlap))
-      throw new TypeError(`${method}: overlap must be "allow", "skip" or "queue", got ${JSON.stringify(overlap)}`);
+      throw new TypeError(
+        `${method}: overlap must be "allow", "skip" or "queue", got ${JSON.stringify(overlap)}`,
+      );
     const action = checkAction(method, options.action);
     const parsed = parseSchedule(method, options.schedule);
     const state = {
@@ -137,7 +140,11 @@ export class CronScheduler {
   #fire(state: JobState): void {
     if (this.#disposed || this.#jobs.get(state.id) !== state) return;
     if (state.running > 0 && state.overlap === "skip") {
-      this.#emit({ ...this.#base(state), type: "cron:skip", reason: "the previous run is still running" });
+      this.#emit({
+        ...this.#base(state),
+        type: "cron:skip",
+        reason: "the previous run is still running",
+      });
       return;
     }
     if (state.running > 0 && state.overlap === "queue") {
@@ -163,16 +170,29 @@ export class CronScheduler {
         const error = new Error(`exit status ${result.exitCode}`);
         this.#emit({ ...done, type: "cron:error", error, result });
       } else {
-        this.#emit(result ? { ...done, type: "cron:complete", result } : { ...done, type: "cron:complete" });
+        this.#emit(
+          result ? { ...done, type: "cron:complete", result } : { ...done, type: "cron:complete" },
+        );
       }
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      this.#emit({ ...this.#base(state), type: "cron:error", durationMs: Date.now() - started, error });
+      this.#emit({
+        ...this.#base(state),
+        type: "cron:error",
+        durationMs: Date.now() - started,
+        error,
+      });
     } finally {
       state.running--;
       // A finished one-shot job leaves the list, like a cancelled one.
-      if (state.oneShot && state.running === 0 && !state.cron.nextRun()) this.#jobs.delete(state.id);
-      if (state.queued && state.running === 0 && this.#jobs.get(state.id) === state && !this.#disposed) {
+      if (state.oneShot && state.running === 0 && !state.cron.nextRun())
+        this.#jobs.delete(state.id);
+      if (
+        state.queued &&
+        state.running === 0 &&
+        this.#jobs.get(state.id) === state &&
+        !this.#disposed
+      ) {
         state.queued = false;
         void this.#run(state);
       }
@@ -195,24 +215,31 @@ export class CronScheduler {
 
 function checkAction(method: string, action: unknown): CronAction {
   if (typeof action !== "object" || action === null)
-    throw new TypeError(`${method}: action must be an object ({ type: "exec" | "session" | "callback", ... })`);
+    throw new TypeError(
+      `${method}: action must be an object ({ type: "exec" | "session" | "callback", ... })`,
+    );
   const a = action as Record<string, unknown>;
   switch (a.type) {
     case "exec":
       if (typeof a.command !== "string" || a.command.trim() === "")
         throw new TypeError(`${method}: action.command must be a non-empty string`);
-      if (a.args !== undefined && (!Array.isArray(a.args) || a.args.some((x) => typeof x !== "string")))
+      if (
+        a.args !== undefined &&
+        (!Array.isArray(a.args) || a.args.some((x) => typeof x !== "string"))
+      )
         throw new TypeError(`${method}: action.args must be an array of strings`);
       break;
     case "session":
       if (typeof a.agentType !== "string" || a.agentType === "")
         throw new TypeError(`${method}: action.agentType must be a non-empty string`);
-      if (typeof a.prompt !== "string") throw new TypeError(`${method}: action.prompt must be a string`);
+      if (typeof a.prompt !== "string")
+        throw new TypeError(`${method}: action.prompt must be a string`);
       if (a.options !== undefined && (typeof a.options !== "object" || a.options === null))
         throw new TypeError(`${method}: action.options must be an object`);
       break;
     case "callback":
-      if (typeof a.fn !== "function") throw new TypeError(`${method}: action.fn must be a function`);
+      if (typeof a.fn !== "function")
+        throw new TypeError(`${method}: action.fn must be a function`);
       break;
     default:
       throw new TypeError(

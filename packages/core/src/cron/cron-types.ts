@@ -73,7 +73,12 @@ interface CronEventBase {
 export type CronEvent =
   | (CronEventBase & { type: "cron:fire" })
   | (CronEventBase & { type: "cron:complete"; durationMs: number; result?: CronExecResult })
-  | (CronEventBase & { type: "cron:error"; durationMs: number; error: Error; result?: CronExecResult })
+  | (CronEventBase & {
+      type: "cron:error";
+      durationMs: number;
+      error: Error;
+      result?: CronExecResult;
+    })
   | (CronEventBase & { type: "cron:skip"; reason: string });
 
 export type CronEventHandler = (event: CronEvent) => void;

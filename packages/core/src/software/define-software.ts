@@ -125,9 +125,13 @@ function checkNpm(where: string, d: Record<string, unknown>): void {
 /** Checks one descriptor's shape; `method` names the caller in the message. */
 export function checkSoftware(method: string, value: unknown): SoftwareDescriptor {
   if (typeof value !== "object" || value === null)
-    fail(method, `software entries must be descriptors from defineSoftware(), got ${String(value)}`);
+    fail(
+      method,
+      `software entries must be descriptors from defineSoftware(), got ${String(value)}`,
+    );
   const d = value as Record<string, unknown>;
-  if (typeof d.name !== "string" || d.name === "") fail(method, "software name must be a non-empty string");
+  if (typeof d.name !== "string" || d.name === "")
+    fail(method, "software name must be a non-empty string");
   const where = `${method}: software "${d.name}"`;
   switch (d.type) {
     case "agent": {
@@ -142,7 +146,8 @@ export function checkSoftware(method: string, value: unknown): SoftwareDescripto
         if (!requires.includes(agent[key] as string))
           fail(where, `agent.${key} ${JSON.stringify(agent[key])} must be listed in requires`);
       }
-      if (agent.staticEnv !== undefined) checkStringRecord(where, agent.staticEnv, "agent.staticEnv");
+      if (agent.staticEnv !== undefined)
+        checkStringRecord(where, agent.staticEnv, "agent.staticEnv");
       if (agent.env !== undefined && typeof agent.env !== "function")
         fail(where, "agent.env must be a function (ctx) => env");
       if (
@@ -159,7 +164,8 @@ export function checkSoftware(method: string, value: unknown): SoftwareDescripto
       const bins = checkStringRecord(where, d.bins, "bins");
       if (Object.keys(bins).length === 0) fail(where, "bins must name at least one command");
       for (const [command, pkg] of Object.entries(bins)) {
-        if (!COMMAND_NAME.test(command)) fail(where, `bins: ${JSON.stringify(command)} is not a command name`);
+        if (!COMMAND_NAME.test(command))
+          fail(where, `bins: ${JSON.stringify(command)} is not a command name`);
         if (!(d.requires as string[]).includes(pkg))
           fail(where, `bins.${command}: package ${JSON.stringify(pkg)} must be listed in requires`);
       }
@@ -169,9 +175,14 @@ export function checkSoftware(method: string, value: unknown): SoftwareDescripto
       if (typeof d.commandDir !== "string" || !isAbsolute(d.commandDir))
         fail(where, "commandDir must be an absolute host path");
       if (d.aliases !== undefined) {
-        for (const [alias, target] of Object.entries(checkStringRecord(where, d.aliases, "aliases"))) {
+        for (const [alias, target] of Object.entries(
+          checkStringRecord(where, d.aliases, "aliases"),
+        )) {
           if (!COMMAND_NAME.test(alias) || !COMMAND_NAME.test(target))
-            fail(where, `aliases: ${JSON.stringify(alias)} → ${JSON.stringify(target)} is not a command name`);
+            fail(
+              where,
+              `aliases: ${JSON.stringify(alias)} → ${JSON.stringify(target)} is not a command name`,
+            );
         }
       }
       if (d.permissions !== undefined) {
@@ -179,7 +190,10 @@ export function checkSoftware(method: string, value: unknown): SoftwareDescripto
         if (typeof p !== "object" || p === null) fail(where, "permissions must be an object");
         for (const [tier, list] of Object.entries(p)) {
           if (!["full", "readWrite", "readOnly", "isolated"].includes(tier))
-            fail(where, `permissions: unknown tier "${tier}" (full, readWrite, readOnly, isolated)`);
+            fail(
+              where,
+              `permissions: unknown tier "${tier}" (full, readWrite, readOnly, isolated)`,
+            );
           if (tier === "readOnly" && list === "*") continue;
           if (!Array.isArray(list) || list.some((c) => typeof c !== "string"))
             fail(where, `permissions.${tier} must be an array of command names`);

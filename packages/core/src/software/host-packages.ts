@@ -101,8 +101,13 @@ export function collectPackages(packageDir: string, requires: readonly string[])
       byName.set(name, entry);
       topLevel.push(entry);
     }
-    for (const deps of [manifest.dependencies, manifest.optionalDependencies, manifest.peerDependencies]) {
-      for (const dep of Object.keys(deps ?? {})) queue.push({ name: dep, from: hostDir, required: false });
+    for (const deps of [
+      manifest.dependencies,
+      manifest.optionalDependencies,
+      manifest.peerDependencies,
+    ]) {
+      for (const dep of Object.keys(deps ?? {}))
+        queue.push({ name: dep, from: hostDir, required: false });
     }
   }
   return topLevel;

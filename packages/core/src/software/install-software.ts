@@ -99,7 +99,9 @@ export function installSoftware(
       for (const [command, pkg] of Object.entries(d.bins)) {
         const owner = binOwner.get(command);
         if (owner !== undefined)
-          throw new Error(`${where}: command "${command}" is already provided by software "${owner}"`);
+          throw new Error(
+            `${where}: command "${command}" is already provided by software "${owner}"`,
+          );
         binOwner.set(command, d.name);
         const binPath = wrap(where, () => ctx.resolveBin(pkg, command));
         result.files.push({
@@ -126,7 +128,11 @@ function registerAgent(
   let dynamicEnv: Record<string, string> = {};
   if (d.agent.env) {
     const env = wrap(`${where}: agent.env`, () => d.agent.env?.(ctx));
-    if (typeof env !== "object" || env === null || Object.values(env).some((v) => typeof v !== "string"))
+    if (
+      typeof env !== "object" ||
+      env === null ||
+      Object.values(env).some((v) => typeof v !== "string")
+    )
       throw new TypeError(`${where}: agent.env must return an object of strings`);
     dynamicEnv = env;
   }

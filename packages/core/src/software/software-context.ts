@@ -4,7 +4,10 @@
 import type { SoftwareContext } from "./define-software.ts";
 import { binEntry, type HostPackage } from "./host-packages.ts";
 
-export function createSoftwareContext(softwareName: string, packages: readonly HostPackage[]): SoftwareContext {
+export function createSoftwareContext(
+  softwareName: string,
+  packages: readonly HostPackage[],
+): SoftwareContext {
   const find = (packageName: string): HostPackage => {
     const pkg = packages.find((p) => p.name === packageName);
     if (!pkg)

@@ -48,7 +48,12 @@ export function listWasmCommands(descriptor: WasmCommandsSoftwareDescriptor): Wa
       throw new Error(
         `software "${descriptor.name}": alias "${alias}" names "${target}", which is not in ${descriptor.commandDir}`,
       );
-    commands.set(alias, { ...real, name: alias, aliasOf: target, permission: tiers(alias) ?? real.permission });
+    commands.set(alias, {
+      ...real,
+      name: alias,
+      aliasOf: target,
+      permission: tiers(alias) ?? real.permission,
+    });
   }
   return [...commands.values()];
 }

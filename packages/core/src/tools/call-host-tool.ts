@@ -45,6 +45,8 @@ export async function callHostTool(
   if (!validation.success) {
     const lines = validation.error.issues.map((issue) => {
       const path = issue.path.length ? issue.path.map(String).join(".") : "(input)";
+      const flag = tool.flags.find((f) => f.property === issue.path[0]);
+      if (flag) return `  ${path} (--${flag.name}): ${issue.message}\n`;
       return `  ${path}: ${issue.message}\n`;
     });
     await ctx.err(

@@ -66,7 +66,10 @@ export function hostTool<Schema extends z.ZodType, Result>(
   if (typeof options.execute !== "function")
     throw new TypeError(`${where}: execute must be a function`);
   const timeout = options.timeout;
-  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)))
+  if (
+    timeout !== undefined &&
+    (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout))
+  )
     throw new TypeError(`${where}: timeout must be a positive number of milliseconds`);
   const schema = options.inputSchema as unknown;
   if (
@@ -111,7 +114,8 @@ export function toolKit(options: ToolKitOptions): ToolKit {
   if (typeof options.tools !== "object" || options.tools === null || Array.isArray(options.tools))
     throw new TypeError(`${where} "${options.name}": tools must be an object of hostTool(...)`);
   const names = Object.keys(options.tools);
-  if (names.length === 0) throw new TypeError(`${where} "${options.name}": tools must not be empty`);
+  if (names.length === 0)
+    throw new TypeError(`${where} "${options.name}": tools must not be empty`);
   for (const name of names) {
     if (!TOOL_NAME.test(name) || name === "help")
       throw new TypeError(
@@ -164,5 +168,8 @@ export function findTool(kit: ToolKit, name: string): [string, HostTool] | undef
 
 /** createTicket → create-ticket; names already kebab- or snake-cased stay as they are. */
 export function kebabCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/([A-Z])([A-Z][a-z])/g, "$1-$2").toLowerCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1-$2")
+    .toLowerCase();
 }

@@ -198,8 +198,7 @@ export function parseToolArgs(args: readonly string[], flags: readonly ToolFlag[
       const list = (fromFlags[flag.property] ??= []) as unknown[];
       list.push(value);
     } else {
-      if (flag.property in fromFlags)
-        throw new UsageError(`--${flag.name} given more than once`);
+      if (flag.property in fromFlags) throw new UsageError(`--${flag.name} given more than once`);
       fromFlags[flag.property] = value;
     }
   }
@@ -227,7 +226,8 @@ function convert(flag: ToolFlag, raw: string): unknown {
     case "number":
     case "integer": {
       const n = raw.trim() === "" ? Number.NaN : Number(raw);
-      if (!Number.isFinite(n)) throw new UsageError(`${where}: expected a number, got ${JSON.stringify(raw)}`);
+      if (!Number.isFinite(n))
+        throw new UsageError(`${where}: expected a number, got ${JSON.stringify(raw)}`);
       if (flag.kind === "integer" && !Number.isInteger(n))
         throw new UsageError(`${where}: expected an integer, got ${JSON.stringify(raw)}`);
       return n;

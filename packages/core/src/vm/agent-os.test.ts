@@ -234,6 +234,11 @@ describe("lifecycle", () => {
       getProcess: () => vm.getProcess(pid),
       allProcesses: () => vm.allProcesses(),
       processTree: () => vm.processTree(),
+      scheduleCron: () =>
+        vm.scheduleCron({ schedule: "* * * * *", action: { type: "exec", command: "true" } }),
+      listCronJobs: () => vm.listCronJobs(),
+      cancelCronJob: () => vm.cancelCronJob("x"),
+      onCronEvent: () => vm.onCronEvent(() => {}),
       stopProcess: () => vm.stopProcess(pid),
       killProcess: () => vm.killProcess(pid),
       fetch: () => vm.fetch(3000, "/"),
@@ -261,8 +266,8 @@ describe("lifecycle", () => {
       message: 'AgentOs.create: unknown option "bogus"',
     });
     await assert.rejects(
-      AgentOs.create({ software: [] } as AgentOsOptions),
-      /AgentOs.create: option "software" \(software packages\) is not supported yet/,
+      AgentOs.create({ sidecar: {} } as AgentOsOptions),
+      /AgentOs.create: option "sidecar" \(sidecars\) is not supported yet/,
     );
   });
 

@@ -5,6 +5,8 @@
  * crash the host.
  */
 import { defaultRegistry } from "../commands/index.ts";
+import { CronScheduler } from "../cron/cron-scheduler.ts";
+import type { CronEventHandler, CronJob, CronJobInfo, CronJobOptions } from "../cron/cron-types.ts";
 import { DevFs } from "../fs/dev-fs.ts";
 import { isKernelError, KernelError } from "../fs/errors.ts";
 import { Namespace } from "../fs/namespace.ts";
@@ -188,6 +190,12 @@ export class AgentOs {
   #disposed = false;
   #toolKits: ToolKit[] = [];
   #software: InstalledSoftware | undefined;
+  // Cron exec actions run like vm.exec; sessions do not exist yet, so session actions fail.
+  readonly #cron = new CronScheduler({
+    exec: (commandLine) => this.exec(commandLine),
+    session: () =>
+      Promise.reject(new Error("sessions are not available yet: a session action cannot run")),
+  });
 
   private constructor(kernel: Kernel, permissions: Permissions, options: AgentOsOptions) {
     this.#kernel = kernel;
@@ -351,9 +359,17 @@ export class AgentOs {
   async #installCommandFiles(toolKits: ToolKit[], software: InstalledSoftware): Promise<void> {
     const files: Array<{ path: string; content: Uint8Array; mode: number }> = [];
     for (const command of hostToolCommands(toolKits))
-      files.push({ path: `${HOST_TOOL_BIN_DIR}/${command.name}`, content: builtinStub(command.name), mode: 0o755 });
+      files.push({
+        path: `${HOST_TOOL_BIN_DIR}/${command.name}`,
+        content: builtinStub(command.name),
+        mode: 0o755,
+      });
     for (const command of software.commands)
-      files.push({ path: `${SOFTWARE_BIN_DIR}/${command.name}`, content: builtinStub(command.name), mode: 0o755 });
+      files.push({
+        path: `${SOFTWARE_BIN_DIR}/${command.name}`,
+        content: builtinStub(command.name),
+        mode: 0o755,
+      });
     for (const file of software.files)
       files.push({ ...file, content: new TextEncoder().encode(file.content) });
     for (const file of files)
@@ -376,6 +392,7 @@ export class AgentOs {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#cron.dispose();
     this.#kernel.shutdown();
     for (const record of this.#spawned.values()) record.exit(128 + SIGNALS.SIGKILL);
     for (const mount of this.#kernel.fs.mounts.list()) {
@@ -402,6 +419,37 @@ export class AgentOs {
 
   get options(): Readonly<AgentOsOptions> {
     return this.#options;
+  }
+
+  // ---- cron --------------------------------------------------------------------------------
+
+  /**
+   * Schedules `action` on `schedule` (5/6-field cron expression or ISO time for one run).
+   * Invalid schedules and actions throw here. Returns the job's id and a cancel function.
+   */
+  scheduleCron(options: CronJobOptions): CronJob {
+    this.#alive("scheduleCron");
+    return this.#cron.schedule(options);
+  }
+
+  listCronJobs(): CronJobInfo[] {
+    this.#alive("listCronJobs");
+    return this.#cron.list();
+  }
+
+  /** Stops a job's future runs; false when no job has that id. */
+  cancelCronJob(id: string): boolean {
+    this.#alive("cancelCronJob");
+    checkString("cancelCronJob", id, "id");
+    return this.#cron.cancel(id);
+  }
+
+  /** Subscribes to every job's events (cron:fire, cron:complete, cron:error, cron:skip). */
+  onCronEvent(handler: CronEventHandler): () => void {
+    this.#alive("onCronEvent");
+    if (typeof handler !== "function")
+      throw new TypeError(`onCronEvent: handler must be a function, got ${describe(handler)}`);
+    return this.#cron.onEvent(handler);
   }
 
   // ---- network -----------------------------------------------------------------------------

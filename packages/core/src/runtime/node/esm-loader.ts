@@ -7,6 +7,7 @@
  * (`require()` of an ES module does not come here: it is converted to CommonJS, see module-ops.)
  */
 import { init as initCjsLexer, parse as parseCjs } from "cjs-module-lexer";
+import { parse as parseEsm } from "es-module-lexer";
 import type ivm from "isolated-vm";
 import type { GuestProcess } from "./guest-process.ts";
 import type { ModuleResolver, Resolved } from "./module-resolver.ts";
@@ -42,7 +43,11 @@ export class EsmLoader {
     );
     // Asynchronous evaluation runs on the isolate's own thread, where guest code may make
     // synchronous host calls; it settles once any top-level await has.
-    await record.module.evaluate();
+    try {
+      await record.module.evaluate();
+    } catch (error) {
+      throw withGuestStack(error);
+    }
     return record.module.namespace;
   }
 
@@ -92,9 +97,16 @@ export class EsmLoader {
     this.#records.set(url, record);
     this.#byModule.set(module, record);
     const parentPath = resolved.kind === "file" ? resolved.path : "/";
+    const asJson = jsonImportSpecifiers(source);
     for (const specifier of module.dependencySpecifiers) {
       const dep = await this.#resolver.resolve(specifier, parentPath, "import");
       const depUrl = urlOf(dep);
+      if (dep.kind === "file" && dep.format === "json" && !asJson.has(specifier)) {
+        throw Object.assign(
+          new TypeError(`Module "${depUrl}" needs an import attribute of "type: json"`),
+          { code: "ERR_IMPORT_ATTRIBUTE_MISSING" },
+        );
+      }
       record.deps.set(specifier, depUrl);
       await this.#load(depUrl, dep);
     }
@@ -103,8 +115,11 @@ export class EsmLoader {
 
   async #sourceOf(url: string, resolved: Resolved): Promise<{ source: string; filename: string }> {
     if (resolved.kind === "builtin") {
+      // A builtin that is a class (module, events, ...) has its API as non-enumerable statics.
       const names = this.#g.context.evalSync(
-        `Object.keys(${ESM_HOOKS}.builtin(${JSON.stringify(resolved.name)}))`,
+        `(() => { const m = ${ESM_HOOKS}.builtin(${JSON.stringify(resolved.name)});
+          const own = typeof m === "function" ? Object.getOwnPropertyNames(m).filter((k) => !["length", "name", "prototype", "arguments", "caller"].includes(k)) : [];
+          return [...new Set([...Object.keys(m), ...own])].filter((k) => /^[A-Za-z_$][\\w$]*$/.test(k)); })()`,
         { copy: true },
       ) as string[];
       return {
@@ -171,6 +186,35 @@ export class EsmLoader {
     }
     return names;
   }
+}
+
+/** Specifiers the module imports `with { type: "json" }` (Node requires it for JSON). */
+function jsonImportSpecifiers(source: string): Set<string> {
+  const found = new Set<string>();
+  try {
+    const [imports] = parseEsm(source);
+    for (const entry of imports) {
+      const record = entry as { specifier?: string; attributes?: ReadonlyArray<readonly [string, string]> | null };
+      if (record.specifier && record.attributes?.some(([k, v]) => k === "type" && v === "json")) {
+        found.add(record.specifier);
+      }
+    }
+  } catch {
+    // V8 compiled it, so the lexer's failure is its own; no JSON imports are assumed.
+  }
+  return found;
+}
+
+/**
+ * An error guest code threw while a module evaluated reaches the host as a copy whose stack
+ * runs on into the host's frames; keep the guest's part, so the guest can rebuild the error
+ * with its real stack (and nothing of the host's).
+ */
+function withGuestStack(error: unknown): unknown {
+  if (!(error instanceof Error) || typeof error.stack !== "string") return error;
+  const boundary = error.stack.indexOf("\n    at (<isolated-vm boundary>)");
+  if (boundary < 0) return error;
+  return Object.assign(error, { guestStack: error.stack.slice(0, boundary) });
 }
 
 /** The URL an ES module is known by (what import.meta.url says). */

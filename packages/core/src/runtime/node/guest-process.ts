@@ -48,6 +48,8 @@ export interface GuestErrorData {
   path?: string;
   dest?: string;
   name?: string;
+  /** The stack of an error thrown by guest code (never a host stack: it would show host paths). */
+  stack?: string;
 }
 
 const codeCache = new CodeCache();
@@ -321,10 +323,12 @@ export function errorData(error: unknown): GuestErrorData {
   }
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
+    const guestStack = (error as { guestStack?: unknown }).guestStack;
     return {
       message: error.message,
       name: error.name,
       ...(typeof code === "string" ? { code } : {}),
+      ...(typeof guestStack === "string" ? { stack: guestStack } : {}),
     };
   }
   return { message: String(error) };

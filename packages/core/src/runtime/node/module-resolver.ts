@@ -286,10 +286,9 @@ export class ModuleResolver {
           : `Cannot find module '${path ?? joinPath(dirOf(parent), request)}' imported from ${parent}`,
       );
     }
-    return new ModuleResolutionError(
-      "MODULE_NOT_FOUND",
-      `Cannot find module '${request}'\nRequire stack:\n- ${parent}`,
-    );
+    // The main entry has no require stack (Node prints none).
+    const stack = parent.endsWith("/[main]") ? "" : `\nRequire stack:\n- ${parent}`;
+    return new ModuleResolutionError("MODULE_NOT_FOUND", `Cannot find module '${request}'${stack}`);
   }
 }
 

@@ -52,6 +52,8 @@ async function buildImage(): Promise<RuntimeImage> {
     define: { global: "globalThis" },
     logLevel: "silent",
     legalComments: "none",
+    // Class and function names stay what the polyfills call them (inspect shows `Buffer`).
+    keepNames: true,
   });
   const source = result.outputFiles[0].text;
   let snapshot: ivm.ExternalCopy<ArrayBuffer> | undefined;

@@ -169,13 +169,18 @@ export async function runNodeBoth(run: NodeRun): Promise<NodeBoth> {
   return { host, vm: guest, dir };
 }
 
+/** The "node:internal/...:line\n<source>\n   ^\n\n" header Node prints above errors it threw. */
+const INTERNAL_SOURCE_HEADER = /^node:internal\/[^\n]*:\d+\n[^\n]*\n *\^+\n\n/;
+
 /**
- * Two differences exist by construction and are normalised away: stack frames of Node's own
- * internals (the VM's internals are its own code), and the process id in warnings
- * (`(node:1234)`: the VM numbers its processes itself). Everything else must match.
+ * Differences that exist by construction are normalised away: stack frames of Node's own
+ * internals and the source line Node shows above an error its internals threw (the VM's
+ * internals are its own code), and the process id in warnings (`(node:1234)`: the VM numbers
+ * its processes itself). Everything else must match.
  */
 export function normaliseStderr(stderr: string): string {
   return stderr
+    .replace(INTERNAL_SOURCE_HEADER, "")
     .split("\n")
     .filter((line) => !/^\s+at (?:.*\()?node:/.test(line))
     .join("\n")

@@ -17,6 +17,11 @@ export function systemError(data: HostErrorData): Error {
   if (data.syscall !== undefined) error.syscall = data.syscall;
   if (data.path !== undefined) error.path = data.path;
   if (data.dest !== undefined) error.dest = data.dest;
+  if (data.stack !== undefined) error.stack = data.stack;
+  else if (data.code?.startsWith("ERR_") && typeof error.stack === "string") {
+    // Node's own errors show their code in the stack header: "TypeError [ERR_X]: message".
+    error.stack = error.stack.replace(/^([A-Za-z]*Error)/, `$1 [${data.code}]`);
+  }
   return error;
 }
 

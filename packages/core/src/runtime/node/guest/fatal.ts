@@ -10,9 +10,15 @@ import { TextEncoder } from "./text-encoding.ts";
 
 const encoder = new TextEncoder();
 
+/** Own property (a string) naming where inside Node's builtins the error was thrown. */
+export const THROW_SITE = Symbol.for("agentos.throwSite");
+
 /** The "file:line\nsource\n   ^\n" header for the first stack frame in user code. */
 function sourceHeader(error: unknown): string {
   if (!(error instanceof Error) || typeof error.stack !== "string") return "";
+  // Errors thrown by a builtin carry the internal throw site Node would show (node:assert...).
+  const site = (error as unknown as Record<symbol, unknown>)[THROW_SITE];
+  if (typeof site === "string") return `${site}\n\n`;
   const frame = /\(?((?:file:\/\/)?\/[^\s():]*|\[eval\]|\[stdin\]):(\d+):(\d+)\)?/.exec(
     error.stack.split("\n").slice(1).join("\n"),
   );

@@ -23,6 +23,8 @@ export interface HostErrorData {
   path?: string;
   dest?: string;
   name?: string;
+  /** The original stack of an error guest code threw (module evaluation). */
+  stack?: string;
 }
 
 export type Callback<T> = (error: Error | null, value?: T) => void;

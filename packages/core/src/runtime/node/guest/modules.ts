@@ -170,8 +170,31 @@ function makeRequire(module: Module): NodeRequire {
   return require;
 }
 
+/** The files of the require chain that led to `module`, innermost first, as Node lists them. */
+function requireStackOf(module: Module): string[] {
+  const stack: string[] = [];
+  for (let m: Module | null | undefined = module; m; m = m.parent) {
+    stack.push(m.filename ?? parentPathOf(m));
+    if (!m.filename) break;
+  }
+  return stack;
+}
+
 function requireFrom(parent: Module, request: string): unknown {
-  const resolved = resolveFrom(request, parentPathOf(parent), "require");
+  let resolved: Resolved;
+  try {
+    resolved = resolveFrom(request, parentPathOf(parent), "require");
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "MODULE_NOT_FOUND") throw error;
+    // Rebuilt here, where the whole require chain is known (Node's message lists it).
+    const stack = requireStackOf(parent);
+    const notFound = new Error(
+      `Cannot find module '${request}'\nRequire stack:\n- ${stack.join("\n- ")}`,
+    ) as Error & { code: string; requireStack: string[] };
+    notFound.code = "MODULE_NOT_FOUND";
+    notFound.requireStack = stack;
+    throw notFound;
+  }
   if (resolved.kind === "builtin") return loadBuiltin(resolved.name);
   return loadFile(resolved, parent);
 }

@@ -271,13 +271,30 @@ async function reviveCryptoKeys(value: unknown, depth: number): Promise<unknown>
   return out;
 }
 
-function describeCryptoKey(key: crypto.webcrypto.CryptoKey): CryptoKeyDescriptor & { type: string } {
+/** Where the `extractable` argument sits in the SubtleCrypto methods that make keys. */
+const EXTRACTABLE_ARGUMENT: Record<string, number> = { generateKey: 1, deriveKey: 3, importKey: 3, unwrapKey: 5 };
+
+/** PBKDF2/HKDF/Argon2 keys can never be extractable, so their raw input is their material. */
+function isKdfAlgorithm(algorithm: unknown): boolean {
+  const name = typeof algorithm === "string" ? algorithm : (algorithm as { name?: unknown } | null)?.name;
+  return typeof name === "string" && ["PBKDF2", "HKDF", "ARGON2D", "ARGON2I", "ARGON2ID"].includes(name.toUpperCase());
+}
+
+function describeCryptoKey(
+  key: crypto.webcrypto.CryptoKey,
+  extractable: boolean | undefined,
+  kdfMaterial?: Uint8Array,
+): CryptoKeyDescriptor & { type: string } {
+  const material: KeyDescriptor = kdfMaterial
+    ? { $key: "secret", material: kdfMaterial }
+    : (describeKey(crypto.KeyObject.from(key)) as unknown as KeyDescriptor);
   return {
     $cryptoKey: true,
-    key: describeKey(crypto.KeyObject.from(key)) as unknown as KeyDescriptor,
+    key: material,
     type: key.type,
     algorithm: plainAlgorithm(key.algorithm as unknown as Record<string, unknown>),
-    extractable: key.extractable,
+    // Public keys are always extractable in Web Crypto.
+    extractable: key.type === "public" ? true : (extractable ?? key.extractable),
     usages: [...key.usages],
   };
 }
@@ -290,14 +307,20 @@ function plainAlgorithm(algorithm: Record<string, unknown>): Record<string, unkn
   return out;
 }
 
-const HostCryptoKey = (crypto.webcrypto as unknown as { CryptoKey: new () => unknown }).CryptoKey;
+/** The host's CryptoKey class (a global since Node 17; not on the webcrypto object). */
+const HostCryptoKey = (globalThis as unknown as { CryptoKey: new () => unknown }).CryptoKey;
 
-function describeSubtleResult(value: unknown): unknown {
-  if (value instanceof HostCryptoKey) return describeCryptoKey(value as crypto.webcrypto.CryptoKey);
+function describeSubtleResult(value: unknown, extractable?: boolean, kdfMaterial?: Uint8Array): unknown {
+  if (value instanceof HostCryptoKey) {
+    return describeCryptoKey(value as crypto.webcrypto.CryptoKey, extractable, kdfMaterial);
+  }
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (typeof value === "object" && value !== null && "privateKey" in value && "publicKey" in value) {
     const pair = value as crypto.webcrypto.CryptoKeyPair;
-    return { publicKey: describeCryptoKey(pair.publicKey), privateKey: describeCryptoKey(pair.privateKey) };
+    return {
+      publicKey: describeCryptoKey(pair.publicKey, extractable),
+      privateKey: describeCryptoKey(pair.privateKey, extractable),
+    };
   }
   return value;
 }
@@ -450,8 +473,14 @@ export const CRYPTO_OPS: Record<string, HostOp> = {
       if (!SUBTLE_METHODS.has(name)) throw new Error(`SubtleCrypto.${name} is not a method`);
       const list = (await reviveCryptoKeys(args, 0)) as unknown[];
       for (const arg of list) bytes("The data", arg);
+      // Keys the host makes are made extractable, so their material can travel to the guest; the
+      // guest's descriptor keeps the extractability asked for (the host enforces it on use).
+      const index = EXTRACTABLE_ARGUMENT[name];
+      const wanted = index === undefined ? undefined : Boolean(list[index]);
+      const kdfMaterial = name === "importKey" && isKdfAlgorithm(list[2]) ? (list[1] as Uint8Array) : undefined;
+      if (index !== undefined && !kdfMaterial) list[index] = true;
       const subtle = crypto.webcrypto.subtle as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      return describeSubtleResult(await subtle[name](...list));
+      return describeSubtleResult(await subtle[name](...list), wanted, kdfMaterial);
     }),
   "crypto.diffieHellman": (_g, [options]) =>
     exactly(() => crypto.diffieHellman(revive(options) as never)),

@@ -373,10 +373,20 @@ export const FS_OPS: Record<string, HostOp> = {
     if (follow === false) {
       const stat = await as(g.ctx.lstat(p), "lutime", p);
       if ((stat.mode & S_IFMT) === S_IFLNK) {
-        throw new KernelError("ENOTSUP", "lutime", p, undefined, "changing a symbolic link's times is not supported in the agentOS VM");
+        throw new KernelError(
+          "ENOTSUP",
+          "lutime",
+          p,
+          undefined,
+          "changing a symbolic link's times is not supported in the agentOS VM",
+        );
       }
     }
-    await as(g.ctx.utimes(p, atime as number, mtime as number), follow === false ? "lutime" : "utime", p);
+    await as(
+      g.ctx.utimes(p, atime as number, mtime as number),
+      follow === false ? "lutime" : "utime",
+      p,
+    );
   },
   "fs.futimes": (g, [fd, atime, mtime]) =>
     as(g.ctx.utimes(pathOf(g, fd as number, "futime"), atime as number, mtime as number), "futime"),
@@ -384,7 +394,8 @@ export const FS_OPS: Record<string, HostOp> = {
     as(g.ctx.truncate(str(path), length as number), "open", str(path)),
   "fs.ftruncate": async (g, [fd, length]) => {
     const file = openFile(g, fd as number, "ftruncate");
-    if (!(file instanceof FileOpenFile) || !file.writable) throw new KernelError("EINVAL", "ftruncate");
+    if (!(file instanceof FileOpenFile) || !file.writable)
+      throw new KernelError("EINVAL", "ftruncate");
     await as(file.file.truncate(length as number), "ftruncate");
   },
   /** fsync and fdatasync: writes reach the VM's file system at once; only the fd is checked. */

@@ -162,7 +162,10 @@ const api = zlib as unknown as Record<string, ZlibFunction>;
 
 export const ZLIB_OPS: Record<string, HostOp> = {
   "zlib.info": () =>
-    exactly(() => ({ constants: { ...zlib.constants }, codes: { ...zlib.codes } })),
+    exactly(() => ({
+      constants: { ...zlib.constants },
+      codes: { ...(zlib as unknown as { codes: Record<string, string | number> }).codes },
+    })),
   "zlib.crc32": (_g, [data, value]) => exactly(() => zlib.crc32(inputBytes(data) as Buffer, value as number)),
 
   "zlib.sync": (_g, [kind, data, options]) =>

@@ -6,6 +6,7 @@
  */
 import { inspect } from "node-inspect-extracted";
 import { codedError, describeReceived } from "../errors.ts";
+import { THROW_SITE } from "../fatal.ts";
 import { AssertionError, type AssertionErrorOptions } from "./assertion-error.ts";
 import { isDeepLooseEqual, isDeepStrictEqual } from "./comparisons.ts";
 import { sourceOfCall } from "./call-source.ts";
@@ -28,9 +29,18 @@ function invalidArgType(name: string, expected: string, actual: unknown): TypeEr
   );
 }
 
+/** Where Node's own assert code throws, as its fatal-error header shows it. */
+const SITE_INNER_FAIL = "node:assert:152\n  throw new AssertionError(obj);\n  ^";
+const SITE_INNER_OK = "node:internal/assert/utils:77\n    throw err;\n    ^";
+
+function markSite<T extends object>(error: T, site: string): T {
+  Object.defineProperty(error, THROW_SITE, { value: site, configurable: true });
+  return error;
+}
+
 function innerFail(options: AssertionErrorOptions): never {
   if (options.message instanceof Error) throw options.message;
-  throw new AssertionError({ ...options, diff: activeDiff });
+  throw markSite(new AssertionError({ ...options, diff: activeDiff }), SITE_INNER_FAIL);
 }
 
 function innerOk(fn: AnyFunction, argCount: number, value: unknown, message?: unknown): void {
@@ -55,7 +65,7 @@ function innerOk(fn: AnyFunction, argCount: number, value: unknown, message?: un
     stackStartFn: fn,
   });
   error.generatedMessage = generated;
-  throw error;
+  throw markSite(error, SITE_INNER_OK);
 }
 
 /** Picks the properties `keys` of an object, for the diff of a failed error validation. */

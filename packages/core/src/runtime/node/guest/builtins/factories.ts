@@ -6,6 +6,7 @@ import { createAssert, createAssertStrict } from "./assert.ts";
 import { createBuffer } from "./buffer.ts";
 import { createChildProcess } from "./child_process.ts";
 import { createCrypto } from "./crypto.ts";
+import { createDns, createDnsPromises } from "./dns.ts";
 import { createEvents } from "./events.ts";
 import { createFs, createFsPromises } from "./fs.ts";
 import { createHttp } from "./http.ts";
@@ -13,10 +14,12 @@ import { createModule } from "./module.ts";
 import { createNet } from "./net.ts";
 import { createOs } from "./os.ts";
 import { createPath } from "./path.ts";
+import { createReadline, createReadlinePromises } from "./readline.ts";
 import { createStream, createStreamPromises } from "./stream.ts";
 import { createTimers, createTimersPromises } from "./timers.ts";
 import { createTty } from "./tty.ts";
 import { createUtil, createUtilTypesModule } from "./util.ts";
+import { createZlib } from "./zlib.ts";
 
 export type BuiltinFactory = () => unknown;
 
@@ -28,6 +31,8 @@ export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   buffer: createBuffer,
   child_process: createChildProcess,
   crypto: createCrypto,
+  dns: createDns,
+  "dns/promises": createDnsPromises,
   events: createEvents,
   fs: createFs,
   "fs/promises": createFsPromises,
@@ -38,6 +43,8 @@ export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   path: createPath,
   "path/posix": () => (createPath() as { posix: unknown }).posix,
   process: processModule,
+  readline: createReadline,
+  "readline/promises": createReadlinePromises,
   stream: createStream,
   "stream/promises": createStreamPromises,
   timers: createTimers,

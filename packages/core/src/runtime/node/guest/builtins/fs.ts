@@ -33,18 +33,10 @@ export function createFsPromises(): unknown {
   return promisesApi;
 }
 
-/** stat/lstat outside the sync form always fail for a missing entry. */
-function alwaysThrow(name: string, args: unknown[]): unknown[] {
-  if ((name === "stat" || name === "lstat") && typeof args[1] === "object" && args[1] !== null) {
-    return [args[0], { ...(args[1] as object), throwIfNoEntry: true }];
-  }
-  return args;
-}
-
 function callbackForm(name: string) {
   return (...args: unknown[]) => {
     const callback = takeCallback(args);
-    runCallback(PLANS[name](...alwaysThrow(name, args)), callback);
+    runCallback(PLANS[name](...args), callback);
   };
 }
 
@@ -101,7 +93,9 @@ export function createFs(): unknown {
       nextTick(() => (callback as (exists: boolean) => void)(false));
       return;
     }
-    runCallback(plan, (error, exists) => (callback as (e: boolean) => void)(!error && exists === true));
+    runCallback(plan, (error, exists) =>
+      (callback as (e: boolean) => void)(!error && exists === true),
+    );
   };
   fs.existsSync = (path: unknown) => {
     try {

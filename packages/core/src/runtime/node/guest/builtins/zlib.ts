@@ -5,7 +5,7 @@
  */
 import { Buffer } from "buffer";
 import { invalidArgType } from "../errors.ts";
-import { validateFunction } from "./crypto/data.ts";
+import { validateFunction, viewBytes } from "./crypto/data.ts";
 import { asBuffer, hostAsync, hostSync } from "./crypto/host-result.ts";
 import { zlibCodes, zlibConstants } from "./zlib/info.ts";
 import * as streams from "./zlib/streams.ts";
@@ -27,7 +27,7 @@ const ONE_SHOT = [
 /** What the one-shot functions take: a string, an ArrayBuffer or any view. */
 function inputBytes(buffer: unknown): Uint8Array {
   if (typeof buffer === "string") return Buffer.from(buffer);
-  if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  if (ArrayBuffer.isView(buffer)) return viewBytes(buffer);
   if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
   throw invalidArgType(
     "buffer",

@@ -8,7 +8,7 @@ import { Buffer } from "buffer";
 import { Transform, type TransformCallback } from "readable-stream";
 import { StringDecoder } from "string_decoder";
 import { codedError, invalidArgType } from "../../errors.ts";
-import { BYTES_EXPECTED, bytesFromString, isEncoding, toBase64Url, toBytes, validateString, validateUint32 } from "./data.ts";
+import { BYTES_EXPECTED, bytesFromString, isEncoding, toBase64Url, toBytes, validateString, validateUint32, viewBytes } from "./data.ts";
 import { handleReaper } from "./hash.ts";
 import { asBuffer, hostSync } from "./host-result.ts";
 import { marshalKeyInput, prepareSecretKey } from "./keys.ts";
@@ -46,7 +46,7 @@ function ivBytes(iv: unknown): Uint8Array | null {
   if (iv === null) return null;
   if (typeof iv === "string") return bytesFromString(iv, "utf8");
   if (iv instanceof ArrayBuffer) return new Uint8Array(iv);
-  if (ArrayBuffer.isView(iv)) return new Uint8Array(iv.buffer, iv.byteOffset, iv.byteLength);
+  if (ArrayBuffer.isView(iv)) return viewBytes(iv);
   throw invalidArgType("iv", "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView", iv);
 }
 

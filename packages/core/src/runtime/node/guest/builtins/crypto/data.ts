@@ -101,8 +101,13 @@ export function toBytesOrArrayBuffer(data: unknown, encoding: unknown, name: str
   );
 }
 
+/**
+ * A view's bytes in an array that owns its whole buffer. isolated-vm copies a view's entire
+ * ArrayBuffer, so sending a 64 KiB slice of a 10 MiB Buffer would copy 10 MiB.
+ */
 export function viewBytes(view: ArrayBufferView): Uint8Array {
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  return bytes.byteLength === view.buffer.byteLength ? bytes : bytes.slice();
 }
 
 /** What digest()/final() return: a Buffer, or a string when an encoding is named. */

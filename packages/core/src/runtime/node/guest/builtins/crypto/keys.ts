@@ -6,7 +6,7 @@
  */
 import { codedError, invalidArgType } from "../../errors.ts";
 import { nextTick } from "../../loop.ts";
-import { bytesFromString, validateFunction, validateString } from "./data.ts";
+import { bytesFromString, validateFunction, validateString, viewBytes } from "./data.ts";
 import { asBuffer, hostSync } from "./host-result.ts";
 import { runJob, runJobSync } from "./jobs.ts";
 
@@ -99,7 +99,7 @@ export function marshalKeyInput(value: unknown, depth = 0): unknown {
   const descriptor = keyDescriptors.get(value);
   if (descriptor) return descriptor;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value)) return viewBytes(value);
   if (depth > 2 || Array.isArray(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) out[key] = marshalKeyInput(item, depth + 1);

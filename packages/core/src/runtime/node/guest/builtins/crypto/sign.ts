@@ -7,7 +7,7 @@
 import type { Buffer } from "buffer";
 import { Writable } from "readable-stream";
 import { invalidArgType } from "../../errors.ts";
-import { BYTES_EXPECTED, encodeOutput, toBytes, validateFunction, validateString } from "./data.ts";
+import { BYTES_EXPECTED, encodeOutput, toBytes, validateFunction, validateString, viewBytes } from "./data.ts";
 import { handleReaper } from "./hash.ts";
 import { asBuffer, hostSync } from "./host-result.ts";
 import { runJob, runJobSync } from "./jobs.ts";
@@ -87,7 +87,7 @@ export class Verify extends SignatureStream {
 }
 
 function dataBytes(data: unknown): unknown {
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data;
+  return ArrayBuffer.isView(data) ? viewBytes(data) : data;
 }
 
 export function sign(algorithm: unknown, data: unknown, key: unknown, callback?: unknown): Buffer | undefined {

@@ -5,6 +5,7 @@
  * its own CryptoKey for each call, so its checks (usages, extractable) give Node's DOMExceptions.
  */
 import { invalidArgType } from "../../errors.ts";
+import { viewBytes } from "./data.ts";
 import { hostPromise } from "./host-result.ts";
 import { type KeyDescriptor, keyDescriptors } from "./keys.ts";
 import { getRandomValues, randomUUID } from "./random.ts";
@@ -97,7 +98,7 @@ function marshal(value: unknown, depth = 0): unknown {
   const data = cryptoKeyData.get(value);
   if (data) return data;
   if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value)) return viewBytes(value);
   if (depth > 3) return value;
   if (Array.isArray(value)) return value.map((item) => marshal(item, depth + 1));
   const out: Record<string, unknown> = {};

@@ -51,6 +51,11 @@ export function cpOptions(options: unknown): CpOptions {
   return opts;
 }
 
+/** Node names directories with a trailing slash in these messages. */
+function withSlash(dir: string): string {
+  return dir.endsWith("/") ? dir : `${dir}/`;
+}
+
 function cpError(code: string, message: string): Error {
   return codedError(Error, code, message);
 }
@@ -63,7 +68,13 @@ function existsError(dest: string): Error {
   ) as unknown as Error & Record<string, unknown>;
   error.name = "SystemError";
   error.stack = error.stack?.replace(/^Error \[/, "SystemError [");
-  error.info = { message: `${dest} already exists`, path: dest, syscall: "cp", errno: 17, code: "EEXIST" };
+  error.info = {
+    message: `${dest} already exists`,
+    path: dest,
+    syscall: "cp",
+    errno: 17,
+    code: "EEXIST",
+  };
   error.errno = 17;
   error.syscall = "cp";
   error.path = dest;
@@ -111,7 +122,10 @@ export function* cpSteps(
   const destStat = yield* statOrNull(dest, false);
   const isDir = (srcStat as Stats).isDirectory();
   if (isDir && !opts.recursive) {
-    throw cpError("ERR_FS_EISDIR", `Recursive option not enabled, cannot copy a directory: ${src.endsWith("/") ? src : `${src}/`}`);
+    throw cpError(
+      "ERR_FS_EISDIR",
+      `Recursive option not enabled, cannot copy a directory: ${withSlash(src)}`,
+    );
   }
   if (destStat) {
     if (isDir && !destStat.isDirectory()) {
@@ -130,7 +144,10 @@ export function* cpSteps(
   const srcAbs = p.resolve(src);
   const destAbs = p.resolve(dest);
   if (isDir && (destAbs + p.sep).startsWith(srcAbs + p.sep)) {
-    throw cpError("ERR_FS_CP_EINVAL", `Cannot copy ${src} to a subdirectory of self ${dest}`);
+    throw cpError(
+      "ERR_FS_CP_EINVAL",
+      `Cannot copy ${withSlash(src)} to a subdirectory of self ${dest}`,
+    );
   }
   const parent = p.dirname(dest);
   if (!(yield* statOrNull(parent, true))) yield PLANS.mkdir(parent, { recursive: true });

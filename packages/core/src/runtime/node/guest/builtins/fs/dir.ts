@@ -1,7 +1,8 @@
 /** fs.Dir (opendir): the entries are listed when it opens, then handed out one at a time. */
+
+import { codedError } from "../../errors.ts";
 import type { Callback } from "../../host.ts";
 import { nextTick } from "../../loop.ts";
-import { codedError } from "../../errors.ts";
 import { type Dirent, direntOf } from "./dirent.ts";
 import { validateFunction } from "./validate.ts";
 
@@ -32,7 +33,9 @@ export class Dir {
   read(callback: Callback<Dirent | null>): void;
   read(callback?: Callback<Dirent | null>): Promise<Dirent | null> | void {
     if (callback === undefined) {
-      return new Promise((resolve, reject) => this.read((e, v) => (e ? reject(e) : resolve(v ?? null))));
+      return new Promise((resolve, reject) =>
+        this.read((e, v) => (e ? reject(e) : resolve(v ?? null))),
+      );
     }
     validateFunction(callback, "callback");
     let entry: Dirent | null;

@@ -2,11 +2,12 @@
  * fs/promises FileHandle: a descriptor with promise methods. Closing it (or its async
  * disposal) closes the descriptor; streams made from it close it when they end.
  */
+
+import { codedError } from "../../errors.ts";
 import { loadBuiltin } from "../registry.ts";
 import { runPromise } from "./bridge.ts";
 import { PLANS, readArgs, writeArgs } from "./plans.ts";
 import { fsStreams } from "./streams.ts";
-import { codedError } from "../../errors.ts";
 
 type EmitterClass = new () => { emit(event: string, ...args: unknown[]): boolean };
 
@@ -18,7 +19,7 @@ export interface FileHandleShape {
 }
 
 function closedError(syscall: string): Error {
-  const error = codedError(Error, "EBADF", `EBADF: bad file descriptor, ${syscall}`) as unknown as Error &
+  const error = codedError(Error, "EBADF", "file closed") as unknown as Error &
     Record<string, unknown>;
   error.errno = -9;
   error.syscall = syscall;
@@ -72,14 +73,18 @@ function fileHandleClass(): new (fd: number) => FileHandleShape {
       const fd = this.#live("read");
       const r = readArgs(fd, ...(args as [unknown]));
       if (r.length === 0) return { bytesRead: 0, buffer: r.buffer };
-      const bytesRead = (await runPromise(PLANS.read(fd, r.buffer, r.offset, r.length, r.position))) as number;
+      const bytesRead = (await runPromise(
+        PLANS.read(fd, r.buffer, r.offset, r.length, r.position),
+      )) as number;
       return { bytesRead, buffer: r.buffer };
     }
     async write(data: unknown, ...args: unknown[]) {
       const fd = this.#live("write");
       const w = writeArgs(fd, data, ...(args as [unknown]));
-      const bytesWritten = (await runPromise(PLANS.write(fd, w.bytes, 0, w.bytes.length, w.position))) as number;
-      return { bytesWritten, buffer: data };
+      const bytesWritten = (await runPromise(
+        PLANS.write(fd, w.bytes, 0, w.bytes.length, w.position),
+      )) as number;
+      return Object.assign(Object.create(null), { bytesWritten, buffer: data });
     }
     async readv(buffers: Uint8Array[], position?: number) {
       const bytesRead = await this.#run<number>("read", "readv", buffers, position);
@@ -87,7 +92,7 @@ function fileHandleClass(): new (fd: number) => FileHandleShape {
     }
     async writev(buffers: Uint8Array[], position?: number) {
       const bytesWritten = await this.#run<number>("write", "writev", buffers, position);
-      return { bytesWritten, buffers };
+      return Object.assign(Object.create(null), { bytesWritten, buffers });
     }
     readFile(options?: unknown) {
       return this.#run("read", "readFile", options);

@@ -5,11 +5,11 @@
  * async forms (bridge.ts).
  */
 import picomatch from "picomatch";
+import { invalidArgType } from "../../errors.ts";
 import { loadBuiltin } from "../registry.ts";
 import type { Steps } from "./bridge.ts";
 import type { Dirent } from "./dirent.ts";
 import { PLANS } from "./plans.ts";
-import { invalidArgType } from "../../errors.ts";
 
 interface GlobOptions {
   cwd?: string | URL;
@@ -40,9 +40,12 @@ function patternsOf(pattern: unknown): string[] {
 export function* globSteps(pattern: unknown, options: unknown): Steps<Array<string | Dirent>> {
   const patterns = patternsOf(pattern);
   const opts = (options ?? {}) as GlobOptions;
-  const cwd = opts.cwd === undefined ? "." : String(opts.cwd instanceof URL ? opts.cwd.pathname : opts.cwd);
+  const cwd =
+    opts.cwd === undefined ? "." : String(opts.cwd instanceof URL ? opts.cwd.pathname : opts.cwd);
   const excludeFn = typeof opts.exclude === "function" ? opts.exclude : undefined;
-  const excludeMatch = Array.isArray(opts.exclude) ? picomatch(opts.exclude, { dot: true }) : undefined;
+  const excludeMatch = Array.isArray(opts.exclude)
+    ? picomatch(opts.exclude, { dot: true })
+    : undefined;
   const seen = new Set<string>();
   const results: Array<string | Dirent> = [];
   const excluded = (rel: string, entry: Dirent | undefined): boolean => {
@@ -69,12 +72,15 @@ export function* globSteps(pattern: unknown, options: unknown): Steps<Array<stri
     const matches = picomatch(normal, { dot: false });
     const unlimited = scan.glob.includes("**");
     const depth = scan.glob.split("/").length;
+    if (base !== "." && matches(base)) add(base, undefined);
     const queue: Array<[string, number]> = [[base, 1]];
     while (queue.length > 0) {
       const [dir, level] = queue.shift() as [string, number];
       let entries: Dirent[];
       try {
-        entries = (yield PLANS.readdir(path().resolve(cwd, dir), { withFileTypes: true })) as Dirent[];
+        entries = (yield PLANS.readdir(path().resolve(cwd, dir), {
+          withFileTypes: true,
+        })) as Dirent[];
       } catch {
         continue;
       }

@@ -4,7 +4,7 @@
  * the answer into Node's result. sync.ts, callback.ts and promises.ts run the same planners.
  */
 import { Buffer } from "buffer";
-import { codedError } from "../../errors.ts";
+import { codedError, invalidArgType } from "../../errors.ts";
 import type { Plan } from "./bridge.ts";
 import { direntOf } from "./dirent.ts";
 import { makeStatFs, makeStats } from "./stats.ts";
@@ -71,13 +71,20 @@ function rmError(error: Error): Error {
   const e = error as Error & { code?: string; syscall?: string; path?: string };
   if (e.code !== "EISDIR" || e.syscall !== "rm") return error;
   const message = `Path is a directory: rm returned EISDIR (is a directory) ${e.path}`;
-  const system = codedError(Error, "ERR_FS_EISDIR", message) as unknown as Error & Record<string, unknown>;
+  const system = codedError(Error, "ERR_FS_EISDIR", message) as unknown as Error &
+    Record<string, unknown>;
   system.name = "SystemError";
   system.stack = system.stack?.replace(/^Error \[/, "SystemError [");
   system.errno = 21;
   system.syscall = "rm";
   system.path = e.path;
-  system.info = { code: "EISDIR", message: "is a directory", path: e.path, syscall: "rm", errno: 21 };
+  system.info = {
+    code: "EISDIR",
+    message: "is a directory",
+    path: e.path,
+    syscall: "rm",
+    errno: 21,
+  };
   return system;
 }
 
@@ -107,10 +114,12 @@ function readFile(path: unknown, options?: unknown): Plan {
 
 function writeFileWith(defaultFlag: string) {
   return (path: unknown, data: unknown, options?: unknown): Plan => {
-    const opts = getOptions<{ encoding?: string; mode?: unknown; flag?: unknown; signal?: AbortSignal }>(
-      options,
-      { encoding: "utf8", mode: 0o666, flag: defaultFlag },
-    );
+    const opts = getOptions<{
+      encoding?: string;
+      mode?: unknown;
+      flag?: unknown;
+      signal?: AbortSignal;
+    }>(options, { encoding: "utf8", mode: 0o666, flag: defaultFlag });
     const target = pathOrFd(path);
     const bytes = toBytes(data, opts.encoding);
     if (opts.signal?.aborted) return { error: abortError(opts.signal) };
@@ -128,7 +137,8 @@ function statPlan(follow: boolean) {
     return {
       op: "fs.stat",
       args: [toPath(path), follow, opts.throwIfNoEntry !== false],
-      map: (values: number[] | null) => (values ? makeStats(values, opts.bigint === true) : undefined),
+      map: (values: number[] | null) =>
+        values ? makeStats(values, opts.bigint === true) : undefined,
     };
   };
 }
@@ -187,8 +197,16 @@ function rmdir(path: unknown, options?: unknown): Plan {
 }
 
 function symlink(target: unknown, path: unknown, type?: unknown): Plan {
-  if (type !== undefined && type !== null && !["dir", "file", "junction"].includes(type as string)) {
-    throw invalidArgValue("type", type, "must be one of: 'dir', 'file', 'junction', null, undefined");
+  if (
+    type !== undefined &&
+    type !== null &&
+    !["dir", "file", "junction"].includes(type as string)
+  ) {
+    throw invalidArgValue(
+      "type",
+      type,
+      "must be one of: 'dir', 'file', 'junction', null, undefined",
+    );
   }
   return { op: "fs.symlink", args: [toPath(target, "target"), toPath(path)] };
 }
@@ -207,7 +225,7 @@ function withEncoding(op: string, extra: unknown[] = []) {
 function utimesPlan(follow: boolean) {
   return (path: unknown, atime: unknown, mtime: unknown): Plan => ({
     op: "fs.utimes",
-    args: [toPath(path), toTimeMs(atime, "atime"), toTimeMs(mtime, "mtime"), follow],
+    args: [toPath(path), toTimeMs(atime), toTimeMs(mtime), follow],
   });
 }
 
@@ -255,7 +273,8 @@ export function readArgs(
   }
   let pos: number | null = null;
   if (typeof position === "bigint") pos = Number(position);
-  else if (typeof position === "number" && position >= 0) pos = validateInteger(position, "position");
+  else if (typeof position === "number" && position >= 0)
+    pos = validateInteger(position, "position");
   else if (position !== undefined && position !== null && position !== -1) {
     if (typeof position !== "number") validateInteger(position, "position");
   }
@@ -287,7 +306,11 @@ export function writeArgs(
   if (typeof data === "string") {
     const position = typeof a === "number" ? a : null;
     const encoding = typeof a === "string" ? a : (b as string | undefined);
-    return { fd: fd as number, bytes: Buffer.from(data, (encoding as BufferEncoding) || "utf8"), position };
+    return {
+      fd: fd as number,
+      bytes: Buffer.from(data, (encoding as BufferEncoding) || "utf8"),
+      position,
+    };
   }
   if (!ArrayBuffer.isView(data)) {
     throw codedError(
@@ -309,7 +332,9 @@ export function writeArgs(
   const off = offset === undefined || offset === null ? 0 : validateInteger(offset, "offset", 0);
   if (off > bytes.byteLength) throw outOfRange("offset", `<= ${bytes.byteLength}`, off);
   const len =
-    length === undefined || length === null ? bytes.byteLength - off : validateInt32(length, "length", 0);
+    length === undefined || length === null
+      ? bytes.byteLength - off
+      : validateInt32(length, "length", 0);
   if (len > bytes.byteLength - off) throw outOfRange("length", `<= ${bytes.byteLength - off}`, len);
   const pos = typeof position === "number" && position >= 0 ? position : null;
   return { fd: fd as number, bytes: bytes.subarray(off, off + len), position: pos };
@@ -328,11 +353,7 @@ export function writePlan(...args: unknown[]): Plan<number> {
 
 function buffersOf(buffers: unknown): Uint8Array[] {
   if (!Array.isArray(buffers)) {
-    throw codedError(
-      TypeError,
-      "ERR_INVALID_ARG_TYPE",
-      `The "buffers" argument must be an instance of ArrayBufferView[]. Received ${describe(buffers)}`,
-    );
+    throw invalidArgType("buffers", "an ArrayBufferView[]", buffers);
   }
   return buffers.map((b) => bytesOf(b, "buffers"));
 }
@@ -417,7 +438,7 @@ export const PLANS: Record<string, Planner> = {
   }),
   futimes: (fd: unknown, atime: unknown, mtime: unknown) => ({
     op: "fs.futimes",
-    args: [validateFd(fd), toTimeMs(atime, "atime"), toTimeMs(mtime, "mtime")],
+    args: [validateFd(fd), toTimeMs(atime), toTimeMs(mtime)],
   }),
   link: (existing: unknown, path: unknown) => ({
     op: "fs.link",
@@ -462,7 +483,8 @@ export const PLANS: Record<string, Planner> = {
   },
   symlink,
   truncate: (path: unknown, len?: unknown) => {
-    if (typeof path === "number") return { op: "fs.ftruncate", args: [validateFd(path), optionalLength(len)] };
+    if (typeof path === "number")
+      return { op: "fs.ftruncate", args: [validateFd(path), optionalLength(len)] };
     return { op: "fs.truncate", args: [toPath(path), optionalLength(len)] };
   },
   unlink: (path: unknown) => ({ op: "fs.unlink", args: [toPath(path)] }),

@@ -71,16 +71,19 @@ async function collect(data: unknown, encoding: unknown): Promise<unknown> {
 }
 
 function encodingOf(options: unknown): unknown {
-  return typeof options === "string" ? options : (options as { encoding?: unknown } | undefined)?.encoding;
+  return typeof options === "string"
+    ? options
+    : (options as { encoding?: unknown } | undefined)?.encoding;
 }
 
 export function createPromisesApi(): Record<string, unknown> {
   const api: Record<string, unknown> = {};
   for (const name of PROMISE_NAMES) api[name] = promised(name);
-  const plain = { readFile: api.readFile, writeFile: api.writeFile, appendFile: api.appendFile } as Record<
-    string,
-    (...args: unknown[]) => Promise<unknown>
-  >;
+  const plain = {
+    readFile: api.readFile,
+    writeFile: api.writeFile,
+    appendFile: api.appendFile,
+  } as Record<string, (...args: unknown[]) => Promise<unknown>>;
   api.readFile = (path: unknown, options?: unknown) =>
     isFileHandle(path) ? (path as any).readFile(options) : plain.readFile(path, options);
   for (const name of ["writeFile", "appendFile"]) {
@@ -94,7 +97,10 @@ export function createPromisesApi(): Record<string, unknown> {
     newFileHandle((await runPromise(PLANS.open(path, flags, mode))) as number);
   api.opendir = async (path: unknown) => {
     const dir = toPath(path);
-    const [names, kinds] = (await runPromise({ op: "fs.opendir", args: [dir] })) as [string[], string[]];
+    const [names, kinds] = (await runPromise({ op: "fs.opendir", args: [dir] })) as [
+      string[],
+      string[],
+    ];
     return new Dir(dir, names, kinds);
   };
   api.cp = (src: unknown, dest: unknown, options?: unknown) =>

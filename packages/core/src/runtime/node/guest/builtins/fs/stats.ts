@@ -54,16 +54,27 @@ abstract class StatsBase {
 /** Defines atime/mtime/ctime/birthtime as cached, assignable Date accessors. */
 function defineDates(proto: object, toMs: (value: Numeric) => number): void {
   for (const name of ["atime", "mtime", "ctime", "birthtime"]) {
-    const cache = Symbol(name);
     Object.defineProperty(proto, name, {
       enumerable: false,
       configurable: true,
-      get(this: Record<string | symbol, unknown>) {
-        if (this[cache] === undefined) this[cache] = new Date(toMs(this[`${name}Ms`] as Numeric));
-        return this[cache];
+      // Like Node: the first read stores the Date as an own property.
+      get(this: Record<string, unknown>) {
+        const value = new Date(toMs(this[`${name}Ms`] as Numeric));
+        Object.defineProperty(this, name, {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+        return value;
       },
       set(this: Record<string | symbol, unknown>, value: unknown) {
-        Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
+        Object.defineProperty(this, name, {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
       },
     });
   }

@@ -101,7 +101,7 @@ export function fsStreams(): { ReadStream: any; WriteStream: any } {
         signal: opts.signal,
       });
       this._handle = isHandle(opts.fd) ? opts.fd : undefined;
-      this.fd = this._handle ? this._handle.fd : (opts.fd as number | null | undefined) ?? null;
+      this.fd = this._handle ? this._handle.fd : ((opts.fd as number | null | undefined) ?? null);
       this.path = this.fd === null ? toPath(path) : undefined;
       this.flags = opts.flags ?? "r";
       this.mode = opts.mode ?? 0o666;
@@ -189,7 +189,7 @@ export function fsStreams(): { ReadStream: any; WriteStream: any } {
         signal: opts.signal,
       });
       this._handle = isHandle(opts.fd) ? opts.fd : undefined;
-      this.fd = this._handle ? this._handle.fd : (opts.fd as number | null | undefined) ?? null;
+      this.fd = this._handle ? this._handle.fd : ((opts.fd as number | null | undefined) ?? null);
       this.path = this.fd === null ? toPath(path) : undefined;
       this.flags = opts.flags ?? "w";
       this.mode = opts.mode ?? 0o666;

@@ -215,7 +215,8 @@ function isAbortSignal(value: unknown): boolean {
 export function toBytes(data: unknown, encoding: unknown, name = "data"): Uint8Array {
   if (typeof data === "string") return Buffer.from(data, (encoding as BufferEncoding) || "utf8");
   if (data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   throw invalidArgType(
     name,
     "of type string or an instance of Buffer, TypedArray, or DataView",
@@ -234,7 +235,7 @@ export function bytesOf(buffer: unknown, name = "buffer"): Uint8Array {
 
 /** Seconds (number, numeric string or Date) → milliseconds, as Node's toUnixTimestamp. */
 export function toTimeMs(time: unknown, name = "time"): number {
-  if (typeof time === "string" && +time === +time) return +time * 1000;
+  if (typeof time === "string" && !Number.isNaN(+time)) return +time * 1000;
   if (typeof time === "number") {
     if (!Number.isFinite(time) || time < 0) return Date.now();
     return time * 1000;

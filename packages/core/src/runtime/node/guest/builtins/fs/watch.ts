@@ -190,7 +190,8 @@ function createStatWatcher(path: string, interval: number, persistent: boolean, 
     busy = true;
     runCallback(PLANS.stat(path, { bigint, throwIfNoEntry: false }) as never, (error, value) => {
       busy = false;
-      const current = (error ? undefined : (value as Stats | undefined)) ?? (emptyStats(bigint) as Stats);
+      const current =
+        (error ? undefined : (value as Stats | undefined)) ?? (emptyStats(bigint) as Stats);
       if (previous && !sameStat(current, previous)) watcher.emit("change", current, previous);
       previous = current;
     });
@@ -216,7 +217,12 @@ export function watchFile(filename: unknown, options?: unknown, listener?: unkno
     listener = options;
     options = undefined;
   }
-  const opts = { interval: 5007, persistent: true, bigint: false, ...((options ?? {}) as object) } as {
+  const opts = {
+    interval: 5007,
+    persistent: true,
+    bigint: false,
+    ...((options ?? {}) as object),
+  } as {
     interval: number;
     persistent: boolean;
     bigint: boolean;

@@ -74,7 +74,7 @@ export class Agent extends EventEmitter {
   }
 
   addRequest(req: RequestLike, options: ConnectionOptions): void {
-    const connectOptions = { ...options, ...this.#connectionDefaults(options) };
+    const connectOptions = this.#connectionDefaults(options);
     const name = this.getName(connectOptions);
     const free = this.freeSockets[name];
     while (free && free.length > 0) {
@@ -96,11 +96,9 @@ export class Agent extends EventEmitter {
     queue.push({ req, options: connectOptions });
   }
 
+  /** As Node's: the agent's own options win (its `path: null` drops the request's path). */
   #connectionDefaults(options: ConnectionOptions): ConnectionOptions {
-    const out: ConnectionOptions = { ...(this.options as ConnectionOptions) };
-    delete out.path;
-    for (const [key, value] of Object.entries(options)) if (value !== undefined) out[key] = value;
-    return out;
+    return { ...options, ...(this.options as ConnectionOptions) };
   }
 
   #create(req: RequestLike, options: ConnectionOptions, name: string): void {
@@ -141,7 +139,7 @@ export class Agent extends EventEmitter {
 
   /** A request is done with `socket` and the connection may carry another one. */
   releaseSocket(socket: Socket, options: ConnectionOptions): void {
-    const name = this.getName({ ...options, ...this.#connectionDefaults(options) });
+    const name = this.getName(this.#connectionDefaults(options));
     const queue = this.requests[name];
     if (queue && queue.length > 0) {
       const next = queue.shift();

@@ -120,7 +120,7 @@ export class Socket extends Duplex {
 
   connect(...args: unknown[]): this {
     const [options, callback] = normalizeConnectArgs(args);
-    if (options.path !== undefined)
+    if (options.path)
       throw codedError(
         Error,
         "ERR_AGENTOS_NOT_SUPPORTED",

@@ -3,11 +3,11 @@
  * host zlib stream lives behind a handle. Each written chunk goes to the host in pieces (so one
  * piece's output stays bounded) and the output comes back in chunkSize pieces, as Node emits it.
  */
-import type { Buffer } from "buffer";
+import { Buffer } from "buffer";
 import { Transform, type TransformCallback } from "readable-stream";
 import { notifyHost } from "../../host.ts";
 import { nextTick } from "../../loop.ts";
-import { validateFunction } from "../crypto/data.ts";
+import { validateFunction, viewBytes } from "../crypto/data.ts";
 import { asBuffer, hostPromise, hostSync } from "../crypto/host-result.ts";
 import { zlibConstants } from "./info.ts";
 
@@ -59,7 +59,7 @@ export class ZlibBase extends Transform {
 
   async #write(chunk: Uint8Array): Promise<void> {
     for (let offset = 0; offset < chunk.byteLength || offset === 0; offset += PIECE_BYTES) {
-      const piece = chunk.subarray(offset, offset + PIECE_BYTES);
+      const piece = viewBytes(chunk.subarray(offset, offset + PIECE_BYTES));
       this.#pushOutput(await hostPromise<Uint8Array>("zlib.stream.write", this.#id, piece));
       this.bytesWritten += piece.byteLength;
       if (chunk.byteLength === 0) break;
@@ -113,7 +113,7 @@ export class ZlibBase extends Transform {
       kind = undefined;
     }
     if (kind === undefined) kind = this.#fullFlush;
-    const marker = new Uint8Array(0);
+    const marker = Buffer.alloc(0);
     flushMarkers.set(marker, kind as number);
     this.write(marker, callback as Callback);
   }
@@ -125,7 +125,7 @@ export class ZlibBase extends Transform {
   params(level: unknown, strategy: unknown, callback: unknown): void {
     validateFunction(callback, "callback");
     const done = callback as Callback;
-    const marker = new Uint8Array(0);
+    const marker = Buffer.alloc(0);
     // A sync flush first (as Node does), then the new parameters, in stream order.
     flushMarkers.set(marker, zlibConstants().Z_SYNC_FLUSH);
     this.write(marker, (error?: Error | null) => {
@@ -146,7 +146,7 @@ export function marshalOptions(options: Record<string, unknown>): Record<string,
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(options)) {
     if (value instanceof ArrayBuffer) out[name] = new Uint8Array(value);
-    else if (ArrayBuffer.isView(value)) out[name] = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    else if (ArrayBuffer.isView(value)) out[name] = viewBytes(value);
     else if (typeof value === "function" || typeof value === "symbol") continue;
     else out[name] = value;
   }
