@@ -82,10 +82,19 @@ export class EsmLoader {
         : { source: rewriteImports(sourceText, url).code, filename: url };
     const cacheKey = this.#g.codeCache.key(url, source);
     const cachedData = this.#g.codeCache.get(cacheKey);
-    const module = this.#g.isolate.compileModuleSync(source, {
-      filename,
-      ...(cachedData ? { cachedData } : { produceCachedData: cacheKey !== undefined }),
-    });
+    let module: ivm.Module;
+    try {
+      module = this.#g.isolate.compileModuleSync(source, {
+        filename,
+        ...(cachedData ? { cachedData } : { produceCachedData: cacheKey !== undefined }),
+      });
+    } catch (error) {
+      // Node's message has no " [file:line:column]" suffix.
+      if (error instanceof SyntaxError) {
+        error.message = error.message.replace(/ \[[^\]]*:\d+:\d+\]$/, "");
+      }
+      throw error;
+    }
     const produced = (module as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> })
       .cachedData;
     if (produced) this.#g.codeCache.set(cacheKey, produced);

@@ -12,7 +12,7 @@ await init;
 /** The global the rewritten code calls (defined by the guest runtime). */
 export const ESM_HOOKS = "__agentos_esm";
 
-export class TypeScriptSyntaxError extends Error {
+export class TypeScriptSyntaxError extends SyntaxError {
   readonly code = "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX";
 }
 

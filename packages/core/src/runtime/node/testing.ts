@@ -170,7 +170,7 @@ export async function runNodeBoth(run: NodeRun): Promise<NodeBoth> {
 }
 
 /** The "node:internal/...:line\n<source>\n   ^\n\n" header Node prints above errors it threw. */
-const INTERNAL_SOURCE_HEADER = /^node:internal\/[^\n]*:\d+\n[^\n]*\n *\^+\n\n/;
+const INTERNAL_SOURCE_HEADER = /^node:[^\n]*:\d+\n[^\n]*\n *\^+\n\n/;
 
 /**
  * Differences that exist by construction are normalised away: stack frames of Node's own
@@ -182,7 +182,7 @@ export function normaliseStderr(stderr: string): string {
   return stderr
     .replace(INTERNAL_SOURCE_HEADER, "")
     .split("\n")
-    .filter((line) => !/^\s+at (?:.*\()?node:/.test(line))
+    .filter((line) => !/^\s+at (?:async )?(?:.*\()?node:/.test(line))
     .join("\n")
     .replace(/^\(node:\d+\)/gm, "(node:PID)");
 }

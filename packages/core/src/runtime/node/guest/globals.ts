@@ -4,12 +4,14 @@
  * EventTarget/Event/AbortController. Web APIs with their own files are installed from there.
  */
 import { Buffer } from "buffer";
+import { installProxyTracking } from "./builtins/util-types.ts";
 import { URL, URLSearchParams } from "whatwg-url";
 import { AbortController, AbortSignal } from "./abort.ts";
 import { installCryptoGlobal } from "./builtins/crypto/global.ts";
 import { Console } from "./console.ts";
 import { SNAPSHOT_SAB_STANDIN } from "./early-globals.ts";
 import { Event as EventShim, EventTarget as EventTargetShim } from "./event-target.ts";
+import { installFetchGlobals } from "./fetch/install.ts";
 import { callSync } from "./host.ts";
 import type { GuestProcessObject } from "./process.ts";
 import { structuredClone } from "./structured-clone.ts";
@@ -34,6 +36,7 @@ function defineGlobal(name: string, value: unknown): void {
 
 /** Globals that need no boot configuration (they go into the startup snapshot). */
 export function installStaticGlobals(): void {
+  installProxyTracking();
   defineGlobal("global", globalThis);
   defineGlobal("queueMicrotask", (callback: () => void) => {
     if (typeof callback !== "function") {
@@ -92,6 +95,7 @@ export function installStaticGlobals(): void {
   };
   for (const [name, fn] of Object.entries(timers)) defineGlobal(name, fn);
   installCryptoGlobal();
+  installFetchGlobals();
 }
 
 /** Globals that depend on the process (installed at boot). */

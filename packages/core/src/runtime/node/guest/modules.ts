@@ -4,7 +4,7 @@
  * and compilation happen on the host (they read the VM filesystem and use V8's code cache); the
  * module objects and their caches live here, as in Node.
  */
-import { BUILTIN_MODULE_LIST } from "../builtin-modules.ts";
+import { BUILTIN_MODULE_LIST, PREFIX_ONLY_BUILTINS } from "../builtin-modules.ts";
 import { loadBuiltin } from "./builtins/registry.ts";
 import { codedError } from "./errors.ts";
 import { callAsync, callSync, callSyncValue } from "./host.ts";
@@ -61,7 +61,11 @@ export class Module {
   }
 
   static _cache = cache;
-  static builtinModules = BUILTIN_MODULE_LIST.filter((name) => !name.startsWith("_"));
+  /** As Node 24 lists them: every bare name, then the `node:`-only ones with their prefix. */
+  static builtinModules = [
+    ...BUILTIN_MODULE_LIST,
+    ...PREFIX_ONLY_BUILTINS.map((name) => `node:${name}`),
+  ];
   static _extensions: Record<string, unknown> = { ".js": true, ".json": true, ".node": true };
   static globalPaths = ["/root/.node_modules", "/root/.node_libraries", "/usr/lib/node"];
   static Module = Module;

@@ -13,6 +13,13 @@ const shim = {
   get version() {
     return (globalThis as { process?: { version: string } }).process?.version ?? "v24.0.0";
   },
+  // readable-stream's pipe() must recognise the real stdout/stderr: it never ends them.
+  get stdout() {
+    return (globalThis as { process?: { stdout: unknown } }).process?.stdout;
+  },
+  get stderr() {
+    return (globalThis as { process?: { stderr: unknown } }).process?.stderr;
+  },
   browser: false,
   platform: "linux",
   emitWarning(...args: unknown[]) {

@@ -55,7 +55,8 @@ function adopt(g: GuestProcess, object: Streaming): number {
 
 function handle<T extends Streaming>(g: GuestProcess, id: unknown): T {
   const object = handles(g).live.get(id as number);
-  if (!object) throw Object.assign(new Error("Invalid crypto handle"), { code: "ERR_INVALID_STATE" });
+  if (!object)
+    throw Object.assign(new Error("Invalid crypto handle"), { code: "ERR_INVALID_STATE" });
   return object as T;
 }
 
@@ -147,9 +148,12 @@ function boundedKeyLength(length: unknown): void {
 function checkModulus(options: unknown): void {
   const modulus = (options as { modulusLength?: unknown } | undefined)?.modulusLength;
   if (typeof modulus === "number" && modulus > 16384) {
-    throw Object.assign(new RangeError("modulusLength above 16384 bits is not allowed in the agentOS VM"), {
-      code: "ERR_OUT_OF_RANGE",
-    });
+    throw Object.assign(
+      new RangeError("modulusLength above 16384 bits is not allowed in the agentOS VM"),
+      {
+        code: "ERR_OUT_OF_RANGE",
+      },
+    );
   }
 }
 
@@ -183,13 +187,19 @@ const JOB_KINDS = new Set(["pbkdf2", "scrypt", "hkdf", "generateKeyPair", "sign"
 function startJob(kind: string, args: unknown[]): Promise<unknown> {
   if (!JOB_KINDS.has(kind)) throw new Error(`crypto job ${kind} is unknown`);
   const checked = checkJob(kind, args);
-  return new Promise((resolve, reject) => {
-    api[kind](...checked, (error: Error | null, ...values: unknown[]) => {
-      if (error) reject(error);
-      else if (kind === "generateKeyPair") resolve({ publicKey: values[0], privateKey: values[1] });
-      else resolve(values[0] instanceof ArrayBuffer ? new Uint8Array(values[0]) : values[0]);
-    });
+  let resolve!: (value: unknown) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise((ok, fail) => {
+    resolve = ok;
+    reject = fail;
   });
+  // Called outside the promise executor: a throw here is an argument error for the caller.
+  api[kind](...checked, (error: Error | null, ...values: unknown[]) => {
+    if (error) reject(error);
+    else if (kind === "generateKeyPair") resolve({ publicKey: values[0], privateKey: values[1] });
+    else resolve(values[0] instanceof ArrayBuffer ? new Uint8Array(values[0]) : values[0]);
+  });
+  return promise;
 }
 
 function runSync(kind: string, args: unknown[]): unknown {
@@ -244,15 +254,22 @@ function isCryptoKeyDescriptor(value: unknown): value is CryptoKeyDescriptor {
 }
 
 /** A guest CryptoKey as a host one: its key material with its algorithm, usages, extractability. */
-async function reviveCryptoKey(descriptor: CryptoKeyDescriptor): Promise<crypto.webcrypto.CryptoKey> {
+async function reviveCryptoKey(
+  descriptor: CryptoKeyDescriptor,
+): Promise<crypto.webcrypto.CryptoKey> {
   const keyObject = reviveKey(descriptor.key) as crypto.KeyObject & {
-    toCryptoKey?: (algorithm: unknown, extractable: boolean, usages: string[]) => crypto.webcrypto.CryptoKey;
+    toCryptoKey?: (
+      algorithm: unknown,
+      extractable: boolean,
+      usages: string[],
+    ) => crypto.webcrypto.CryptoKey;
   };
   if (keyObject.toCryptoKey) {
     return keyObject.toCryptoKey(descriptor.algorithm, descriptor.extractable, descriptor.usages);
   }
   // Node before 23 has no toCryptoKey: import the material instead.
-  const format = descriptor.key.$key === "secret" ? "raw" : descriptor.key.$key === "private" ? "pkcs8" : "spki";
+  const format =
+    descriptor.key.$key === "secret" ? "raw" : descriptor.key.$key === "private" ? "pkcs8" : "spki";
   return crypto.webcrypto.subtle.importKey(
     format,
     Buffer.from(descriptor.key.material),
@@ -264,20 +281,32 @@ async function reviveCryptoKey(descriptor: CryptoKeyDescriptor): Promise<crypto.
 
 async function reviveCryptoKeys(value: unknown, depth: number): Promise<unknown> {
   if (isCryptoKeyDescriptor(value)) return reviveCryptoKey(value);
-  if (depth > 4 || typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return value;
-  if (Array.isArray(value)) return Promise.all(value.map((item) => reviveCryptoKeys(item, depth + 1)));
+  if (depth > 4 || typeof value !== "object" || value === null || ArrayBuffer.isView(value))
+    return value;
+  if (Array.isArray(value))
+    return Promise.all(value.map((item) => reviveCryptoKeys(item, depth + 1)));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = await reviveCryptoKeys(item, depth + 1);
+  for (const [key, item] of Object.entries(value))
+    out[key] = await reviveCryptoKeys(item, depth + 1);
   return out;
 }
 
 /** Where the `extractable` argument sits in the SubtleCrypto methods that make keys. */
-const EXTRACTABLE_ARGUMENT: Record<string, number> = { generateKey: 1, deriveKey: 3, importKey: 3, unwrapKey: 5 };
+const EXTRACTABLE_ARGUMENT: Record<string, number> = {
+  generateKey: 1,
+  deriveKey: 3,
+  importKey: 3,
+  unwrapKey: 5,
+};
 
 /** PBKDF2/HKDF/Argon2 keys can never be extractable, so their raw input is their material. */
 function isKdfAlgorithm(algorithm: unknown): boolean {
-  const name = typeof algorithm === "string" ? algorithm : (algorithm as { name?: unknown } | null)?.name;
-  return typeof name === "string" && ["PBKDF2", "HKDF", "ARGON2D", "ARGON2I", "ARGON2ID"].includes(name.toUpperCase());
+  const name =
+    typeof algorithm === "string" ? algorithm : (algorithm as { name?: unknown } | null)?.name;
+  return (
+    typeof name === "string" &&
+    ["PBKDF2", "HKDF", "ARGON2D", "ARGON2I", "ARGON2ID"].includes(name.toUpperCase())
+  );
 }
 
 function describeCryptoKey(
@@ -302,7 +331,10 @@ function describeCryptoKey(
 function plainAlgorithm(algorithm: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(algorithm)) {
-    out[name] = typeof value === "object" && value !== null && !ArrayBuffer.isView(value) ? { ...value } : value;
+    out[name] =
+      typeof value === "object" && value !== null && !ArrayBuffer.isView(value)
+        ? { ...value }
+        : value;
   }
   return out;
 }
@@ -310,12 +342,21 @@ function plainAlgorithm(algorithm: Record<string, unknown>): Record<string, unkn
 /** The host's CryptoKey class (a global since Node 17; not on the webcrypto object). */
 const HostCryptoKey = (globalThis as unknown as { CryptoKey: new () => unknown }).CryptoKey;
 
-function describeSubtleResult(value: unknown, extractable?: boolean, kdfMaterial?: Uint8Array): unknown {
+function describeSubtleResult(
+  value: unknown,
+  extractable?: boolean,
+  kdfMaterial?: Uint8Array,
+): unknown {
   if (value instanceof HostCryptoKey) {
     return describeCryptoKey(value as crypto.webcrypto.CryptoKey, extractable, kdfMaterial);
   }
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (typeof value === "object" && value !== null && "privateKey" in value && "publicKey" in value) {
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    "privateKey" in value &&
+    "publicKey" in value
+  ) {
     const pair = value as crypto.webcrypto.CryptoKeyPair;
     return {
       publicKey: describeCryptoKey(pair.publicKey, extractable),
@@ -342,21 +383,40 @@ export const CRYPTO_OPS: Record<string, HostOp> = {
       adopt(
         g,
         kind === "hmac"
-          ? crypto.createHmac(algorithm as string, revive(key) as crypto.KeyObject, options as never)
+          ? crypto.createHmac(
+              algorithm as string,
+              revive(key) as crypto.KeyObject,
+              options as never,
+            )
           : crypto.createHash(algorithm as string, options as crypto.HashOptions),
       ),
     ),
   "crypto.hash.copy": (g, [id, options]) =>
     exactly(() => adopt(g, handle<crypto.Hash>(g, id).copy(options as crypto.HashOptions))),
   "crypto.hash.oneShot": (_g, [algorithm, data]) =>
-    exactly(() => crypto.createHash(algorithm as string).update(bytes("data", data)).digest()),
+    exactly(() =>
+      crypto
+        .createHash(algorithm as string)
+        .update(bytes("data", data))
+        .digest(),
+    ),
 
   "crypto.cipher.create": (g, [decipher, algorithm, key, iv, options]) =>
     exactly(() => {
       const revivedKey = revive(key) as crypto.KeyObject;
       const object = decipher
-        ? crypto.createDecipheriv(algorithm as string, revivedKey, iv as Uint8Array | null, options as never)
-        : crypto.createCipheriv(algorithm as string, revivedKey, iv as Uint8Array | null, options as never);
+        ? crypto.createDecipheriv(
+            algorithm as string,
+            revivedKey,
+            iv as Uint8Array | null,
+            options as never,
+          )
+        : crypto.createCipheriv(
+            algorithm as string,
+            revivedKey,
+            iv as Uint8Array | null,
+            options as never,
+          );
       return adopt(g, object);
     }),
   /** final() plus the auth tag an AEAD cipher has from then on; the handle is spent. */
@@ -418,7 +478,8 @@ export const CRYPTO_OPS: Record<string, HostOp> = {
   "crypto.job.start": (g, [kind, args]) =>
     exactly(() => {
       const table = jobs(g);
-      if (table.live.size >= MAX_LIVE_HANDLES) throw new RangeError("Too many crypto jobs in flight");
+      if (table.live.size >= MAX_LIVE_HANDLES)
+        throw new RangeError("Too many crypto jobs in flight");
       const promise = startJob(kind as string, revive(args) as unknown[]);
       promise.catch(() => {});
       const id = table.next++;
@@ -454,17 +515,23 @@ export const CRYPTO_OPS: Record<string, HostOp> = {
   "crypto.key.equals": (_g, [a, b]) =>
     exactly(() => reviveKey(a as KeyDescriptor).equals(reviveKey(b as KeyDescriptor))),
   "crypto.key.generateSecret": (_g, [type, options]) =>
-    exactly(() => describeKey(crypto.generateKeySync(type as "aes", options as { length: number }))),
+    exactly(() =>
+      describeKey(crypto.generateKeySync(type as "aes", options as { length: number })),
+    ),
 
   /** publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt. */
   "crypto.rsa": (_g, [method, key, buffer]) =>
     exactly(() => {
-      const name = method as "publicEncrypt" | "privateDecrypt" | "privateEncrypt" | "publicDecrypt";
+      const name = method as
+        | "publicEncrypt"
+        | "privateDecrypt"
+        | "privateEncrypt"
+        | "publicDecrypt";
       if (!["publicEncrypt", "privateDecrypt", "privateEncrypt", "publicDecrypt"].includes(name)) {
         throw new Error(`crypto.${name} is not an RSA operation`);
       }
       bytes("buffer", buffer);
-      return crypto[name](revive(key) as never, buffer as Uint8Array);
+      return api[name](revive(key), buffer);
     }),
   /** One SubtleCrypto method of the host, with CryptoKeys rebuilt from their descriptors. */
   "crypto.subtle": (_g, [method, args]) =>
@@ -477,9 +544,13 @@ export const CRYPTO_OPS: Record<string, HostOp> = {
       // guest's descriptor keeps the extractability asked for (the host enforces it on use).
       const index = EXTRACTABLE_ARGUMENT[name];
       const wanted = index === undefined ? undefined : Boolean(list[index]);
-      const kdfMaterial = name === "importKey" && isKdfAlgorithm(list[2]) ? (list[1] as Uint8Array) : undefined;
+      const kdfMaterial =
+        name === "importKey" && isKdfAlgorithm(list[2]) ? (list[1] as Uint8Array) : undefined;
       if (index !== undefined && !kdfMaterial) list[index] = true;
-      const subtle = crypto.webcrypto.subtle as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      const subtle = crypto.webcrypto.subtle as unknown as Record<
+        string,
+        (...a: unknown[]) => Promise<unknown>
+      >;
       return describeSubtleResult(await subtle[name](...list), wanted, kdfMaterial);
     }),
   "crypto.diffieHellman": (_g, [options]) =>

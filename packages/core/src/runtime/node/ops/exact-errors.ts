@@ -24,7 +24,13 @@ export interface ExactErrorData {
 
 export function exactErrorData(error: unknown): ExactErrorData {
   if (!(error instanceof Error) && !(error instanceof DOMException)) {
-    return { name: "Error", message: String(error), header: `Error: ${String(error)}`, props: {}, domException: false };
+    return {
+      name: "Error",
+      message: String(error),
+      header: `Error: ${String(error)}`,
+      props: {},
+      domException: false,
+    };
   }
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(error)) {
@@ -35,7 +41,8 @@ export function exactErrorData(error: unknown): ExactErrorData {
       props[key] = [...value];
     }
   }
-  const header = String(error.stack ?? "").split("\n    at ")[0] || `${error.name}: ${error.message}`;
+  const header =
+    String(error.stack ?? "").split("\n    at ")[0] || `${error.name}: ${error.message}`;
   return {
     name: error.name,
     message: error.message,

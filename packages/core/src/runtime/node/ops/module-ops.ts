@@ -84,6 +84,17 @@ async function esmToCommonJs(source: string, file: string): Promise<string> {
   }
 }
 
+/**
+ * V8 (through isolated-vm) appends " [file:line:column]" to the message of a compile error;
+ * Node's message has no such suffix.
+ */
+export function withoutLocationSuffix(error: unknown): unknown {
+  if (error instanceof SyntaxError) {
+    error.message = error.message.replace(/ \[[^\]]*:\d+:\d+\]$/, "");
+  }
+  return error;
+}
+
 export const MODULE_OPS: Record<string, HostOp> = {
   /** → {kind, name} for builtins or {kind, path, format} for files. */
   "module.resolve": async (g, [request, parent, mode]) => {
@@ -117,12 +128,18 @@ export const MODULE_OPS: Record<string, HostOp> = {
     // require() of an ES module: evaluated synchronously as CommonJS, which is what Node's
     // require(esm) amounts to for graphs without top-level await.
     if (isEsm) source = await esmToCommonJs(source, file);
-    return compileScript(
-      g,
-      CJS_WRAPPER_HEAD + source + CJS_WRAPPER_TAIL,
-      file,
-      -CJS_WRAPPER_HEAD.length,
-    );
+    // Node names a type-stripped CommonJS file by its URL in stack traces.
+    const scriptName = /\.[cm]?ts$/.test(file) ? fileUrl(file) : file;
+    try {
+      return compileScript(
+        g,
+        CJS_WRAPPER_HEAD + source + CJS_WRAPPER_TAIL,
+        scriptName,
+        -CJS_WRAPPER_HEAD.length,
+      );
+    } catch (error) {
+      throw withoutLocationSuffix(error);
+    }
   },
   /**
    * `node -e` / `-p` / stdin scripts, made ready for the guest to evaluate itself (as a sloppy

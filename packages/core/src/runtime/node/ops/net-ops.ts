@@ -9,7 +9,7 @@
  * (the generic error path keeps only code and message).
  */
 import { createHash } from "node:crypto";
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import type { ConnectionInfo } from "../../../net/connection.ts";
 import { ConnectionDuplex, connectionIo } from "../../../net/connection-duplex.ts";
 import { NetworkError } from "../../../net/network-error.ts";
@@ -142,7 +142,8 @@ function toGuestError(error: unknown): GuestNetErrorData {
     };
   }
   const err = error as { message?: string; code?: unknown; name?: string };
-  if (err?.name === "AbortError") return { message: "The operation was aborted", code: "ECONNRESET" };
+  if (err?.name === "AbortError")
+    return { message: "The operation was aborted", code: "ECONNRESET" };
   return {
     message: err?.message ?? String(error),
     ...(typeof err?.code === "string" ? { code: err.code } : {}),

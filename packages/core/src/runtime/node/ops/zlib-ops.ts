@@ -135,7 +135,8 @@ function table(g: GuestProcess): StreamTable {
 
 function slot(g: GuestProcess, id: unknown): StreamSlot {
   const found = table(g).live.get(id as number);
-  if (!found) throw Object.assign(new Error("zlib binding closed"), { code: "ERR_ZLIB_BINDING_CLOSED" });
+  if (!found)
+    throw Object.assign(new Error("zlib binding closed"), { code: "ERR_ZLIB_BINDING_CLOSED" });
   return found;
 }
 
@@ -147,13 +148,15 @@ function inputBytes(data: unknown): Uint8Array {
 /** The options of a one-shot call, with the output capped at the per-operation bound. */
 function boundedOptions(options: unknown): Record<string, unknown> {
   const opts = { ...((options as Record<string, unknown> | undefined) ?? {}) };
-  const wanted = typeof opts.maxOutputLength === "number" ? opts.maxOutputLength : MAX_OPERATION_BYTES;
+  const wanted =
+    typeof opts.maxOutputLength === "number" ? opts.maxOutputLength : MAX_OPERATION_BYTES;
   opts.maxOutputLength = Math.min(wanted, MAX_OPERATION_BYTES);
   return opts;
 }
 
 function oneShotName(kind: unknown): string {
-  if (typeof kind !== "string" || !ONE_SHOT.has(kind)) throw new Error(`zlib.${String(kind)} is unknown`);
+  if (typeof kind !== "string" || !ONE_SHOT.has(kind))
+    throw new Error(`zlib.${String(kind)} is unknown`);
   return kind;
 }
 
@@ -166,7 +169,8 @@ export const ZLIB_OPS: Record<string, HostOp> = {
       constants: { ...zlib.constants },
       codes: { ...(zlib as unknown as { codes: Record<string, string | number> }).codes },
     })),
-  "zlib.crc32": (_g, [data, value]) => exactly(() => zlib.crc32(inputBytes(data) as Buffer, value as number)),
+  "zlib.crc32": (_g, [data, value]) =>
+    exactly(() => zlib.crc32(inputBytes(data) as Buffer, value as number)),
 
   "zlib.sync": (_g, [kind, data, options]) =>
     exactly(() => api[`${oneShotName(kind)}Sync`](inputBytes(data), boundedOptions(options))),
@@ -175,8 +179,10 @@ export const ZLIB_OPS: Record<string, HostOp> = {
     exactly(() => {
       const state = table(g);
       const promise = new Promise((resolve, reject) =>
-        api[oneShotName(kind)](inputBytes(data), boundedOptions(options), (error: Error | null, out: Buffer) =>
-          error ? reject(error) : resolve(out),
+        api[oneShotName(kind)](
+          inputBytes(data),
+          boundedOptions(options),
+          (error: Error | null, out: Buffer) => (error ? reject(error) : resolve(out)),
         ),
       );
       promise.catch(() => {});
@@ -199,9 +205,12 @@ export const ZLIB_OPS: Record<string, HostOp> = {
       if (!factory) throw new Error(`zlib.${String(kind)} is unknown`);
       const state = table(g);
       if (state.live.size >= MAX_LIVE_STREAMS) {
-        throw Object.assign(new RangeError(`Too many open zlib streams (${MAX_LIVE_STREAMS}); close some first`), {
-          code: "ERR_AGENTOS_LIMIT",
-        });
+        throw Object.assign(
+          new RangeError(`Too many open zlib streams (${MAX_LIVE_STREAMS}); close some first`),
+          {
+            code: "ERR_AGENTOS_LIMIT",
+          },
+        );
       }
       const engine = api[factory](options) as Engine;
       const id = state.next++;
@@ -225,7 +234,9 @@ export const ZLIB_OPS: Record<string, HostOp> = {
       const target = slot(g, id);
       const params = target.engine.params;
       if (!params) throw new Error("params() is only for deflate streams");
-      return target.run((done) => params.call(target.engine, level as number, strategy as number, done));
+      return target.run((done) =>
+        params.call(target.engine, level as number, strategy as number, done),
+      );
     }),
   "zlib.stream.end": (g, [id, chunk]) =>
     exactly(async () => {

@@ -19,7 +19,14 @@ import {
   generateKeySync,
   KeyObject,
 } from "./crypto/keys.ts";
-import { getRandomValues, randomBytes, randomFill, randomFillSync, randomInt, randomUUID } from "./crypto/random.ts";
+import {
+  getRandomValues,
+  randomBytes,
+  randomFill,
+  randomFillSync,
+  randomInt,
+  randomUUID,
+} from "./crypto/random.ts";
 import {
   diffieHellman,
   privateDecrypt,
@@ -50,10 +57,18 @@ function hostInfo(): CryptoInfo {
 
 export function timingSafeEqual(a: unknown, b: unknown): boolean {
   const expected = "an instance of ArrayBuffer, Buffer, TypedArray, or DataView";
-  if (!(a instanceof ArrayBuffer) && !ArrayBuffer.isView(a)) throw invalidArgType("buf1", expected, a);
-  if (!(b instanceof ArrayBuffer) && !ArrayBuffer.isView(b)) throw invalidArgType("buf2", expected, b);
-  const left = a instanceof ArrayBuffer ? new Uint8Array(a) : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const right = b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  if (!(a instanceof ArrayBuffer) && !ArrayBuffer.isView(a))
+    throw invalidArgType("buf1", expected, a);
+  if (!(b instanceof ArrayBuffer) && !ArrayBuffer.isView(b))
+    throw invalidArgType("buf2", expected, b);
+  const left =
+    a instanceof ArrayBuffer
+      ? new Uint8Array(a)
+      : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const right =
+    b instanceof ArrayBuffer
+      ? new Uint8Array(b)
+      : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   if (left.byteLength !== right.byteLength) {
     // Thrown by C++ in Node: the code is a property, not part of the stack header.
     throw Object.assign(new RangeError("Input buffers must have the same byte length"), {
@@ -114,7 +129,12 @@ export function createCrypto(): unknown {
       hostSync<Record<string, unknown> | null>("crypto.cipherInfo", name, options) ?? undefined,
     getFips: () => 0,
     setFips: (enabled: unknown) => {
-      if (enabled) throw codedError(Error, "ERR_CRYPTO_FIPS_FORCED", "Cannot set FIPS mode in a non-FIPS build.");
+      if (enabled)
+        throw codedError(
+          Error,
+          "ERR_CRYPTO_FIPS_FORCED",
+          "Cannot set FIPS mode in a non-FIPS build.",
+        );
     },
     secureHeapUsed: () => ({ total: 0, min: 0, used: 0, utilization: 0 }),
     Hash,

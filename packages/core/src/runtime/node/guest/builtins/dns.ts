@@ -61,41 +61,34 @@ function lookup(hostname: unknown, options: unknown, callback?: unknown): void {
   }
   if (hostname !== undefined && hostname !== null && typeof hostname !== "string")
     throw invalidArgType("hostname", "of type string", hostname);
-  if (typeof callback !== "function") throw invalidArgType("callback", "of type function", callback);
+  if (typeof callback !== "function")
+    throw invalidArgType("callback", "of type function", callback);
   const cb = callback as LookupCallback;
   const opts = normalizeOptions(options);
   const family = Number(opts.family ?? 0);
   if (!hostname) {
-    nextTick(() =>
-      opts.all ? cb(null, []) : cb(null, null, family === 6 ? 6 : 4),
-    );
+    nextTick(() => (opts.all ? cb(null, []) : cb(null, null, family === 6 ? 6 : 4)));
     return;
   }
   const literal = isIP(hostname);
   if (literal) {
     nextTick(() =>
-      opts.all
-        ? cb(null, [{ address: hostname, family: literal }])
-        : cb(null, hostname, literal),
+      opts.all ? cb(null, [{ address: hostname, family: literal }]) : cb(null, hostname, literal),
     );
     return;
   }
   // A pending lookup keeps the process alive, as getaddrinfo's request does in Node.
   const release = hold();
-  netCall<LookupAddress[]>(
-    "net.lookup",
-    [hostname, { family, all: true }],
-    (error, addresses) => {
-      release();
-      if (error || !addresses) {
-        cb(error ?? netError({ message: `getaddrinfo ENOTFOUND ${hostname}` }));
-        return;
-      }
-      const list = order(addresses, opts);
-      if (opts.all) cb(null, list);
-      else cb(null, list[0].address, list[0].family);
-    },
-  );
+  netCall<LookupAddress[]>("net.lookup", [hostname, { family, all: true }], (error, addresses) => {
+    release();
+    if (error || !addresses) {
+      cb(error ?? netError({ message: `getaddrinfo ENOTFOUND ${hostname}` }));
+      return;
+    }
+    const list = order(addresses, opts);
+    if (opts.all) cb(null, list);
+    else cb(null, list[0].address, list[0].family);
+  });
 }
 
 async function lookupPromise(hostname: unknown, options?: unknown): Promise<unknown> {
@@ -146,7 +139,8 @@ function callbackify(
 ): (...args: unknown[]) => void {
   return (...args: unknown[]) => {
     const callback = args.pop();
-    if (typeof callback !== "function") throw invalidArgType("callback", "of type function", callback);
+    if (typeof callback !== "function")
+      throw invalidArgType("callback", "of type function", callback);
     run(args[0] as string, args[1]).then(
       (value) => (callback as (e: Error | null, v?: unknown) => void)(null, value),
       (error: Error) => (callback as (e: Error) => void)(error),
@@ -160,7 +154,8 @@ function createPromisesApi(): Record<string, unknown> {
   const api: Record<string, unknown> = {
     lookup: lookupPromise,
     resolve: resolveAny,
-    resolve4: (name: string, options?: { ttl?: boolean }) => resolveRecords(name, "A", Boolean(options?.ttl)),
+    resolve4: (name: string, options?: { ttl?: boolean }) =>
+      resolveRecords(name, "A", Boolean(options?.ttl)),
     resolve6: (name: string, options?: { ttl?: boolean }) =>
       resolveRecords(name, "AAAA", Boolean(options?.ttl)),
     reverse: async (ip: string) => {
@@ -233,7 +228,9 @@ export function createDns(): unknown {
   };
   for (const [name, value] of Object.entries(promises)) {
     if (name === "lookup" || name === "Resolver") continue;
-    if (["getServers", "setServers", "setDefaultResultOrder", "getDefaultResultOrder"].includes(name))
+    if (
+      ["getServers", "setServers", "setDefaultResultOrder", "getDefaultResultOrder"].includes(name)
+    )
       dns[name] = value;
     else dns[name] = callbackify(value as (h: string, a?: unknown) => Promise<unknown>);
   }

@@ -227,9 +227,22 @@ function on(
 }
 
 export function createEvents(): unknown {
-  const EventEmitter = (eventsPackage as unknown as { EventEmitter: Record<string | symbol, unknown> & { prototype: object } })
-    .EventEmitter;
-  patchEmitter(EventEmitter);
+  const PackageEmitter = (
+    eventsPackage as unknown as {
+      EventEmitter: Record<string | symbol, unknown> & { prototype: object };
+    }
+  ).EventEmitter;
+  patchEmitter(PackageEmitter);
+  // The package's constructor drops its options; this one passes them on (captureRejections).
+  // Same prototype, so emitters made by either (process, streams) are instances of both.
+  const EventEmitter = function EventEmitter(this: Emitter, options?: unknown) {
+    (PackageEmitter.init as (this: Emitter, options?: unknown) => void).call(this, options);
+  } as unknown as Record<string | symbol, unknown> & { prototype: object };
+  EventEmitter.prototype = PackageEmitter.prototype;
+  for (const key of Reflect.ownKeys(PackageEmitter)) {
+    if (key === "prototype" || key === "length" || key === "name") continue;
+    Object.defineProperty(EventEmitter, key, Reflect.getOwnPropertyDescriptor(PackageEmitter, key) as PropertyDescriptor);
+  }
   const events = EventEmitter as Record<string, unknown>;
   events.EventEmitter = EventEmitter;
   events.default = EventEmitter;

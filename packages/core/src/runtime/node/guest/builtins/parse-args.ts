@@ -66,7 +66,9 @@ export function parseArgs(config: ParseConfig = {}): unknown {
     return booleans.includes(name) ? `--${NEGATED}${name}` : arg;
   });
   for (const name of booleans)
-    options[`${NEGATED}${name}`] = { type: "boolean", multiple: options[name].multiple };
+    options[`${NEGATED}${name}`] = options[name].multiple
+      ? { type: "boolean", multiple: true }
+      : { type: "boolean" };
   let result: { values: Record<string, unknown>; positionals: string[]; tokens?: Token[] };
   try {
     result = packageParseArgs({ ...rest, args: rewritten, options, tokens: true } as never);

@@ -5,6 +5,8 @@
  * Proxies are recognised by remembering every proxy built through the global Proxy.
  */
 
+import * as inspectPackage from "node-inspect-extracted";
+
 const toTag = (value: unknown): string => Object.prototype.toString.call(value).slice(8, -1);
 
 const isObjectLike = (value: unknown): value is object =>
@@ -48,10 +50,12 @@ export function installProxyTracking(): void {
   if (proxyTrackingInstalled) return;
   proxyTrackingInstalled = true;
   const OriginalProxy = Proxy;
-  const originalRevocable = Proxy.revocable;
+  // node-inspect-extracted's Proxy records target and handler, so inspect's showProxy works.
+  const InspectProxy = (inspectPackage as unknown as { Proxy: ProxyConstructor }).Proxy;
+  const originalRevocable = InspectProxy.revocable;
   const TrackedProxy = new OriginalProxy(OriginalProxy, {
-    construct(target, args, newTarget) {
-      const proxy = Reflect.construct(target, args, newTarget) as object;
+    construct(_target, args, newTarget) {
+      const proxy = Reflect.construct(InspectProxy, args, newTarget) as object;
       proxies.add(proxy);
       return proxy;
     },
@@ -211,6 +215,7 @@ export function createUtilTypes(): Record<string, (value: unknown) => boolean> {
     isInt8Array,
     isInt16Array,
     isInt32Array,
+    isFloat16Array,
     isFloat32Array,
     isFloat64Array,
     isBigInt64Array,

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from "./comparisons.ts";
 import { MIMEParams, MIMEType } from "./mime.ts";
 import { parseArgs } from "./parse-args.ts";
 import { SYSTEM_ERRORS } from "./system-constants.ts";
-import { createUtilTypes, isDate, isNativeError, isRegExp } from "./util-types.ts";
+import { createUtilTypes } from "./util-types.ts";
 
 const kCustomPromisify = Symbol.for("nodejs.util.promisify.custom");
 const kCustomPromisifyArgs = Symbol.for("nodejs.util.promisify.customArgs");
@@ -200,7 +200,7 @@ function styleText(
   const colors = inspect.colors as unknown as Record<string, [number, number] | undefined>;
   const validate = (key: string) => {
     if (colors[key] == null) {
-      const allowed = Object.keys(colors)
+      const allowed = Object.getOwnPropertyNames(colors)
         .map((name) => `'${name}'`)
         .join(", ");
       throw codedError(
@@ -229,6 +229,7 @@ function styleText(
       left += `\u001b[${open}m`;
       right = `\u001b[${close}m${right}`;
     }
+    if (validateStream && (!stream || !shouldColorize(stream))) return text;
     return `${left}${text}${right}`;
   }
   const [open, close] = validate(styles);
@@ -330,29 +331,12 @@ function buildUtil(): unknown {
     getSystemErrorName,
     inherits,
     inspect,
-    isArray: Array.isArray,
-    isBoolean: (v: unknown) => typeof v === "boolean",
-    isBuffer: (v: unknown) => Buffer.isBuffer(v),
+    isArray: deprecate(
+      Array.isArray as (...args: unknown[]) => unknown,
+      "The `util.isArray` API is deprecated. Please use `Array.isArray()` instead.",
+      "DEP0044",
+    ),
     isDeepStrictEqual,
-    isNull: (v: unknown) => v === null,
-    isNullOrUndefined: (v: unknown) => v === null || v === undefined,
-    isNumber: (v: unknown) => typeof v === "number",
-    isString: (v: unknown) => typeof v === "string",
-    isSymbol: (v: unknown) => typeof v === "symbol",
-    isUndefined: (v: unknown) => v === undefined,
-    isRegExp,
-    isObject: (v: unknown) => v !== null && typeof v === "object",
-    isDate,
-    isError: (v: unknown) => isNativeError(v) || v instanceof Error,
-    isFunction: (v: unknown) => typeof v === "function",
-    isPrimitive: (v: unknown) => v === null || (typeof v !== "object" && typeof v !== "function"),
-    log: (...args: unknown[]) => {
-      const d = new Date();
-      const pad = (n: number) => String(n).padStart(2, "0");
-      const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-      const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-      process.stdout.write(`${d.getDate()} ${months[d.getMonth()]} ${time} - ${format(...args)}\n`);
-    },
     promisify,
     stripVTControlCharacters: (text: unknown) => {
       if (typeof text !== "string") throw invalidArgType("str", "of type string", text);

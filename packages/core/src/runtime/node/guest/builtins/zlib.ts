@@ -37,7 +37,9 @@ function inputBytes(buffer: unknown): Uint8Array {
 }
 
 function optionsOf(options: unknown): Record<string, unknown> {
-  return typeof options === "object" && options !== null ? streams.marshalOptions(options as Record<string, unknown>) : {};
+  return typeof options === "object" && options !== null
+    ? streams.marshalOptions(options as Record<string, unknown>)
+    : {};
 }
 
 function syncFunction(kind: string) {
@@ -62,10 +64,18 @@ function callbackFunction(kind: string) {
 
 function crc32(data: unknown, value: unknown = 0): number {
   if (typeof data !== "string" && !ArrayBuffer.isView(data)) {
-    throw invalidArgType("data", "of type string or an instance of Buffer, TypedArray, or DataView", data);
+    throw invalidArgType(
+      "data",
+      "of type string or an instance of Buffer, TypedArray, or DataView",
+      data,
+    );
   }
   if (typeof value !== "number") throw invalidArgType("value", "of type number", value);
-  return hostSync<number>("zlib.crc32", typeof data === "string" ? Buffer.from(data) : inputBytes(data), value);
+  return hostSync<number>(
+    "zlib.crc32",
+    typeof data === "string" ? Buffer.from(data) : inputBytes(data),
+    value,
+  );
 }
 
 export function createZlib(): unknown {
@@ -96,7 +106,12 @@ export function createZlib(): unknown {
   // The old top-level Z_* names are still there, hidden, as in Node.
   for (const [name, value] of Object.entries(constants)) {
     if (name.startsWith("Z_")) {
-      Object.defineProperty(module, name, { value, enumerable: false, writable: false, configurable: false });
+      Object.defineProperty(module, name, {
+        value,
+        enumerable: false,
+        writable: false,
+        configurable: false,
+      });
     }
   }
   return module;

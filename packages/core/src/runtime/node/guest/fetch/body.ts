@@ -5,7 +5,14 @@
  */
 import { Buffer } from "buffer";
 import { decodeFormData, encodeMultipart, FormData } from "./form-data.ts";
-import { BlobClass, isBlob, isReadableStream, ReadableStreamClass, readAll, streamOf } from "./web-streams.ts";
+import {
+  BlobClass,
+  isBlob,
+  isReadableStream,
+  ReadableStreamClass,
+  readAll,
+  streamOf,
+} from "./web-streams.ts";
 
 export interface ExtractedBody {
   body: Body;
@@ -28,7 +35,10 @@ export function extractBody(init: unknown): ExtractedBody {
       length: bytes.byteLength,
     };
   }
-  if (init instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && init instanceof SharedArrayBuffer)) {
+  if (
+    init instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer !== "undefined" && init instanceof SharedArrayBuffer)
+  ) {
     const bytes = new Uint8Array((init as ArrayBuffer).slice(0));
     return { body: new Body(bytes), type: null, length: bytes.byteLength };
   }
@@ -49,7 +59,11 @@ export function extractBody(init: unknown): ExtractedBody {
         controller.close();
       },
     });
-    return { body: new Body(stream), type: `multipart/form-data; boundary=${boundary}`, length: null };
+    return {
+      body: new Body(stream),
+      type: `multipart/form-data; boundary=${boundary}`,
+      length: null,
+    };
   }
   if (isBlob(init)) {
     const blob = init;
@@ -76,7 +90,10 @@ export function extractBody(init: unknown): ExtractedBody {
       async pull(controller) {
         const { done, value } = await iterator.next();
         if (done) controller.close();
-        else controller.enqueue(typeof value === "string" ? Buffer.from(value) : new Uint8Array(value as ArrayBuffer));
+        else
+          controller.enqueue(
+            typeof value === "string" ? Buffer.from(value) : new Uint8Array(value as ArrayBuffer),
+          );
       },
       async cancel() {
         await iterator.return?.();

@@ -69,7 +69,10 @@ export class FormData {
     for (const [, value] of this.#entries) yield value;
   }
 
-  forEach(callback: (value: string | Blob, name: string, form: FormData) => void, thisArg?: unknown): void {
+  forEach(
+    callback: (value: string | Blob, name: string, form: FormData) => void,
+    thisArg?: unknown,
+  ): void {
     for (const [name, value] of this.#entries) callback.call(thisArg, value, name, this);
   }
 
@@ -124,7 +127,9 @@ export function decodeFormData(bytes: Uint8Array, contentType: string): FormData
   }
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
   if (!type.startsWith("multipart/form-data") || !boundary)
-    throw new TypeError(`Content-Type was not one of "multipart/form-data" or "application/x-www-form-urlencoded".`);
+    throw new TypeError(
+      `Content-Type was not one of "multipart/form-data" or "application/x-www-form-urlencoded".`,
+    );
   const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
   const body = Buffer.from(bytes);
   let start = body.indexOf(delimiter);

@@ -7,7 +7,11 @@
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const INVALID_VALUE = /[\0\r\n]/;
 
-type HeadersInit = Headers | Array<[string, string]> | Record<string, string> | Iterable<[string, string]>;
+type HeadersInit =
+  | Headers
+  | Array<[string, string]>
+  | Record<string, string>
+  | Iterable<[string, string]>;
 
 export type HeadersGuard = "none" | "immutable" | "request-no-cors";
 
@@ -30,12 +34,17 @@ export class Headers {
       for (const pair of init as Iterable<unknown>) {
         const list = [...(pair as Iterable<string>)];
         if (list.length !== 2)
-          throw new TypeError("Headers constructor: expected name/value pair to be length 2, found " + list.length + ".");
+          throw new TypeError(
+            "Headers constructor: expected name/value pair to be length 2, found " +
+              list.length +
+              ".",
+          );
         this.append(list[0], list[1]);
       }
       return;
     }
-    for (const [name, value] of Object.entries(init as Record<string, string>)) this.append(name, value);
+    for (const [name, value] of Object.entries(init as Record<string, string>))
+      this.append(name, value);
   }
 
   /** Sets the guard (fetch marks response headers immutable). */
@@ -57,8 +66,10 @@ export class Headers {
 
   #check(method: string, name: unknown, value?: unknown): [string, string] {
     const text = String(name);
-    if (!TOKEN.test(text)) throw new TypeError(`Headers.${method}: "${text}" is an invalid header name.`);
-    const normalized = value === undefined ? "" : String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+    if (!TOKEN.test(text))
+      throw new TypeError(`Headers.${method}: "${text}" is an invalid header name.`);
+    const normalized =
+      value === undefined ? "" : String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
     if (value !== undefined && INVALID_VALUE.test(normalized))
       throw new TypeError(`Headers.${method}: "${String(value)}" is an invalid header value.`);
     if (this.#guard === "immutable" && method !== "get" && method !== "has")
@@ -121,7 +132,10 @@ export class Headers {
     for (const [, value] of this.entries()) yield value;
   }
 
-  forEach(callback: (value: string, name: string, headers: Headers) => void, thisArg?: unknown): void {
+  forEach(
+    callback: (value: string, name: string, headers: Headers) => void,
+    thisArg?: unknown,
+  ): void {
     for (const [name, value] of this.entries()) callback.call(thisArg, value, name, this);
   }
 
@@ -134,6 +148,9 @@ export class Headers {
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): object {
-    return Object.assign(Object.create({ constructor: Headers }), Object.fromEntries(this.entries()));
+    return Object.assign(
+      Object.create({ constructor: Headers }),
+      Object.fromEntries(this.entries()),
+    );
   }
 }

@@ -1,5 +1,5 @@
 /** The WHATWG Request: URL and method checks with undici's messages, body rules, clone. */
-import { Body, extractBody, readBody } from "./body.ts";
+import { type Body, extractBody, readBody } from "./body.ts";
 import { Headers } from "./headers.ts";
 
 const NORMALIZED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"]);
@@ -44,12 +44,15 @@ export class Request {
       }
       const parsed = new URL(this.#url);
       if (parsed.username || parsed.password)
-        throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${String(input)}`);
+        throw new TypeError(
+          `Request cannot be constructed from a URL that includes credentials: ${String(input)}`,
+        );
     }
     let method = init.method ?? base?.method ?? "GET";
     if (!TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
     const upper = method.toUpperCase();
-    if (FORBIDDEN_METHODS.has(upper)) throw new TypeError(`'${method}' HTTP method is unsupported.`);
+    if (FORBIDDEN_METHODS.has(upper))
+      throw new TypeError(`'${method}' HTTP method is unsupported.`);
     if (NORMALIZED_METHODS.has(upper)) method = upper;
     this.#method = method;
     this.#headers = new Headers(init.headers ?? base?.headers);
@@ -68,16 +71,24 @@ export class Request {
       if (method === "GET" || method === "HEAD")
         throw new TypeError("Request with GET/HEAD method cannot have body.");
       const extracted = extractBody(bodyInit);
-      if (extracted.length === null && !(extracted.type ?? "").startsWith("multipart/") && init.duplex !== "half")
+      if (
+        extracted.length === null &&
+        !(extracted.type ?? "").startsWith("multipart/") &&
+        init.duplex !== "half"
+      )
         throw new TypeError("RequestInit: duplex option is required when sending a body.");
       this.#duplex = init.duplex;
       this.#body = extracted.body;
       if (extracted.type && !this.#headers.has("content-type"))
         this.#headers.set("content-type", extracted.type);
-    } else if (base && base.#body) {
-      if (base.bodyUsed) throw new TypeError("Cannot construct a Request with a Request object that has already been used.");
-      this.#body = base.#body;
-      base.#body.markUsed();
+    } else if (base !== undefined && base.#body !== null) {
+      const inherited = base.#body;
+      if (base.bodyUsed)
+        throw new TypeError(
+          "Cannot construct a Request with a Request object that has already been used.",
+        );
+      this.#body = inherited;
+      inherited.markUsed();
     }
   }
 
@@ -180,8 +191,11 @@ export class Request {
 
   clone(): Request {
     if (this.bodyUsed) throw new TypeError("Request.clone: Body has already been consumed.");
+    const body = this.#body;
+    this.#body = null;
     const copy = new Request(this, { signal: this.#signal });
-    copy.#body = this.#body ? this.#body.clone() : null;
+    this.#body = body;
+    copy.#body = body ? body.clone() : null;
     return copy;
   }
 

@@ -1,5 +1,5 @@
 /** The WHATWG Response: status checks, static json/error/redirect, body readers, clone. */
-import { Body, extractBody, readBody } from "./body.ts";
+import { type Body, extractBody, readBody } from "./body.ts";
 import { Headers } from "./headers.ts";
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
@@ -154,12 +154,16 @@ export class Response {
 
   clone(): Response {
     if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
-    const copy = new Response(null, { status: this.#status, statusText: this.#statusText, headers: this.#headers }, {
-      url: this.#url,
-      redirected: this.#redirected,
-      type: this.#type,
-      body: this.#body ? this.#body.clone() : null,
-    });
+    const copy = new Response(
+      null,
+      { status: this.#status, statusText: this.#statusText, headers: this.#headers },
+      {
+        url: this.#url,
+        redirected: this.#redirected,
+        type: this.#type,
+        body: this.#body ? this.#body.clone() : null,
+      },
+    );
     return copy;
   }
 

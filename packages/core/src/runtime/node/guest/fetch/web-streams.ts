@@ -45,12 +45,11 @@ export function isBlob(value: unknown): value is Blob {
 export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
   const RS = ReadableStreamClass();
   return new RS<Uint8Array>({
-    type: "bytes",
-    start(controller) {
+    start(controller: ReadableStreamDefaultController<Uint8Array>) {
       if (bytes.byteLength > 0) controller.enqueue(bytes.slice());
       controller.close();
     },
-  } as UnderlyingByteSource as never);
+  });
 }
 
 /** Reads a stream to its end. */
@@ -61,8 +60,7 @@ export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    if (!(value instanceof Uint8Array))
-      throw new TypeError("Received non-Uint8Array chunk");
+    if (!(value instanceof Uint8Array)) throw new TypeError("Received non-Uint8Array chunk");
     chunks.push(value);
     total += value.byteLength;
   }

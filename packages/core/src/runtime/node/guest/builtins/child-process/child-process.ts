@@ -69,6 +69,9 @@ export class ChildProcess extends EventEmitter {
       const stream = new PipeReadable(fd);
       this.#closesNeeded++;
       stream.on("close", () => this.#maybeClose());
+      // Like a net.Socket on a pipe, start reading at once: an output nobody listens to
+      // still reaches its end (and closes) when the child closes it.
+      stream.read(0);
       return stream;
     });
     this.#assignStdio();

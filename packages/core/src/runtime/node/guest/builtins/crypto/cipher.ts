@@ -4,11 +4,20 @@
  * through a StringDecoder as in Node, so base64/utf8 output split across update() calls joins up
  * correctly. final() frees the host object and brings back the auth tag with it.
  */
-import { Buffer } from "buffer";
+import type { Buffer } from "buffer";
 import { Transform, type TransformCallback } from "readable-stream";
 import { StringDecoder } from "string_decoder";
 import { codedError, invalidArgType } from "../../errors.ts";
-import { BYTES_EXPECTED, bytesFromString, isEncoding, toBase64Url, toBytes, validateString, validateUint32, viewBytes } from "./data.ts";
+import {
+  BYTES_EXPECTED,
+  bytesFromString,
+  isEncoding,
+  toBase64Url,
+  toBytes,
+  validateString,
+  validateUint32,
+  viewBytes,
+} from "./data.ts";
 import { handleReaper } from "./hash.ts";
 import { asBuffer, hostSync } from "./host-result.ts";
 import { marshalKeyInput, prepareSecretKey } from "./keys.ts";
@@ -22,7 +31,13 @@ function invalidState(operation: string): Error {
 /** The errors OpenSSL-backed C++ throws once the cipher is spent (no `[CODE]` in the header). */
 function spentError(message: string, code?: string): Error {
   const error = new Error(message);
-  if (code) Object.defineProperty(error, "code", { value: code, enumerable: true, writable: true, configurable: true });
+  if (code)
+    Object.defineProperty(error, "code", {
+      value: code,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return error;
 }
 
@@ -47,7 +62,11 @@ function ivBytes(iv: unknown): Uint8Array | null {
   if (typeof iv === "string") return bytesFromString(iv, "utf8");
   if (iv instanceof ArrayBuffer) return new Uint8Array(iv);
   if (ArrayBuffer.isView(iv)) return viewBytes(iv);
-  throw invalidArgType("iv", "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView", iv);
+  throw invalidArgType(
+    "iv",
+    "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView",
+    iv,
+  );
 }
 
 class CipherBase extends Transform {
@@ -93,7 +112,8 @@ class CipherBase extends Transform {
   }
 
   update(data: unknown, inputEncoding?: unknown, outputEncoding?: unknown): Buffer | string {
-    if (typeof data !== "string" && !ArrayBuffer.isView(data)) throw invalidArgType("data", BYTES_EXPECTED, data);
+    if (typeof data !== "string" && !ArrayBuffer.isView(data))
+      throw invalidArgType("data", BYTES_EXPECTED, data);
     const bytes = toBytes(data, inputEncoding);
     if (this.#finished) throw spentError("Trying to add data in unsupported state");
     return this.#decode(this.#call<Uint8Array>("update", bytes), outputEncoding, false);

@@ -11,18 +11,27 @@ export function validateString(value: unknown, name: string): asserts value is s
   if (typeof value !== "string") throw invalidArgType(name, "of type string", value);
 }
 
-export function validateFunction(value: unknown, name: string): asserts value is Function {
+export function validateFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
   if (typeof value !== "function") throw invalidArgType(name, "of type function", value);
 }
 
 export function validateNumber(value: unknown, name: string, min?: number, max?: number): void {
   if (typeof value !== "number") throw invalidArgType(name, "of type number", value);
-  if ((min !== undefined && value < min) || (max !== undefined && value > max) || Number.isNaN(value)) {
+  if (
+    (min !== undefined && value < min) ||
+    (max !== undefined && value > max) ||
+    Number.isNaN(value)
+  ) {
     throw outOfRange(name, `>= ${min} && <= ${max}`, value);
   }
 }
 
-export function validateInt32(value: unknown, name: string, min = -(2 ** 31), max = 2 ** 31 - 1): void {
+export function validateInt32(
+  value: unknown,
+  name: string,
+  min = -(2 ** 31),
+  max = 2 ** 31 - 1,
+): void {
   if (typeof value !== "number") throw invalidArgType(name, "of type number", value);
   if (!Number.isInteger(value)) throw outOfRange(name, "an integer", value);
   if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
@@ -32,7 +41,8 @@ export function validateUint32(value: unknown, name: string, positive = false): 
   if (typeof value !== "number") throw invalidArgType(name, "of type number", value);
   if (!Number.isInteger(value)) throw outOfRange(name, "an integer", value);
   const min = positive ? 1 : 0;
-  if (value < min || value > 4294967295) throw outOfRange(name, `>= ${min} && <= 4294967295`, value);
+  if (value < min || value > 4294967295)
+    throw outOfRange(name, `>= ${min} && <= 4294967295`, value);
 }
 
 export function outOfRange(name: string, range: string, received: unknown): RangeError {
@@ -60,7 +70,11 @@ function addUnderscores(digits: string): string {
 
 export function invalidArgValue(name: string, value: unknown, reason = "is invalid"): TypeError {
   const shown = typeof value === "string" ? `'${value}'` : describeValue(value);
-  return codedError(TypeError, "ERR_INVALID_ARG_VALUE", `The argument '${name}' ${reason}. Received ${shown}`);
+  return codedError(
+    TypeError,
+    "ERR_INVALID_ARG_VALUE",
+    `The argument '${name}' ${reason}. Received ${shown}`,
+  );
 }
 
 function describeValue(value: unknown): string {
@@ -81,7 +95,12 @@ export function validateEncoding(data: string, encoding: unknown): void {
 }
 
 /** A string (in `encoding`, utf8 when unknown) or any ArrayBufferView, as a Uint8Array. */
-export function toBytes(data: unknown, encoding: unknown, name = "data", expected = BYTES_EXPECTED): Uint8Array {
+export function toBytes(
+  data: unknown,
+  encoding: unknown,
+  name = "data",
+  expected = BYTES_EXPECTED,
+): Uint8Array {
   if (typeof data === "string") {
     validateEncoding(data, encoding);
     return bytesFromString(data, encoding);
@@ -113,7 +132,8 @@ export function viewBytes(view: ArrayBufferView): Uint8Array {
 /** What digest()/final() return: a Buffer, or a string when an encoding is named. */
 export function encodeOutput(bytes: Uint8Array, encoding: unknown): Buffer | string {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (encoding === undefined || encoding === null || encoding === "buffer" || encoding === "") return buffer;
+  if (encoding === undefined || encoding === null || encoding === "buffer" || encoding === "")
+    return buffer;
   const name = String(encoding);
   if (name.toLowerCase() === "base64url") return toBase64Url(buffer.toString("base64"));
   return Buffer.isEncoding(name) ? buffer.toString(name as BufferEncoding) : buffer;
@@ -125,13 +145,17 @@ export function toBase64Url(base64: string): string {
 }
 
 export function isEncoding(encoding: unknown): boolean {
-  return typeof encoding === "string" && (encoding.toLowerCase() === "base64url" || Buffer.isEncoding(encoding));
+  return (
+    typeof encoding === "string" &&
+    (encoding.toLowerCase() === "base64url" || Buffer.isEncoding(encoding))
+  );
 }
 
 /** A string's bytes in `encoding` (utf8 when unknown), base64url included. */
 export function bytesFromString(data: string, encoding: unknown): Buffer {
   const name = typeof encoding === "string" ? encoding.toLowerCase() : "utf8";
-  if (name === "base64url") return Buffer.from(data.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  if (name === "base64url")
+    return Buffer.from(data.replace(/-/g, "+").replace(/_/g, "/"), "base64");
   const known = typeof encoding === "string" && Buffer.isEncoding(encoding) && name !== "buffer";
   return Buffer.from(data, (known ? encoding : "utf8") as BufferEncoding);
 }

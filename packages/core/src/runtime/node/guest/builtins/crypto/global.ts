@@ -16,6 +16,11 @@ export function installCryptoGlobal(): void {
     ["CryptoKey", CryptoKey],
     ["SubtleCrypto", SubtleCrypto],
   ] as const) {
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(globalThis, name, {
+      value,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
 }

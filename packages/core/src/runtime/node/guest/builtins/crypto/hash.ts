@@ -30,7 +30,8 @@ function hashFinalized(): Error {
 }
 
 function updateHandle(self: HashState, data: unknown, encoding: unknown): void {
-  if (typeof data !== "string" && !ArrayBuffer.isView(data)) throw invalidArgType("data", BYTES_EXPECTED, data);
+  if (typeof data !== "string" && !ArrayBuffer.isView(data))
+    throw invalidArgType("data", BYTES_EXPECTED, data);
   const bytes = toBytes(data, encoding);
   hostSync("crypto.handle.call", self[kHandle], "update", [bytes]);
 }
@@ -54,14 +55,19 @@ export class Hash extends Transform {
   constructor(algorithm: unknown, options?: unknown, copyOf?: Hash) {
     super(options as never);
     const outputLength =
-      typeof options === "object" && options !== null ? (options as { outputLength?: unknown }).outputLength : undefined;
+      typeof options === "object" && options !== null
+        ? (options as { outputLength?: unknown }).outputLength
+        : undefined;
     if (outputLength !== undefined) validateUint32(outputLength, "options.outputLength");
     const hashOptions = outputLength === undefined ? undefined : { outputLength };
     if (copyOf) {
       adoptHandle(this, hostSync<number>("crypto.hash.copy", copyOf[kHandle], hashOptions));
     } else {
       validateString(algorithm, "algorithm");
-      adoptHandle(this, hostSync<number>("crypto.hash.create", "hash", algorithm, undefined, hashOptions));
+      adoptHandle(
+        this,
+        hostSync<number>("crypto.hash.create", "hash", algorithm, undefined, hashOptions),
+      );
     }
   }
 
@@ -100,7 +106,9 @@ export class Hmac extends Transform {
     super(options as never);
     validateString(hmac, "hmac");
     const encoding =
-      typeof options === "object" && options !== null ? (options as { encoding?: unknown }).encoding : undefined;
+      typeof options === "object" && options !== null
+        ? (options as { encoding?: unknown }).encoding
+        : undefined;
     const keyInput = marshalKeyInput(prepareSecretKey(key, encoding));
     adoptHandle(this, hostSync<number>("crypto.hash.create", "hmac", hmac, keyInput, undefined));
   }
@@ -128,10 +136,18 @@ export class Hmac extends Transform {
 }
 
 /** crypto.hash(algorithm, data, outputEncoding = 'hex'): one call, no handle. */
-export function oneShotHash(algorithm: unknown, data: unknown, outputEncoding: unknown = "hex"): Buffer | string {
+export function oneShotHash(
+  algorithm: unknown,
+  data: unknown,
+  outputEncoding: unknown = "hex",
+): Buffer | string {
   validateString(algorithm, "algorithm");
   if (typeof data !== "string" && !ArrayBuffer.isView(data)) {
-    throw invalidArgType("input", "of type string or an instance of Buffer, TypedArray, or DataView", data);
+    throw invalidArgType(
+      "input",
+      "of type string or an instance of Buffer, TypedArray, or DataView",
+      data,
+    );
   }
   validateString(outputEncoding, "outputEncoding");
   const digest = hostSync<Uint8Array>("crypto.hash.oneShot", algorithm, toBytes(data, "utf8"));

@@ -43,7 +43,12 @@ export function rebuildError(data: ExactErrorData): Error {
     Object.defineProperty(error, "name", { value: data.name, configurable: true, writable: true });
   }
   for (const [key, value] of Object.entries(data.props)) {
-    Object.defineProperty(error, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(error, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   const stack = typeof error.stack === "string" ? error.stack : "";
   const frames = stack.indexOf("\n    at ");

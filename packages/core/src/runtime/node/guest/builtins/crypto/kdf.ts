@@ -13,7 +13,13 @@ function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-export function pbkdf2Sync(password: unknown, salt: unknown, iterations: unknown, keylen: unknown, digest: unknown): Buffer {
+export function pbkdf2Sync(
+  password: unknown,
+  salt: unknown,
+  iterations: unknown,
+  keylen: unknown,
+  digest: unknown,
+): Buffer {
   return runJobSync<Buffer>("pbkdf2", [password, salt, iterations, keylen, digest]);
 }
 
@@ -33,11 +39,22 @@ export function pbkdf2(
   runJob<Buffer>("pbkdf2", [password, salt, iterations, keylen, digest], callback as Done<Buffer>);
 }
 
-export function scryptSync(password: unknown, salt: unknown, keylen: unknown, options?: unknown): Buffer {
+export function scryptSync(
+  password: unknown,
+  salt: unknown,
+  keylen: unknown,
+  options?: unknown,
+): Buffer {
   return runJobSync<Buffer>("scrypt", [password, salt, keylen, options]);
 }
 
-export function scrypt(password: unknown, salt: unknown, keylen: unknown, options: unknown, callback?: unknown): void {
+export function scrypt(
+  password: unknown,
+  salt: unknown,
+  keylen: unknown,
+  options: unknown,
+  callback?: unknown,
+): void {
   if (typeof options === "function") {
     callback = options;
     options = undefined;
@@ -46,11 +63,24 @@ export function scrypt(password: unknown, salt: unknown, keylen: unknown, option
   runJob<Buffer>("scrypt", [password, salt, keylen, options], callback as Done<Buffer>);
 }
 
-export function hkdfSync(digest: unknown, ikm: unknown, salt: unknown, info: unknown, keylen: unknown): ArrayBuffer {
+export function hkdfSync(
+  digest: unknown,
+  ikm: unknown,
+  salt: unknown,
+  info: unknown,
+  keylen: unknown,
+): ArrayBuffer {
   return asArrayBuffer(runJobSync<Uint8Array>("hkdf", [digest, ikm, salt, info, keylen]));
 }
 
-export function hkdf(digest: unknown, ikm: unknown, salt: unknown, info: unknown, keylen: unknown, callback: unknown): void {
+export function hkdf(
+  digest: unknown,
+  ikm: unknown,
+  salt: unknown,
+  info: unknown,
+  keylen: unknown,
+  callback: unknown,
+): void {
   validateFunction(callback, "callback");
   const done = callback as Done<ArrayBuffer>;
   runJob<Uint8Array>("hkdf", [digest, ikm, salt, info, keylen], (error, bytes) =>

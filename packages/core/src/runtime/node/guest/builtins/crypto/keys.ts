@@ -24,7 +24,11 @@ export const keyDescriptors = new WeakMap<object, KeyDescriptor>();
 export class KeyObject {
   constructor(type: unknown, handle: unknown) {
     if (type !== "secret" && type !== "public" && type !== "private") {
-      throw codedError(TypeError, "ERR_INVALID_ARG_VALUE", `The argument 'type' is invalid. Received '${String(type)}'`);
+      throw codedError(
+        TypeError,
+        "ERR_INVALID_ARG_VALUE",
+        `The argument 'type' is invalid. Received '${String(type)}'`,
+      );
     }
     if (!isDescriptor(handle)) throw invalidArgType("handle", "of type object", handle);
     keyDescriptors.set(this, handle);
@@ -35,13 +39,16 @@ export class KeyObject {
   }
 
   static from(key: unknown): KeyObject {
-    const descriptor = typeof key === "object" && key !== null ? keyDescriptors.get(key) : undefined;
-    if (!descriptor || key instanceof KeyObject) throw invalidArgType("key", "an instance of CryptoKey", key);
+    const descriptor =
+      typeof key === "object" && key !== null ? keyDescriptors.get(key) : undefined;
+    if (!descriptor || key instanceof KeyObject)
+      throw invalidArgType("key", "an instance of CryptoKey", key);
     return wrapKey(descriptor);
   }
 
   equals(other: unknown): boolean {
-    if (!(other instanceof KeyObject)) throw invalidArgType("otherKeyObject", "an instance of KeyObject", other);
+    if (!(other instanceof KeyObject))
+      throw invalidArgType("otherKeyObject", "an instance of KeyObject", other);
     if (other.type !== this.type) return false;
     return hostSync<boolean>("crypto.key.equals", descriptorOf(this), descriptorOf(other));
   }
@@ -114,14 +121,21 @@ export function unmarshalKeyOutput(value: unknown): unknown {
 }
 
 export function createSecretKey(key: unknown, encoding?: unknown): KeyObject {
-  if (typeof key !== "string" && !ArrayBuffer.isView(key) && !(key instanceof ArrayBuffer) && !(key instanceof KeyObject)) {
+  if (
+    typeof key !== "string" &&
+    !ArrayBuffer.isView(key) &&
+    !(key instanceof ArrayBuffer) &&
+    !(key instanceof KeyObject)
+  ) {
     throw invalidArgType(
       "key",
       "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey",
       key,
     );
   }
-  return wrapKey(hostSync<KeyDescriptor>("crypto.key.create", "secret", [marshalKeyInput(key), encoding]));
+  return wrapKey(
+    hostSync<KeyDescriptor>("crypto.key.create", "secret", [marshalKeyInput(key), encoding]),
+  );
 }
 
 function asymmetricKeyInput(key: unknown): unknown {
@@ -154,7 +168,10 @@ interface KeyPair {
 }
 
 function unmarshalPair(pair: KeyPair): KeyPair {
-  return { publicKey: unmarshalKeyOutput(pair.publicKey), privateKey: unmarshalKeyOutput(pair.privateKey) };
+  return {
+    publicKey: unmarshalKeyOutput(pair.publicKey),
+    privateKey: unmarshalKeyOutput(pair.privateKey),
+  };
 }
 
 export function generateKeyPairSync(type: unknown, options?: unknown): KeyPair {
@@ -200,7 +217,6 @@ export function generateKey(type: unknown, options: unknown, callback: unknown):
 export function isKeyObject(value: unknown): value is KeyObject {
   return value instanceof KeyObject;
 }
-
 
 /** A key for Hmac/ciphers/KDFs: a secret KeyObject or CryptoKey, or bytes (strings in `encoding`). */
 export function prepareSecretKey(key: unknown, encoding?: unknown, name = "key"): object {

@@ -12,7 +12,8 @@ import { asBuffer, hostAsync, hostSync } from "./host-result.ts";
 
 const POOL_SIZE = 4096;
 const POOLED_MAX = 256;
-const MAX_SIZE = 2 ** 53 - 1;
+/** randomBytes takes at most 2^31 - 1 bytes in Node. */
+const MAX_SIZE = 2 ** 31 - 1;
 let pool: Uint8Array = new Uint8Array(0);
 let poolOffset = 0;
 
@@ -63,7 +64,9 @@ function bufferBytes(buf: unknown): Uint8Array {
 }
 
 function elementSize(buf: unknown): number {
-  return ArrayBuffer.isView(buf) && "BYTES_PER_ELEMENT" in buf ? (buf as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT : 1;
+  return ArrayBuffer.isView(buf) && "BYTES_PER_ELEMENT" in buf
+    ? (buf as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT
+    : 1;
 }
 
 /** Node's offset/size rules for randomFill(Sync): both count elements of the view. */
@@ -71,10 +74,16 @@ function fillRange(buf: unknown, offset: unknown, size: unknown): [Uint8Array, n
   const bytes = bufferBytes(buf);
   const element = elementSize(buf);
   const length = bytes.byteLength;
-  const start = offset === undefined ? 0 : (validateNumber(offset, "offset", 0, length / element), (offset as number) * element);
-  const maxSize = length - start;
-  const count =
-    size === undefined ? maxSize : (validateNumber(size, "size", 0, maxSize / element), (size as number) * element);
+  let start = 0;
+  if (offset !== undefined) {
+    validateNumber(offset, "offset", 0, length / element);
+    start = (offset as number) * element;
+  }
+  let count = length - start;
+  if (size !== undefined) {
+    validateNumber(size, "size", 0, count / element);
+    count = (size as number) * element;
+  }
   if (start + count > length) throw outOfRange("size + offset", `<= ${length}`, start + count);
   return [bytes, start, count];
 }
@@ -85,7 +94,12 @@ export function randomFillSync<T>(buf: T, offset?: unknown, size?: unknown): T {
   return buf;
 }
 
-export function randomFill(buf: unknown, offset?: unknown, size?: unknown, callback?: unknown): void {
+export function randomFill(
+  buf: unknown,
+  offset?: unknown,
+  size?: unknown,
+  callback?: unknown,
+): void {
   if (typeof offset === "function") {
     callback = offset;
     offset = undefined;
@@ -113,7 +127,13 @@ function drawInt(min: number, max: number): number {
   const six = new Uint8Array(6);
   for (;;) {
     fillFromHost(six, 0, 6);
-    const x = six[0] * 2 ** 40 + six[1] * 2 ** 32 + ((six[2] << 24) >>> 0) + (six[3] << 16) + (six[4] << 8) + six[5];
+    const x =
+      six[0] * 2 ** 40 +
+      six[1] * 2 ** 32 +
+      ((six[2] << 24) >>> 0) +
+      (six[3] << 16) +
+      (six[4] << 8) +
+      six[5];
     if (x < limit) return min + (x % range);
   }
 }

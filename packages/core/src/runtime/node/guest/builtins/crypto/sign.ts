@@ -7,7 +7,14 @@
 import type { Buffer } from "buffer";
 import { Writable } from "readable-stream";
 import { invalidArgType } from "../../errors.ts";
-import { BYTES_EXPECTED, encodeOutput, toBytes, validateFunction, validateString, viewBytes } from "./data.ts";
+import {
+  BYTES_EXPECTED,
+  encodeOutput,
+  toBytes,
+  validateFunction,
+  validateString,
+  viewBytes,
+} from "./data.ts";
 import { handleReaper } from "./hash.ts";
 import { asBuffer, hostSync } from "./host-result.ts";
 import { runJob, runJobSync } from "./jobs.ts";
@@ -28,7 +35,8 @@ class SignatureStream extends Writable {
   }
 
   update(data: unknown, encoding?: unknown): this {
-    if (typeof data !== "string" && !ArrayBuffer.isView(data)) throw invalidArgType("data", BYTES_EXPECTED, data);
+    if (typeof data !== "string" && !ArrayBuffer.isView(data))
+      throw invalidArgType("data", BYTES_EXPECTED, data);
     hostSync("crypto.handle.call", this[kHandle], "update", [toBytes(data, encoding)]);
     return this;
   }
@@ -90,7 +98,12 @@ function dataBytes(data: unknown): unknown {
   return ArrayBuffer.isView(data) ? viewBytes(data) : data;
 }
 
-export function sign(algorithm: unknown, data: unknown, key: unknown, callback?: unknown): Buffer | undefined {
+export function sign(
+  algorithm: unknown,
+  data: unknown,
+  key: unknown,
+  callback?: unknown,
+): Buffer | undefined {
   if (callback !== undefined) validateFunction(callback, "callback");
   const args = [algorithm ?? null, dataBytes(data), key];
   if (!callback) return runJobSync<Buffer>("sign", args);
@@ -125,6 +138,7 @@ export const privateEncrypt = rsaOperation("privateEncrypt");
 export const publicDecrypt = rsaOperation("publicDecrypt");
 
 export function diffieHellman(options: unknown): Buffer {
-  if (typeof options !== "object" || options === null) throw invalidArgType("options", "of type object", options);
+  if (typeof options !== "object" || options === null)
+    throw invalidArgType("options", "of type object", options);
   return asBuffer(hostSync<Uint8Array>("crypto.diffieHellman", marshalKeyInput(options)));
 }

@@ -65,7 +65,11 @@ export class CryptoKey {
     return [...dataOf(this).usages];
   }
 
-  [INSPECT](depth: number, options: Record<string, unknown>, inspect: (v: unknown, o: unknown) => string): string {
+  [INSPECT](
+    depth: number,
+    options: Record<string, unknown>,
+    inspect: (v: unknown, o: unknown) => string,
+  ): string {
     if (depth < 0) return "CryptoKey";
     const data = dataOf(this);
     const shown = {
@@ -78,7 +82,10 @@ export class CryptoKey {
   }
 }
 
-Object.defineProperty(CryptoKey.prototype, Symbol.toStringTag, { value: "CryptoKey", configurable: true });
+Object.defineProperty(CryptoKey.prototype, Symbol.toStringTag, {
+  value: "CryptoKey",
+  configurable: true,
+});
 
 function isCryptoKeyDescriptor(value: unknown): value is CryptoKeyDescriptor {
   return typeof value === "object" && value !== null && "$cryptoKey" in value;
@@ -122,7 +129,9 @@ function unmarshal(value: unknown, depth = 0): unknown {
 
 function subtleCall(method: string, args: unknown[]): Promise<unknown> {
   try {
-    return hostPromise<unknown>("crypto.subtle", method, marshal(args)).then((value) => unmarshal(value));
+    return hostPromise<unknown>("crypto.subtle", method, marshal(args)).then((value) =>
+      unmarshal(value),
+    );
   } catch (error) {
     return Promise.reject(error);
   }
@@ -154,18 +163,38 @@ export class SubtleCrypto {
     extractable: unknown,
     keyUsages: unknown,
   ): Promise<unknown> {
-    return subtleCall("deriveKey", [algorithm, baseKey, derivedKeyAlgorithm, extractable, keyUsages]);
+    return subtleCall("deriveKey", [
+      algorithm,
+      baseKey,
+      derivedKeyAlgorithm,
+      extractable,
+      keyUsages,
+    ]);
   }
   deriveBits(algorithm: unknown, baseKey: unknown, length?: unknown): Promise<unknown> {
-    return subtleCall("deriveBits", length === undefined ? [algorithm, baseKey] : [algorithm, baseKey, length]);
+    return subtleCall(
+      "deriveBits",
+      length === undefined ? [algorithm, baseKey] : [algorithm, baseKey, length],
+    );
   }
-  importKey(format: unknown, keyData: unknown, algorithm: unknown, extractable: unknown, keyUsages: unknown): Promise<unknown> {
+  importKey(
+    format: unknown,
+    keyData: unknown,
+    algorithm: unknown,
+    extractable: unknown,
+    keyUsages: unknown,
+  ): Promise<unknown> {
     return subtleCall("importKey", [format, keyData, algorithm, extractable, keyUsages]);
   }
   exportKey(format: unknown, key: unknown): Promise<unknown> {
     return subtleCall("exportKey", [format, key]);
   }
-  wrapKey(format: unknown, key: unknown, wrappingKey: unknown, wrapAlgorithm: unknown): Promise<unknown> {
+  wrapKey(
+    format: unknown,
+    key: unknown,
+    wrappingKey: unknown,
+    wrapAlgorithm: unknown,
+  ): Promise<unknown> {
     return subtleCall("wrapKey", [format, key, wrappingKey, wrapAlgorithm]);
   }
   unwrapKey(
@@ -189,7 +218,10 @@ export class SubtleCrypto {
   }
 }
 
-Object.defineProperty(SubtleCrypto.prototype, Symbol.toStringTag, { value: "SubtleCrypto", configurable: true });
+Object.defineProperty(SubtleCrypto.prototype, Symbol.toStringTag, {
+  value: "SubtleCrypto",
+  configurable: true,
+});
 
 export class Crypto {
   readonly #subtle = new SubtleCrypto();
@@ -197,7 +229,7 @@ export class Crypto {
     return this.#subtle;
   }
   getRandomValues<T>(array: T): T {
-    if (!(this instanceof Crypto)) throw codedTypeError("Value of \"this\" must be of type Crypto");
+    if (!(this instanceof Crypto)) throw codedTypeError('Value of "this" must be of type Crypto');
     if (!ArrayBuffer.isView(array)) {
       throw invalidArgType("typedArray", "an instance of ArrayBufferView", array);
     }
@@ -211,7 +243,10 @@ export class Crypto {
   }
 }
 
-Object.defineProperty(Crypto.prototype, Symbol.toStringTag, { value: "Crypto", configurable: true });
+Object.defineProperty(Crypto.prototype, Symbol.toStringTag, {
+  value: "Crypto",
+  configurable: true,
+});
 
 /** The one Crypto object: `globalThis.crypto === require('crypto').webcrypto`, as in Node. */
 export const webcrypto = new Crypto();

@@ -6,8 +6,8 @@
  * connections alive, with a 5 s free-socket timeout.
  */
 import { EventEmitter } from "events";
-import { createConnection } from "../net.ts";
 import type { Socket } from "../net/socket.ts";
+import { createConnection } from "../net.ts";
 
 export interface AgentOptions {
   keepAlive?: boolean;

@@ -94,8 +94,15 @@ export class ClientRequest extends OutgoingMessage {
     else if (agent === null || agent === undefined) {
       if (typeof opts.createConnection !== "function") agent = defaultAgent;
       else agent = undefined;
-    } else if (!(agent instanceof Agent) && typeof (agent as unknown as Agent).addRequest !== "function")
-      throw invalidArgType("options.agent", "of type Agent-like Object, undefined, or false", agent);
+    } else if (
+      !(agent instanceof Agent) &&
+      typeof (agent as unknown as Agent).addRequest !== "function"
+    )
+      throw invalidArgType(
+        "options.agent",
+        "of type Agent-like Object, undefined, or false",
+        agent,
+      );
     this.agent = (agent as Agent | undefined) ?? undefined;
 
     const protocol = opts.protocol || defaultAgent.protocol;
@@ -120,13 +127,22 @@ export class ClientRequest extends OutgoingMessage {
       );
 
     const method = opts.method ?? "GET";
-    if (typeof method !== "string") throw invalidArgType("options.method", "of type string", method);
+    if (typeof method !== "string")
+      throw invalidArgType("options.method", "of type string", method);
     if (!TOKEN.test(method))
-      throw codedError(TypeError, "ERR_INVALID_HTTP_TOKEN", `Method must be a valid HTTP token ["${method}"]`);
+      throw codedError(
+        TypeError,
+        "ERR_INVALID_HTTP_TOKEN",
+        `Method must be a valid HTTP token ["${method}"]`,
+      );
     this.method = method.toUpperCase();
     this.path = opts.path || "/";
     if (INVALID_PATH.test(this.path))
-      throw codedError(TypeError, "ERR_UNESCAPED_CHARACTERS", "Request path contains unescaped characters");
+      throw codedError(
+        TypeError,
+        "ERR_UNESCAPED_CHARACTERS",
+        "Request path contains unescaped characters",
+      );
     if (NO_BODY_BY_DEFAULT.has(this.method)) this.useChunkedEncodingByDefault = false;
     if (typeof callback === "function") this.once("response", callback as (r: unknown) => void);
 
@@ -182,10 +198,13 @@ export class ClientRequest extends OutgoingMessage {
     };
     if (this.agent) this.agent.addRequest(this, connectOptions);
     else if (opts.createConnection) {
-      const socket = opts.createConnection(connectOptions as RequestOptions, (err: Error | null, s?: Socket) => {
-        if (err) nextTick(() => this.#fail(err));
-        else if (s) this.onSocket(s, false);
-      });
+      const socket = opts.createConnection(
+        connectOptions as RequestOptions,
+        (err: Error | null, s?: Socket) => {
+          if (err) nextTick(() => this.#fail(err));
+          else if (s) this.onSocket(s, false);
+        },
+      );
       if (socket) this.onSocket(socket, false);
     }
   }
@@ -366,5 +385,4 @@ export class ClientRequest extends OutgoingMessage {
   setNoDelay(): void {}
 
   setSocketKeepAlive(): void {}
-
 }

@@ -31,7 +31,11 @@ export function validateHeaderValue(name: string, value: unknown): void {
   const values = Array.isArray(value) ? value : [value];
   for (const item of values) {
     if (INVALID_VALUE_CHAR.test(String(item)))
-      throw codedError(TypeError, "ERR_INVALID_CHAR", `Invalid character in header content ["${name}"]`);
+      throw codedError(
+        TypeError,
+        "ERR_INVALID_CHAR",
+        `Invalid character in header content ["${name}"]`,
+      );
   }
 }
 
@@ -93,7 +97,9 @@ export class OutgoingMessage extends Stream {
   }
 
   get writableLength(): number {
-    return this.#pending.reduce((n, p) => n + p.data.byteLength, 0) + (this.socket?.writableLength ?? 0);
+    return (
+      this.#pending.reduce((n, p) => n + p.data.byteLength, 0) + (this.socket?.writableLength ?? 0)
+    );
   }
 
   get writableHighWaterMark(): number {
@@ -138,7 +144,9 @@ export class OutgoingMessage extends Stream {
   setHeaders(headers: Headers | Map<string, HeaderValue>): this {
     if (!headers || typeof (headers as Map<string, HeaderValue>).forEach !== "function")
       throw invalidArgType("headers", "an instance of Headers or Map", headers);
-    (headers as Map<string, HeaderValue>).forEach((value, name) => this.setHeader(name, value));
+    (headers as Map<string, HeaderValue>).forEach((value, name) => {
+      this.setHeader(name, value);
+    });
     return this;
   }
 
@@ -290,7 +298,11 @@ export class OutgoingMessage extends Stream {
       return true;
     }
     if (this.destroyed) {
-      const error = codedError(Error, "ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+      const error = codedError(
+        Error,
+        "ERR_STREAM_DESTROYED",
+        "Cannot call write after a stream was destroyed",
+      );
       nextTick(() => cb?.(error));
       return false;
     }

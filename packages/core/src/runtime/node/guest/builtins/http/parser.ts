@@ -243,7 +243,10 @@ export class HttpParser {
           throw new ParseError("HPE_UNEXPECTED_CONTENT_LENGTH", "Duplicate Content-Length");
         contentLength = length;
       } else if (name === "transfer-encoding") {
-        const codings = value.toLowerCase().split(",").map((s) => s.trim());
+        const codings = value
+          .toLowerCase()
+          .split(",")
+          .map((s) => s.trim());
         chunked = codings[codings.length - 1] === "chunked";
       } else if (name === "connection") connection += `${value.toLowerCase()},`;
       else if (name === "upgrade") hasUpgrade = true;
@@ -276,8 +279,7 @@ export class HttpParser {
       return;
     }
     const noBody =
-      (!isRequest &&
-        (this.expectNoBody || head.statusCode === 204 || head.statusCode === 304)) ||
+      (!isRequest && (this.expectNoBody || head.statusCode === 204 || head.statusCode === 304)) ||
       (isRequest && !chunked && contentLength === undefined);
     this.#handlers.onHead(head);
     if (noBody) {
@@ -350,8 +352,7 @@ function parseHeaderLines(lines: string[]): string[] {
     const colon = line.indexOf(":");
     if (colon <= 0) throw new ParseError("HPE_INVALID_HEADER_TOKEN", "Invalid header token");
     const name = line.slice(0, colon);
-    if (!TOKEN.test(name))
-      throw new ParseError("HPE_INVALID_HEADER_TOKEN", "Invalid header token");
+    if (!TOKEN.test(name)) throw new ParseError("HPE_INVALID_HEADER_TOKEN", "Invalid header token");
     raw.push(name, line.slice(colon + 1).trim());
   }
   return raw;

@@ -10,7 +10,7 @@ import { nextTick } from "../../loop.ts";
 import { Server as NetServer, type ServerOptions as NetServerOptions } from "../net/server.ts";
 import type { Socket } from "../net/socket.ts";
 import { IncomingMessage } from "./incoming.ts";
-import { type OutputSocket, OutgoingMessage, validateHeaderName } from "./outgoing.ts";
+import { OutgoingMessage, type OutputSocket, validateHeaderName } from "./outgoing.ts";
 import { HttpParser, type MessageHead, ParseError } from "./parser.ts";
 import { STATUS_CODES } from "./status-codes.ts";
 
@@ -50,7 +50,11 @@ export class ServerResponse extends OutgoingMessage {
     else headers = reason ?? headers;
     const code = Number(statusCode) | 0;
     if (code < 100 || code > 999)
-      throw codedError(RangeError, "ERR_HTTP_INVALID_STATUS_CODE", `Invalid status code: ${original}`);
+      throw codedError(
+        RangeError,
+        "ERR_HTTP_INVALID_STATUS_CODE",
+        `Invalid status code: ${original}`,
+      );
     this.statusCode = code;
     this.statusMessage = message ?? this.statusMessage ?? STATUS_CODES[code] ?? "unknown";
     if (code === 204 || code === 304 || (code >= 100 && code <= 199)) this._hasBody = false;
@@ -62,7 +66,8 @@ export class ServerResponse extends OutgoingMessage {
       } else {
         if (list.length % 2 !== 0)
           throw codedError(TypeError, "ERR_INVALID_ARG_VALUE", "The argument 'headers' is invalid");
-        for (let i = 0; i < list.length; i += 2) extra.push([String(list[i]), list[i + 1] as string]);
+        for (let i = 0; i < list.length; i += 2)
+          extra.push([String(list[i]), list[i + 1] as string]);
       }
     } else if (headers && typeof headers === "object") {
       for (const [name, value] of Object.entries(headers as HeaderInput)) {

@@ -39,7 +39,12 @@ export class BlockList {
     const f = address instanceof SocketAddress ? address.family : familyOf(family);
     const value = toNumber(address, f, "address");
     const text = address instanceof SocketAddress ? address.address : String(address);
-    this.#rules.unshift({ family: f, low: value, high: value, text: `Address: ${label(f)} ${text}` });
+    this.#rules.unshift({
+      family: f,
+      low: value,
+      high: value,
+      text: `Address: ${label(f)} ${text}`,
+    });
   }
 
   addRange(start: unknown, end: unknown, family?: unknown): void {
@@ -115,7 +120,9 @@ export class SocketAddress {
   readonly family: Family;
   readonly flowlabel: number;
 
-  constructor(options: { address?: string; port?: number; family?: string; flowlabel?: number } = {}) {
+  constructor(
+    options: { address?: string; port?: number; family?: string; flowlabel?: number } = {},
+  ) {
     this.family = familyOf(options.family);
     this.address = options.address ?? (this.family === "ipv4" ? "127.0.0.1" : "::");
     this.port = options.port ?? 0;
@@ -141,6 +148,11 @@ export class SocketAddress {
   }
 
   toJSON(): object {
-    return { address: this.address, port: this.port, family: this.family, flowlabel: this.flowlabel };
+    return {
+      address: this.address,
+      port: this.port,
+      family: this.family,
+      flowlabel: this.flowlabel,
+    };
   }
 }

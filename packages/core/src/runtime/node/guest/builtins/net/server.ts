@@ -54,7 +54,8 @@ export class Server extends EventEmitter {
   // ---- listening ----------------------------------------------------------------------------
 
   listen(...args: unknown[]): this {
-    const callback = typeof args[args.length - 1] === "function" ? (args.pop() as Listener) : undefined;
+    const callback =
+      typeof args[args.length - 1] === "function" ? (args.pop() as Listener) : undefined;
     let options: ListenOptions;
     const first = args[0];
     if (first !== null && typeof first === "object") options = first as ListenOptions;

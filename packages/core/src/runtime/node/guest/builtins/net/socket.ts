@@ -44,7 +44,9 @@ type Listener = (...args: unknown[]) => void;
 function describePort(port: unknown): string {
   if (typeof port === "string") return `type string ('${port}')`;
   if (typeof port === "number") return `type number (${port})`;
-  return typeof port === "object" ? "an instance of Object" : `type ${typeof port} (${String(port)})`;
+  return typeof port === "object"
+    ? "an instance of Object"
+    : `type ${typeof port} (${String(port)})`;
 }
 
 /** Node's validatePort: numbers and numeric strings 0-65535. */

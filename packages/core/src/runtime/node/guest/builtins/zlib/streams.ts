@@ -33,12 +33,16 @@ export class ZlibBase extends Transform {
   readonly _finishFlushFlag: number;
 
   constructor(kind: string, options: unknown, brotli: boolean) {
-    const opts = (typeof options === "object" && options !== null ? options : {}) as Record<string, unknown>;
+    const opts = (typeof options === "object" && options !== null ? options : {}) as Record<
+      string,
+      unknown
+    >;
     super(opts as never);
     const constants = zlibConstants();
     this.#id = hostSync<number>("zlib.stream.create", kind, marshalOptions(opts));
     reaper?.register(this, this.#id, this);
-    this.#chunkSize = typeof opts.chunkSize === "number" ? opts.chunkSize : constants.Z_DEFAULT_CHUNK;
+    this.#chunkSize =
+      typeof opts.chunkSize === "number" ? opts.chunkSize : constants.Z_DEFAULT_CHUNK;
     this._defaultFlushFlag = brotli ? constants.BROTLI_OPERATION_PROCESS : constants.Z_NO_FLUSH;
     this._finishFlushFlag = brotli ? constants.BROTLI_OPERATION_FINISH : constants.Z_FINISH;
     this.#fullFlush = brotli ? constants.BROTLI_OPERATION_FLUSH : constants.Z_FULL_FLUSH;
@@ -70,7 +74,9 @@ export class ZlibBase extends Transform {
     const flushKind = flushMarkers.get(chunk);
     const work =
       flushKind !== undefined
-        ? hostPromise<Uint8Array>("zlib.stream.flush", this.#id, flushKind).then((out) => this.#pushOutput(out))
+        ? hostPromise<Uint8Array>("zlib.stream.flush", this.#id, flushKind).then((out) =>
+            this.#pushOutput(out),
+          )
         : this.#write(chunk);
     work.then(
       () => callback(),
