@@ -116,16 +116,18 @@ crypto.pbkdf2("pw", "salt", 10, 16, "sha1", (e, k) => {
   log("pbkdf2 cb", e, k.toString("hex"));
   crypto.scrypt("pw", "salt", 16, { N: 1024 }, (e2, k2) => {
     log("scrypt cb", e2, k2.toString("hex"));
-    crypto.hkdf("sha256", "k", "s", "i", 8, (e3, k3) => log("hkdf cb", e3, k3 instanceof ArrayBuffer, Buffer.from(k3).toString("hex")));
+    crypto.hkdf("sha256", "k", "s", "i", 8, (e3, k3) => {
+      log("hkdf cb", e3, k3 instanceof ArrayBuffer, Buffer.from(k3).toString("hex"));
+      crypto.generateKeyPair("ed25519", (e, pub, priv) => {
+        crypto.sign(null, Buffer.from("m"), priv, (e2, sig) => {
+          crypto.verify(null, Buffer.from("m"), pub, sig, (e3, ok) => log("async sign/verify", e, e2, e3, ok, sig.length));
+        });
+      });
+    });
   });
 });
 try { crypto.pbkdf2("pw", "salt", 10, 16, "nope", () => {}); } catch (e) { log("pbkdf2 sync throw", e.name, e.code, e.message); }
 try { crypto.pbkdf2("pw", "salt", 10, 16, "sha1"); } catch (e) { log("no callback", e.code, e.message); }
-crypto.generateKeyPair("ed25519", (e, pub, priv) => {
-  crypto.sign(null, Buffer.from("m"), priv, (e2, sig) => {
-    crypto.verify(null, Buffer.from("m"), pub, sig, (e3, ok) => log("async sign/verify", e, e2, e3, ok, sig.length));
-  });
-});
 crypto.randomBytes(12, (e, b) => log("randomBytes cb", e, b.length));
 const filled = new Uint32Array(4);
 crypto.randomFill(filled, 1, 2, (e, arr) => log("randomFill", e, arr === filled, arr[0] === 0, arr[3] === 0));

@@ -4,10 +4,10 @@
  * EventTarget/Event/AbortController. Web APIs with their own files are installed from there.
  */
 import { Buffer } from "buffer";
-import { installProxyTracking } from "./builtins/util-types.ts";
 import { URL, URLSearchParams } from "whatwg-url";
 import { AbortController, AbortSignal } from "./abort.ts";
 import { installCryptoGlobal } from "./builtins/crypto/global.ts";
+import { installProxyTracking } from "./builtins/util-types.ts";
 import { Console } from "./console.ts";
 import { SNAPSHOT_SAB_STANDIN } from "./early-globals.ts";
 import { Event as EventShim, EventTarget as EventTargetShim } from "./event-target.ts";

@@ -56,7 +56,42 @@ export function callSyncValue<T>(op: string, ...args: unknown[]): T {
 
 function rawCallSync(op: string, args: unknown[]): unknown {
   if (!syncRef) throw new Error(`agentos: host call ${op} before boot`);
-  return syncRef.applySyncPromise(undefined, [op, args], COPY);
+  return syncRef.applySyncPromise(undefined, [op, compactViews(args, 0)], COPY);
+}
+
+/**
+ * isolated-vm copies a typed array's whole ArrayBuffer, not just the view: a 64 KiB subarray of
+ * a 10 MB Buffer would cross as 10 MB. Views that do not cover their buffer are copied down to
+ * their own bytes first (in arguments, and in arrays/plain objects a few levels deep).
+ */
+function compactViews(value: unknown, depth: number): unknown {
+  if (ArrayBuffer.isView(value)) {
+    const view = value as Uint8Array;
+    if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) return value;
+    return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
+  }
+  if (depth > 3 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = compactViews(value[i], depth + 1);
+      if (item !== value[i]) {
+        copy ??= value.slice();
+        copy[i] = item;
+      }
+    }
+    return copy ?? value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const compacted = compactViews(item, depth + 1);
+    if (compacted !== item) {
+      copy ??= { ...(value as Record<string, unknown>) };
+      copy[key] = compacted;
+    }
+  }
+  return copy ?? value;
 }
 
 /**
@@ -72,7 +107,7 @@ export function callAsync<T>(op: string, args: unknown[], callback: Callback<T>)
     else if ("e" in result) callback(systemError(result.e));
     else callback(null, result.v as T);
   });
-  asyncRef.applyIgnored(undefined, [op, args, id], COPY);
+  asyncRef.applyIgnored(undefined, [op, compactViews(args, 0), id], COPY);
 }
 
 /** Fire and forget: the host does the work, nobody waits for the answer. */

@@ -8,8 +8,8 @@ import { inspect } from "node-inspect-extracted";
 import { codedError, describeReceived } from "../errors.ts";
 import { THROW_SITE } from "../fatal.ts";
 import { AssertionError, type AssertionErrorOptions } from "./assertion-error.ts";
-import { isDeepLooseEqual, isDeepStrictEqual } from "./comparisons.ts";
 import { sourceOfCall } from "./call-source.ts";
+import { isDeepLooseEqual, isDeepStrictEqual } from "./comparisons.ts";
 import { isNativeError, isPromise, isRegExp } from "./util-types.ts";
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -227,11 +227,7 @@ async function waitForActual(promiseFn: unknown): Promise<unknown> {
   } else if (isThenable(promiseFn)) {
     promise = promiseFn;
   } else {
-    throw invalidArgType(
-      "promiseFn",
-      "of type function or an instance of Promise",
-      promiseFn,
-    );
+    throw invalidArgType("promiseFn", "of type function or an instance of Promise", promiseFn);
   }
   try {
     await promise;
@@ -253,7 +249,11 @@ function expectsError(fn: AnyFunction, actual: unknown, args: unknown[]): void {
   let [error, message] = args;
   if (typeof error === "string") {
     if (args.length >= 2) {
-      throw invalidArgType("error", "of type function or an instance of Error, RegExp, or Object", error);
+      throw invalidArgType(
+        "error",
+        "of type function or an instance of Error, RegExp, or Object",
+        error,
+      );
     }
     if (typeof actual === "object" && actual !== null) {
       if ((actual as Error).message === error) {
@@ -273,7 +273,11 @@ function expectsError(fn: AnyFunction, actual: unknown, args: unknown[]): void {
     message = error;
     error = undefined;
   } else if (error != null && typeof error !== "object" && typeof error !== "function") {
-    throw invalidArgType("error", "of type function or an instance of Error, RegExp, or Object", error);
+    throw invalidArgType(
+      "error",
+      "of type function or an instance of Error, RegExp, or Object",
+      error,
+    );
   }
   if (actual === NO_EXCEPTION) {
     let details = "";
@@ -361,6 +365,7 @@ function fail(
   operatorIn?: string,
   stackStartFn?: AnyFunction,
 ): never {
+  // biome-ignore lint/complexity/noArguments: Node counts the arguments actually passed
   const argCount = arguments.length;
   let actual = actualIn;
   let message = messageIn;
@@ -396,6 +401,7 @@ function fail(
 }
 
 function equal(actual: unknown, expected: unknown, message?: unknown): void {
+  // biome-ignore lint/complexity/noArguments: Node counts the arguments actually passed
   if (arguments.length < 2) throw missingArgs("actual", "expected");
   // biome-ignore lint/suspicious/noDoubleEquals: assert.equal is defined by ==
   if (actual != expected && !(Number.isNaN(actual) && Number.isNaN(expected))) {
@@ -404,6 +410,7 @@ function equal(actual: unknown, expected: unknown, message?: unknown): void {
 }
 
 function notEqual(actual: unknown, expected: unknown, message?: unknown): void {
+  // biome-ignore lint/complexity/noArguments: Node counts the arguments actually passed
   if (arguments.length < 2) throw missingArgs("actual", "expected");
   // biome-ignore lint/suspicious/noDoubleEquals: assert.notEqual is defined by !=
   if (actual == expected || (Number.isNaN(actual) && Number.isNaN(expected))) {
@@ -412,6 +419,7 @@ function notEqual(actual: unknown, expected: unknown, message?: unknown): void {
 }
 
 function deepEqual(actual: unknown, expected: unknown, message?: unknown): void {
+  // biome-ignore lint/complexity/noArguments: Node counts the arguments actually passed
   if (arguments.length < 2) throw missingArgs("actual", "expected");
   if (!isDeepLooseEqual(actual, expected)) {
     innerFail({ actual, expected, message, operator: "deepEqual", stackStartFn: deepEqual });
@@ -419,6 +427,7 @@ function deepEqual(actual: unknown, expected: unknown, message?: unknown): void 
 }
 
 function notDeepEqual(actual: unknown, expected: unknown, message?: unknown): void {
+  // biome-ignore lint/complexity/noArguments: Node counts the arguments actually passed
   if (arguments.length < 2) throw missingArgs("actual", "expected");
   if (isDeepLooseEqual(actual, expected)) {
     innerFail({ actual, expected, message, operator: "notDeepEqual", stackStartFn: notDeepEqual });
@@ -426,6 +435,7 @@ function notDeepEqual(actual: unknown, expected: unknown, message?: unknown): vo
 }
 
 function deepStrictEqual(actual: unknown, expected: unknown, message?: unknown): void {
+  // biome-ignore lint/complexity/noArguments: Node counts the arguments actually passed
   if (arguments.length < 2) throw missingArgs("actual", "expected");
   if (!isDeepStrictEqual(actual, expected)) {
     innerFail({
@@ -439,6 +449,7 @@ function deepStrictEqual(actual: unknown, expected: unknown, message?: unknown):
 }
 
 function notDeepStrictEqual(actual: unknown, expected: unknown, message?: unknown): void {
+  // biome-ignore lint/complexity/noArguments: Node counts the arguments actually passed
   if (arguments.length < 2) throw missingArgs("actual", "expected");
   if (isDeepStrictEqual(actual, expected)) {
     innerFail({
@@ -452,6 +463,7 @@ function notDeepStrictEqual(actual: unknown, expected: unknown, message?: unknow
 }
 
 function strictEqual(actual: unknown, expected: unknown, message?: unknown): void {
+  // biome-ignore lint/complexity/noArguments: Node counts the arguments actually passed
   if (arguments.length < 2) throw missingArgs("actual", "expected");
   if (!Object.is(actual, expected)) {
     innerFail({ actual, expected, message, operator: "strictEqual", stackStartFn: strictEqual });
@@ -459,6 +471,7 @@ function strictEqual(actual: unknown, expected: unknown, message?: unknown): voi
 }
 
 function notStrictEqual(actual: unknown, expected: unknown, message?: unknown): void {
+  // biome-ignore lint/complexity/noArguments: Node counts the arguments actually passed
   if (arguments.length < 2) throw missingArgs("actual", "expected");
   if (Object.is(actual, expected)) {
     innerFail({
@@ -609,7 +622,11 @@ for (const [name, method] of Object.entries(METHODS)) {
       }
     },
   }[name];
-  Object.defineProperty(Assert.prototype, name, { value: wrapped, writable: true, configurable: true });
+  Object.defineProperty(Assert.prototype, name, {
+    value: wrapped,
+    writable: true,
+    configurable: true,
+  });
 }
 Object.defineProperty(Assert.prototype, "ok", {
   value: function ok(...args: unknown[]) {

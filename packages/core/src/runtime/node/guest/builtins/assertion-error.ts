@@ -65,7 +65,11 @@ type DiffOp = -1 | 0 | 1; // deleted (expected only), same, inserted (actual onl
  * Myers' shortest edit script between the two line lists, in Node's order (last change
  * first). Lines that differ only by a trailing comma count as equal for objects.
  */
-function myersDiff(actual: string[], expected: string[], commaBlind: boolean): Array<[DiffOp, string]> {
+function myersDiff(
+  actual: string[],
+  expected: string[],
+  commaBlind: boolean,
+): Array<[DiffOp, string]> {
   const same = (a: string, b: string) =>
     a === b || (commaBlind && (`${a},` === b || a === `${b},`));
   const max = actual.length + expected.length;
@@ -85,7 +89,8 @@ function myersDiff(actual: string[], expected: string[], commaBlind: boolean): A
         y++;
       }
       v[offset] = x;
-      if (x >= actual.length && y >= expected.length) return backtrack(trace, actual, expected, commaBlind);
+      if (x >= actual.length && y >= expected.length)
+        return backtrack(trace, actual, expected, commaBlind);
     }
   }
   return [];
@@ -158,7 +163,12 @@ function printDiff(diff: Array<[DiffOp, string]>): { message: string; skipped: b
 }
 
 /** Two one-line values, at least one not an object: `a !== b` or a stacked pair. */
-function simpleDiff(actual: unknown, shownActual: string, expected: unknown, shownExpected: string) {
+function simpleDiff(
+  actual: unknown,
+  shownActual: string,
+  expected: unknown,
+  shownExpected: string,
+) {
   let length = shownActual.length + shownExpected.length;
   if (typeof actual === "string") length -= 2;
   if (typeof expected === "string") length -= 2;
@@ -231,10 +241,6 @@ function diffMessage(
   }
   const title = `${customMessage || READABLE[operator]}\n${header}`;
   return `${title}${skipped ? "\n... Skipped lines" : ""}\n${message}\n`;
-}
-
-function isObjectLikeNonNull(value: unknown): boolean {
-  return typeof value === "object" && value !== null;
 }
 
 function cutLines(text: string): string {
@@ -336,7 +342,8 @@ function generatedMessage(
   operator: string,
   diffMode: string,
 ): string {
-  if (DIFF_OPERATORS.has(operator)) return diffMessage(actual, expected, operator, undefined, diffMode);
+  if (DIFF_OPERATORS.has(operator))
+    return diffMessage(actual, expected, operator, undefined, diffMode);
   if (operator === "notDeepStrictEqual" || operator === "notStrictEqual") {
     let base = READABLE[operator];
     const lines = collapse(inspectForAssert(actual).split("\n"), diffMode);
@@ -351,13 +358,15 @@ function generatedMessage(
     const text = `${known}\n\n${shownActual}`;
     return text.length > 1024 && diffMode !== "full" ? `${text.slice(0, 1021)}...` : text;
   }
-  if (shownActual.length > 512 && diffMode !== "full") shownActual = `${shownActual.slice(0, 509)}...`;
+  if (shownActual.length > 512 && diffMode !== "full")
+    shownActual = `${shownActual.slice(0, 509)}...`;
   if (shownExpected.length > 512 && diffMode !== "full")
     shownExpected = `${shownExpected.slice(0, 509)}...`;
   if (operator === "deepEqual") {
     return `${known}\n\n${shownActual}\n\nshould loosely deep-equal\n\n${shownExpected}`;
   }
   const unequal = READABLE[`${operator}Unequal`];
-  if (unequal) return `${unequal}\n\n${shownActual}\n\nshould not loosely deep-equal\n\n${shownExpected}`;
+  if (unequal)
+    return `${unequal}\n\n${shownActual}\n\nshould not loosely deep-equal\n\n${shownExpected}`;
   return `${shownActual} ${operator} ${shownExpected}`;
 }

@@ -138,7 +138,12 @@ function firstExpression(line: string, column: number): string {
       }
       const isAccess = token.kind === "punct" && MEMBER_ACCESS.has(token.text);
       if (isAccess && last?.kind === "name") chainStart ??= last;
-      else if (!isAccess && token.kind !== "name" && token.kind !== "string" && token.kind !== "num")
+      else if (
+        !isAccess &&
+        token.kind !== "name" &&
+        token.kind !== "string" &&
+        token.kind !== "num"
+      )
         chainStart = null;
       last = token;
       continue;

@@ -31,8 +31,7 @@ type Visiting = Map<object, Set<object>>;
 const tagOf = (value: object): string => Object.prototype.toString.call(value);
 const isEnumerable = (object: object, key: PropertyKey): boolean =>
   Object.prototype.propertyIsEnumerable.call(object, key);
-const hasOwn = (object: object, key: PropertyKey): boolean =>
-  Object.prototype.hasOwnProperty.call(object, key);
+const hasOwn = (object: object, key: PropertyKey): boolean => Object.hasOwn(object, key);
 const typedArrayTag = Object.getOwnPropertyDescriptor(
   Object.getPrototypeOf(Uint8Array.prototype),
   Symbol.toStringTag,
@@ -109,7 +108,12 @@ function deepEqual(a: unknown, b: unknown, mode: Mode, visiting: Visiting): bool
     return compareKeys(x, y, mode, visiting, "map");
   } else if (isAnyArrayBuffer(x)) {
     if (!isAnyArrayBuffer(y)) return false;
-    if (!sameBytes(new Uint8Array(x as unknown as ArrayBuffer), new Uint8Array(y as unknown as ArrayBuffer)))
+    if (
+      !sameBytes(
+        new Uint8Array(x as unknown as ArrayBuffer),
+        new Uint8Array(y as unknown as ArrayBuffer),
+      )
+    )
       return false;
   } else if (isNativeError(x) || x instanceof Error) {
     if (!isNativeError(y) && !(y instanceof Error)) return false;

@@ -34,11 +34,17 @@ function abortError(signal?: AbortSignal): Error {
 
 let patched = false;
 
-function patchEmitter(EventEmitter: Record<string | symbol, unknown> & { prototype: object }): void {
+function patchEmitter(
+  EventEmitter: Record<string | symbol, unknown> & { prototype: object },
+): void {
   if (patched) return;
   patched = true;
   const proto = EventEmitter.prototype as Record<string | symbol, unknown>;
-  const originalEmit = proto.emit as (this: Emitter, name: string | symbol, ...args: unknown[]) => boolean;
+  const originalEmit = proto.emit as (
+    this: Emitter,
+    name: string | symbol,
+    ...args: unknown[]
+  ) => boolean;
   let captureByDefault = false;
   Object.defineProperty(EventEmitter, "captureRejections", {
     get: () => captureByDefault,
@@ -106,7 +112,11 @@ function patchEmitter(EventEmitter: Record<string | symbol, unknown> & { prototy
     originalInit?.call(this);
     if (options?.captureRejections !== undefined) {
       if (typeof options.captureRejections !== "boolean")
-        throw invalidArgType("options.captureRejections", "of type boolean", options.captureRejections);
+        throw invalidArgType(
+          "options.captureRejections",
+          "of type boolean",
+          options.captureRejections,
+        );
       this[kCapture] = options.captureRejections;
     }
   };
@@ -165,7 +175,10 @@ function on(
   const signal = options?.signal;
   if (signal?.aborted) throw abortError(signal);
   const queued: unknown[][] = [];
-  const waiting: Array<{ resolve: (r: IteratorResult<unknown[]>) => void; reject: (e: unknown) => void }> = [];
+  const waiting: Array<{
+    resolve: (r: IteratorResult<unknown[]>) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   let failure: unknown = null;
   let finished = false;
   const onEvent = (...args: unknown[]) => {
@@ -241,7 +254,11 @@ export function createEvents(): unknown {
   EventEmitter.prototype = PackageEmitter.prototype;
   for (const key of Reflect.ownKeys(PackageEmitter)) {
     if (key === "prototype" || key === "length" || key === "name") continue;
-    Object.defineProperty(EventEmitter, key, Reflect.getOwnPropertyDescriptor(PackageEmitter, key) as PropertyDescriptor);
+    Object.defineProperty(
+      EventEmitter,
+      key,
+      Reflect.getOwnPropertyDescriptor(PackageEmitter, key) as PropertyDescriptor,
+    );
   }
   const events = EventEmitter as Record<string, unknown>;
   events.EventEmitter = EventEmitter;
@@ -251,7 +268,8 @@ export function createEvents(): unknown {
   events.errorMonitor = errorMonitor;
   events.captureRejectionSymbol = captureRejectionSymbol;
   events.getEventListeners = (target: Emitter | EventTarget, name: string | symbol) => {
-    if (typeof (target as Emitter).listeners === "function") return (target as Emitter).listeners(name);
+    if (typeof (target as Emitter).listeners === "function")
+      return (target as Emitter).listeners(name);
     const listing = (target as unknown as Record<symbol, unknown>)[Symbol.for("agentos.listeners")];
     return typeof listing === "function" ? listing.call(target, name) : [];
   };
@@ -274,7 +292,8 @@ export function createEvents(): unknown {
   events.listenerCount = (emitter: Emitter, name: string | symbol) => emitter.listenerCount(name);
   events.addAbortListener = (signal: AbortSignal, listener: () => void) => {
     if (signal === undefined) throw invalidArgType("signal", "an instance of AbortSignal", signal);
-    if (typeof listener !== "function") throw invalidArgType("listener", "of type function", listener);
+    if (typeof listener !== "function")
+      throw invalidArgType("listener", "of type function", listener);
     let removed = false;
     if (signal.aborted) queueMicrotask(() => listener());
     else signal.addEventListener("abort", listener, { once: true });

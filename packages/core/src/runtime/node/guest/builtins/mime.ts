@@ -10,7 +10,11 @@ const WHITESPACE = /[\r\n\t ]/;
 
 function syntaxError(what: string, input: string, index: number): TypeError {
   const at = index === -1 ? "" : ` at ${index}`;
-  return codedError(TypeError, "ERR_INVALID_MIME_SYNTAX", `The MIME syntax for a ${what} in "${input}" is invalid${at}`);
+  return codedError(
+    TypeError,
+    "ERR_INVALID_MIME_SYNTAX",
+    `The MIME syntax for a ${what} in "${input}" is invalid${at}`,
+  );
 }
 
 const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -69,7 +73,8 @@ export class MIMEParams {
     while (i < source.length) {
       while (i < source.length && WHITESPACE.test(source[i])) i++;
       let nameEnd = i;
-      while (nameEnd < source.length && source[nameEnd] !== ";" && source[nameEnd] !== "=") nameEnd++;
+      while (nameEnd < source.length && source[nameEnd] !== ";" && source[nameEnd] !== "=")
+        nameEnd++;
       const name = asciiLower(source.slice(i, nameEnd));
       i = nameEnd;
       if (i < source.length && source[i] === ";") {
@@ -126,7 +131,8 @@ export class MIMEType {
     const badType = type.search(NOT_TOKEN);
     if (type === "" || badType !== -1 || slash === -1) throw syntaxError("type", text, badType);
     const semicolon = trimmed.indexOf(";", slash + 1);
-    const rawSubtype = semicolon === -1 ? trimmed.slice(slash + 1) : trimmed.slice(slash + 1, semicolon);
+    const rawSubtype =
+      semicolon === -1 ? trimmed.slice(slash + 1) : trimmed.slice(slash + 1, semicolon);
     const subtype = rawSubtype.replace(/[\r\n\t ]+$/, "");
     const badSubtype = subtype.search(NOT_TOKEN);
     if (subtype === "" || badSubtype !== -1) throw syntaxError("subtype", text, badSubtype);

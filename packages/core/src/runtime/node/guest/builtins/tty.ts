@@ -34,7 +34,16 @@ function checkTty(fd: unknown): number {
       `"fd" must be a positive integer: ${String(fd)}`,
     );
   }
-  if (!isatty(fd)) throw ttyInitFailed();
+  if (isatty(fd)) return fd;
+  // libuv's uv_tty_init also takes pipes and sockets (the stream then just is not a terminal);
+  // files, other devices and closed descriptors fail with EINVAL.
+  let mode: number;
+  try {
+    mode = callSync<number[]>("fs.fstat", fd)[1] & 0o170000;
+  } catch {
+    throw ttyInitFailed();
+  }
+  if (mode !== 0o010000 && mode !== 0o140000) throw ttyInitFailed();
   return fd;
 }
 
@@ -146,15 +155,17 @@ export function colorDepth(env: Record<string, string | undefined>): number {
 
 export class WriteStream extends FdWriteStream {
   isTTY = true;
-  columns: number;
-  rows: number;
+  columns: number | undefined;
+  rows: number | undefined;
 
   constructor(fd: number) {
     super(checkTty(fd));
     this._type = "tty";
-    const [columns, rows] = this.getWindowSize();
-    this.columns = columns;
-    this.rows = rows;
+    try {
+      [this.columns, this.rows] = this.getWindowSize();
+    } catch {
+      // Not a terminal after all (a pipe): no size, as in Node.
+    }
   }
 
   getWindowSize(): [number, number] {

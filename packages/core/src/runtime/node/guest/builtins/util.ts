@@ -6,7 +6,12 @@
  * styleText, the errno map and MIMEType.
  */
 import * as inspectPackage from "node-inspect-extracted";
-import { format, formatWithOptions, inspect, stripVTControlCharacters } from "node-inspect-extracted";
+import {
+  format,
+  formatWithOptions,
+  inspect,
+  stripVTControlCharacters,
+} from "node-inspect-extracted";
 import { codedError, describeReceived, invalidArgType } from "../errors.ts";
 import { isDeepStrictEqual } from "./comparisons.ts";
 import { MIMEParams, MIMEType } from "./mime.ts";
@@ -33,7 +38,8 @@ if (!Object.getOwnPropertyDescriptor(inspect, "defaultOptions")) {
 }
 
 function promisify(original: unknown): unknown {
-  if (typeof original !== "function") throw invalidArgType("original", "of type function", original);
+  if (typeof original !== "function")
+    throw invalidArgType("original", "of type function", original);
   const custom = (original as unknown as Record<symbol, unknown>)[kCustomPromisify];
   if (custom !== undefined) {
     if (typeof custom !== "function")
@@ -76,7 +82,8 @@ function promisify(original: unknown): unknown {
 (promisify as unknown as Record<string, unknown>).custom = kCustomPromisify;
 
 function callbackify(original: unknown): unknown {
-  if (typeof original !== "function") throw invalidArgType("original", "of type function", original);
+  if (typeof original !== "function")
+    throw invalidArgType("original", "of type function", original);
   function callbackified(this: unknown, ...args: unknown[]) {
     const callback = args.pop();
     if (typeof callback !== "function")
@@ -213,7 +220,12 @@ function styleText(
   };
   if (validateStream) {
     const s = stream as { write?: unknown; on?: unknown; getReader?: unknown; getWriter?: unknown };
-    if (!s || (typeof s.on !== "function" && typeof s.getReader !== "function" && typeof s.getWriter !== "function")) {
+    if (
+      !s ||
+      (typeof s.on !== "function" &&
+        typeof s.getReader !== "function" &&
+        typeof s.getWriter !== "function")
+    ) {
       throw codedError(
         TypeError,
         "ERR_INVALID_ARG_TYPE",
@@ -255,7 +267,12 @@ function getSystemErrorMap(): Map<number, [string, string]> {
 }
 
 function aborted(signal: AbortSignal, resource: unknown): Promise<void> {
-  if (signal === undefined || signal === null || typeof signal !== "object" || !("aborted" in signal))
+  if (
+    signal === undefined ||
+    signal === null ||
+    typeof signal !== "object" ||
+    !("aborted" in signal)
+  )
     throw invalidArgType("signal", "an instance of AbortSignal", signal);
   if (resource === null || (typeof resource !== "object" && typeof resource !== "function"))
     throw invalidArgType("resource", "of type object", resource);

@@ -1,5 +1,5 @@
 /** The WHATWG Request: URL and method checks with undici's messages, body rules, clone. */
-import { type Body, extractBody, readBody } from "./body.ts";
+import { Body, extractBody, readBody } from "./body.ts";
 import { Headers } from "./headers.ts";
 
 const NORMALIZED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"]);
@@ -87,7 +87,9 @@ export class Request {
         throw new TypeError(
           "Cannot construct a Request with a Request object that has already been used.",
         );
-      this.#body = inherited;
+      // The body moves to the new request; the old one counts as read.
+      const bytes = inherited.knownBytes;
+      this.#body = bytes !== null ? new Body(bytes) : new Body(inherited.stream);
       inherited.markUsed();
     }
   }

@@ -40,6 +40,8 @@ export class PipeReadable extends Readable {
       if (!data || data.length === 0) {
         this.#close();
         this.push(null);
+        // As net.Socket does at EOF: with nothing buffered, this ends the stream now.
+        this.read(0);
         return;
       }
       this.push(Buffer.from(data.buffer, data.byteOffset, data.length));

@@ -58,6 +58,17 @@ export function spawnError(code: string, syscall: string, file?: string, args?: 
   return error;
 }
 
+/** ERR_INVALID_ARG_TYPE for an option: Node says "property" for dotted names. */
+function invalidProperty(name: string, expected: string, actual: unknown): TypeError {
+  return codedError(
+    TypeError,
+    "ERR_INVALID_ARG_TYPE",
+    `The "${name}" property must be ${expected}. Received ${describeReceived(actual)}`,
+  );
+}
+
+let warnedShellArgs = false;
+
 export function validateFile(file: unknown): string {
   if (typeof file !== "string") throw invalidArgType("file", "of type string", file);
   if (file.length === 0) {
@@ -84,17 +95,14 @@ export function splitArgs(
 ): { args: string[]; options: SpawnOptions } {
   if (args === undefined || args === null) args = [];
   else if (!Array.isArray(args)) {
-    if (typeof args === "object") {
-      options = args;
-      args = [];
-    } else throw invalidArgType("args", "an instance of Array", args);
+    if (typeof args !== "object") throw invalidArgType("args", "of type object", args);
+    options = args;
+    args = [];
   }
   if (options === undefined || options === null) options = {};
   else if (typeof options !== "object") throw invalidArgType("options", "of type object", options);
-  for (const arg of args as unknown[]) {
-    if (typeof arg !== "string") throw invalidArgType("args", "an instance of Array", args);
-  }
-  return { args: [...(args as string[])], options: { ...(options as SpawnOptions) } };
+  // Node hands non-string arguments to the child as their string form.
+  return { args: (args as unknown[]).map(String), options: { ...(options as SpawnOptions) } };
 }
 
 export function validateSignal(signal: unknown, name = "options.killSignal"): number {
@@ -142,7 +150,9 @@ export function normalizeStdio(stdio: unknown, defaults: unknown = "pipe"): Stdi
     }
     return [0, 1, 2].map((i) => stdioEntry(value, i));
   }
-  if (!Array.isArray(value)) throw invalidArgType("options.stdio", "of type string or an instance of Array", value);
+  if (!Array.isArray(value)) {
+    throw invalidProperty("options.stdio", "of type string or an instance of Array", value);
+  }
   const entries = [...value];
   while (entries.length < 3) entries.push(undefined);
   return entries.map((entry, i) => stdioEntry(entry, i));
@@ -170,25 +180,33 @@ export function normalizeSpawn(
   let cwd = options.cwd;
   if (cwd instanceof URL) cwd = decodeURIComponent(cwd.pathname);
   if (cwd !== undefined && cwd !== null && typeof cwd !== "string") {
-    throw invalidArgType("options.cwd", "of type string or an instance of Buffer or URL", cwd);
+    throw invalidProperty("options.cwd", "of type string or an instance of Buffer or URL", cwd);
   }
   if (options.shell !== undefined && options.shell !== null) {
     if (typeof options.shell !== "boolean" && typeof options.shell !== "string") {
-      throw invalidArgType("options.shell", "of type boolean or string", options.shell);
+      throw invalidProperty("options.shell", "one of type boolean or string", options.shell);
     }
   }
   if (options.argv0 !== undefined && typeof options.argv0 !== "string") {
-    throw invalidArgType("options.argv0", "of type string", options.argv0);
+    throw invalidProperty("options.argv0", "of type string", options.argv0);
   }
   for (const id of ["uid", "gid"] as const) {
     const value = options[id];
     if (value === undefined || value === null) continue;
-    if (!Number.isInteger(value)) throw invalidArgType(`options.${id}`, "of type number", value);
+    if (!Number.isInteger(value)) throw invalidProperty(`options.${id}`, "of type number", value);
     const own = id === "uid" ? process.getuid?.() : process.getgid?.();
     if (value !== own) throw notSupported(`child_process option ${id} (changing identity)`);
   }
   let full: string[];
   if (options.shell) {
+    if (args.length > 0 && !warnedShellArgs) {
+      warnedShellArgs = true;
+      process.emitWarning(
+        "Passing args to a child process with shell option true can lead to security vulnerabilities, as the arguments are not escaped, only concatenated.",
+        "DeprecationWarning",
+        "DEP0190",
+      );
+    }
     const command = [file, ...args].join(" ");
     file = typeof options.shell === "string" ? options.shell : "/bin/sh";
     full = [file, "-c", command];

@@ -11,7 +11,10 @@ export function validateString(value: unknown, name: string): asserts value is s
   if (typeof value !== "string") throw invalidArgType(name, "of type string", value);
 }
 
-export function validateFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
+export function validateFunction(
+  value: unknown,
+  name: string,
+): asserts value is (...args: never[]) => unknown {
   if (typeof value !== "function") throw invalidArgType(name, "of type function", value);
 }
 

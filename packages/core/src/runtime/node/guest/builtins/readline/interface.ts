@@ -215,11 +215,9 @@ export class Interface extends EventEmitter {
       }
       const onAbort = (): void => reject(abortError(signal?.reason));
       signal?.addEventListener("abort", onAbort, { once: true });
-      const onClose = (): void => reject(abortError());
-      this.once("close", onClose);
+      // Closing leaves an unanswered question pending, as in Node.
       this.#question(query, options, (answer) => {
         signal?.removeEventListener("abort", onAbort);
-        this.removeListener("close", onClose);
         resolve(answer);
       });
     });

@@ -2,6 +2,8 @@
  * readline/promises: the same Interface whose question() returns a promise, and the Readline
  * class that batches cursor commands until commit().
  */
+import { Writable } from "readable-stream";
+import { invalidArgType } from "../../errors.ts";
 import { Interface as BaseInterface, type InterfaceOptions } from "./interface.ts";
 
 export class Interface extends BaseInterface {
@@ -21,6 +23,7 @@ export class Readline {
   #todo: string[] = [];
 
   constructor(stream: Output, options: { autoCommit?: boolean } = {}) {
+    if (!(stream instanceof Writable)) throw invalidArgType("stream", "an instance of Writable", stream);
     this.#stream = stream;
     this.#autoCommit = Boolean(options.autoCommit);
   }
