@@ -4,6 +4,21 @@
  * its arguments and fails with a message naming the method; nothing a caller passes can
  * crash the host.
  */
+import { SessionManager } from "../acp/session-manager.ts";
+import type {
+  AgentPermissionPolicy,
+  AgentRegistryEntry,
+  CreateSessionOptions,
+  JsonRpcResponse,
+  PermissionReply,
+  PermissionRequestHandler,
+  PromptResult,
+  SessionConfigOption,
+  SessionEvent,
+  SessionEventHandler,
+  SessionInfo,
+  SessionModeState,
+} from "../acp/session-types.ts";
 import { defaultRegistry } from "../commands/index.ts";
 import { CronScheduler } from "../cron/cron-scheduler.ts";
 import type { CronEventHandler, CronJob, CronJobInfo, CronJobOptions } from "../cron/cron-types.ts";
@@ -88,6 +103,8 @@ export interface AgentOsOptions {
   toolKits?: ToolKit[];
   /** Software packages: agents, npm tool bins, WASM command sets (see software/). */
   software?: SoftwareInput[];
+  /** How agents' permission requests are answered (default: ask handlers, reject after 60 s). */
+  agentPermissions?: AgentPermissionPolicy;
 }
 
 const KNOWN_OPTIONS = [
@@ -101,6 +118,7 @@ const KNOWN_OPTIONS = [
   "additionalInstructions",
   "toolKits",
   "software",
+  "agentPermissions",
 ];
 const LATER_OPTIONS: Record<string, string> = {
   commandDirs: "command directories",
@@ -190,11 +208,18 @@ export class AgentOs {
   #disposed = false;
   #toolKits: ToolKit[] = [];
   #software: InstalledSoftware | undefined;
-  // Cron exec actions run like vm.exec; sessions do not exist yet, so session actions fail.
+  #sessionManager: SessionManager | undefined;
+  // Cron exec actions run like vm.exec; session actions run one prompt in a fresh session.
   readonly #cron = new CronScheduler({
     exec: (commandLine) => this.exec(commandLine),
-    session: () =>
-      Promise.reject(new Error("sessions are not available yet: a session action cannot run")),
+    session: async (agentType, prompt, options) => {
+      const { sessionId } = await this.createSession(agentType, options as CreateSessionOptions);
+      try {
+        return await this.prompt(sessionId, prompt);
+      } finally {
+        await this.destroySession(sessionId);
+      }
+    },
   });
 
   private constructor(kernel: Kernel, permissions: Permissions, options: AgentOsOptions) {
@@ -393,6 +418,7 @@ export class AgentOs {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#cron.dispose();
+    this.#sessionManager?.disposeAll();
     this.#kernel.shutdown();
     for (const record of this.#spawned.values()) record.exit(128 + SIGNALS.SIGKILL);
     for (const mount of this.#kernel.fs.mounts.list()) {
@@ -481,6 +507,144 @@ export class AgentOs {
     if (typeof handler !== "function")
       throw new TypeError(`onNetworkEvent: handler must be a function, got ${describe(handler)}`);
     return this.#kernel.net.onEvent(handler);
+  }
+
+  // ---- agent sessions (see acp/) ------------------------------------------------------------
+
+  get #sessions(): SessionManager {
+    this.#sessionManager ??= new SessionManager(this, {
+      cwd: this.#kernel.init.cwd,
+      limits: this.#kernel.limits,
+      toolKitNames: () => this.#toolKits.map((k) => k.name),
+      additionalInstructions: this.#options.additionalInstructions,
+      permissions: this.#options.agentPermissions,
+    });
+    return this.#sessionManager;
+  }
+
+  /** Agents this VM knows, and whether a software package installed them. */
+  listAgents(): AgentRegistryEntry[] {
+    this.#alive("listAgents");
+    return this.#sessions.listAgents();
+  }
+
+  /** Launches the agent's ACP adapter as a VM process and creates an ACP session. */
+  createSession(
+    agentType: string,
+    options: CreateSessionOptions = {},
+  ): Promise<{ sessionId: string }> {
+    this.#alive("createSession");
+    return this.#sessions.create(agentType, options);
+  }
+
+  listSessions(): SessionInfo[] {
+    this.#alive("listSessions");
+    return this.#sessions.list();
+  }
+
+  /** Sends a prompt; resolves when the turn ends, with the agent's text of the turn. */
+  prompt(sessionId: string, text: string): Promise<PromptResult> {
+    this.#alive("prompt");
+    checkString("prompt", text, "text");
+    return this.#sessions.get("prompt", sessionId).prompt(text);
+  }
+
+  cancelSession(sessionId: string): Promise<JsonRpcResponse> {
+    this.#alive("cancelSession");
+    return this.#sessions.get("cancelSession", sessionId).cancel();
+  }
+
+  /** Kills the agent's adapter process and forgets the session. */
+  closeSession(sessionId: string): void {
+    this.#alive("closeSession");
+    this.#sessions.close(sessionId);
+  }
+
+  /** Cancels any turn, closes the agent's session, then kills the adapter. */
+  destroySession(sessionId: string): Promise<void> {
+    this.#alive("destroySession");
+    return this.#sessions.destroy(sessionId);
+  }
+
+  /** Every event from now on; with `since`, stored events after that sequence number first. */
+  onSessionEvent(
+    sessionId: string,
+    handler: SessionEventHandler,
+    options: { since?: number } = {},
+  ): () => void {
+    this.#alive("onSessionEvent");
+    if (typeof handler !== "function")
+      throw new TypeError("onSessionEvent: handler must be a function");
+    return this.#sessions.get("onSessionEvent", sessionId).events.subscribe(handler, options.since);
+  }
+
+  /** The stored transcript (events after `since`, all by default). */
+  getSessionEvents(sessionId: string, options: { since?: number } = {}): SessionEvent[] {
+    this.#alive("getSessionEvents");
+    return this.#sessions.get("getSessionEvents", sessionId).events.since(options.since);
+  }
+
+  onPermissionRequest(sessionId: string, handler: PermissionRequestHandler): () => void {
+    this.#alive("onPermissionRequest");
+    if (typeof handler !== "function")
+      throw new TypeError("onPermissionRequest: handler must be a function");
+    return this.#sessions.get("onPermissionRequest", sessionId).permissions.onRequest(handler);
+  }
+
+  async respondPermission(
+    sessionId: string,
+    permissionId: string,
+    reply: PermissionReply,
+  ): Promise<JsonRpcResponse> {
+    this.#alive("respondPermission");
+    if (reply !== "once" && reply !== "always" && reply !== "reject")
+      throw new TypeError(
+        `respondPermission: reply must be "once", "always" or "reject", got ${describe(reply)}`,
+      );
+    return this.#sessions.get("respondPermission", sessionId).respondPermission(permissionId, reply);
+  }
+
+  setSessionMode(sessionId: string, modeId: string): Promise<JsonRpcResponse> {
+    this.#alive("setSessionMode");
+    checkString("setSessionMode", modeId, "modeId");
+    return this.#sessions.get("setSessionMode", sessionId).setMode(modeId);
+  }
+
+  getSessionModes(sessionId: string): SessionModeState | null {
+    this.#alive("getSessionModes");
+    return this.#sessions.get("getSessionModes", sessionId).modes;
+  }
+
+  setSessionModel(sessionId: string, model: string): Promise<JsonRpcResponse> {
+    this.#alive("setSessionModel");
+    checkString("setSessionModel", model, "model");
+    return this.#sessions
+      .get("setSessionModel", sessionId)
+      .setByCategory("setSessionModel", "model", model);
+  }
+
+  setSessionThoughtLevel(sessionId: string, level: string): Promise<JsonRpcResponse> {
+    this.#alive("setSessionThoughtLevel");
+    checkString("setSessionThoughtLevel", level, "level");
+    return this.#sessions
+      .get("setSessionThoughtLevel", sessionId)
+      .setByCategory("setSessionThoughtLevel", "thought_level", level);
+  }
+
+  getSessionConfigOptions(sessionId: string): SessionConfigOption[] {
+    this.#alive("getSessionConfigOptions");
+    return this.#sessions.get("getSessionConfigOptions", sessionId).configOptions;
+  }
+
+  /** Sends any ACP request to the agent; its answer (or error) as a JSON-RPC response. */
+  rawSend(
+    sessionId: string,
+    method: string,
+    params: Record<string, unknown> = {},
+  ): Promise<JsonRpcResponse> {
+    this.#alive("rawSend");
+    checkString("rawSend", method, "method");
+    return this.#sessions.get("rawSend", sessionId).send(method, params);
   }
 
   // ---- filesystem --------------------------------------------------------------------------

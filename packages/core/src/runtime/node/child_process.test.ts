@@ -222,7 +222,9 @@ describe("child_process (VM only)", () => {
 
   it("process.kill(process.pid) without a handler is status 143 in the shell", async () => {
     const vm = await nodeVm();
-    const r = await vm.exec(`node -e 'process.kill(process.pid, "SIGTERM"); setTimeout(() => {}, 5000)'; echo $?`);
+    const r = await vm.exec(
+      `node -e 'process.kill(process.pid, "SIGTERM"); setTimeout(() => {}, 5000)'; echo $?`,
+    );
     assert.equal(r.stdout, "143\n");
   });
 });

@@ -3,6 +3,7 @@
  * `-r`/`--import`, `--version`, `--max-old-space-size`, ...) running the program in a V8 isolate
  * of its own as this kernel process.
  */
+import { normalizePath } from "../../fs/path.ts";
 import type { CommandDefinition } from "../../kernel/command-registry.ts";
 import type { ProcessContext } from "../../kernel/process-context.ts";
 import { type GuestLaunch, GuestProcess } from "./guest-process.ts";
@@ -197,7 +198,7 @@ export function parseNodeCommandLine(argv: string[], cwd: string): ParsedCommand
   } else if (script !== undefined) {
     const path = script.startsWith("/") ? script : `${cwd === "/" ? "" : cwd}/${script}`;
     entry = { kind: "file", path };
-    guestArgv = ["/usr/bin/node", normalize(path), ...rest];
+    guestArgv = ["/usr/bin/node", normalizePath(path), ...rest];
   } else {
     void readStdin;
     entry = { kind: "stdin", module: inputType === "module", typescript };
@@ -207,16 +208,6 @@ export function parseNodeCommandLine(argv: string[], cwd: string): ParsedCommand
     launch: { argv: guestArgv, execArgv, entry, requires, imports },
     ...(memoryMb !== undefined && memoryMb > 0 ? { memoryMb } : {}),
   };
-}
-
-function normalize(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") out.pop();
-    else out.push(part);
-  }
-  return `/${out.join("/")}`;
 }
 
 const HELP = `Usage: node [options] [ script.js ] [arguments]

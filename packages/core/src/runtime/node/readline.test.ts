@@ -193,7 +193,10 @@ async function onTerminal(program: string, cols = 100, rows = 30) {
       for (let i = 0; i < 500 && !output.includes(text); i++) {
         await new Promise((r) => setTimeout(r, 10));
       }
-      assert.ok(output.includes(text), `timed out waiting for ${JSON.stringify(text)} in ${JSON.stringify(output)}`);
+      assert.ok(
+        output.includes(text),
+        `timed out waiting for ${JSON.stringify(text)} in ${JSON.stringify(output)}`,
+      );
     },
   };
 }

@@ -5,6 +5,7 @@
  * code. Host errors come back as plain data and are rebuilt as Node-style errors.
  */
 
+import type { GuestErrorData } from "../guest-process.ts";
 import { systemError } from "./errors.ts";
 import { flushOutput } from "./output.ts";
 
@@ -15,17 +16,7 @@ interface IvmReference {
 
 type Envelope = { v: unknown } | { e: HostErrorData };
 
-export interface HostErrorData {
-  message: string;
-  code?: string;
-  errno?: number;
-  syscall?: string;
-  path?: string;
-  dest?: string;
-  name?: string;
-  /** The original stack of an error guest code threw (module evaluation). */
-  stack?: string;
-}
+export type HostErrorData = GuestErrorData;
 
 export type Callback<T> = (error: Error | null, value?: T) => void;
 

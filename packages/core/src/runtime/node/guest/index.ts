@@ -5,6 +5,7 @@
  */
 import "./early-globals.ts";
 import { inspect } from "node-inspect-extracted";
+import type { GuestLaunch } from "../guest-process.ts";
 import { printFatal } from "./fatal.ts";
 import { installProcessGlobals, installStaticGlobals } from "./globals.ts";
 import { callAsync, callSync, complete, completeValue, installHost } from "./host.ts";
@@ -14,16 +15,7 @@ import { flushOutput } from "./output.ts";
 import { type BootConfig, createProcess, type GuestProcessObject } from "./process.ts";
 import { SIGNAL_NAMES } from "./signals.ts";
 
-interface Launch {
-  argv: string[];
-  execArgv: string[];
-  entry:
-    | { kind: "file"; path: string }
-    | { kind: "eval"; source: string; print: boolean; module: boolean; typescript: boolean }
-    | { kind: "stdin"; module: boolean; typescript: boolean };
-  requires: string[];
-  imports: string[];
-}
+type Launch = GuestLaunch;
 
 installStaticGlobals();
 Object.defineProperty(globalThis, "__agentos_esm", { value: esmHooks, enumerable: false });

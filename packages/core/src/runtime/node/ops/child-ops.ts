@@ -10,8 +10,8 @@ import { KernelError } from "../../../fs/errors.ts";
 import { O_RDWR } from "../../../fs/types.ts";
 import type { SpawnRequest } from "../../../kernel/kernel.ts";
 import type { OpenFile, PipeOpenFile } from "../../../kernel/open-file.ts";
-import type { ProcessContext } from "../../../kernel/process-context.ts";
 import type { ExitStatus } from "../../../kernel/process.ts";
+import type { ProcessContext } from "../../../kernel/process-context.ts";
 import type { GuestProcess } from "../guest-process.ts";
 import type { HostOp } from "../host-ops.ts";
 

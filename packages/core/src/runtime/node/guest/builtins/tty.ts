@@ -3,8 +3,9 @@
  * (size, colour depth, cursor control, 'resize' on SIGWINCH) and process.stdin a ReadStream
  * (setRawMode turns the kernel line discipline's canonical mode, echo and signals off).
  */
-import { FdReadStream, FdWriteStream } from "../fd-streams.ts";
+
 import { codedError } from "../errors.ts";
+import { FdReadStream, FdWriteStream } from "../fd-streams.ts";
 import { callSync } from "../host.ts";
 
 export function isatty(fd: unknown): boolean {
@@ -100,7 +101,15 @@ const TERM_PATTERNS = [
   /^vt220/,
 ];
 
-const CI_NAMES = ["APPVEYOR", "BUILDKITE", "CIRCLECI", "DRONE", "GITHUB_ACTIONS", "GITLAB_CI", "TRAVIS"];
+const CI_NAMES = [
+  "APPVEYOR",
+  "BUILDKITE",
+  "CIRCLECI",
+  "DRONE",
+  "GITHUB_ACTIONS",
+  "GITLAB_CI",
+  "TRAVIS",
+];
 
 /** Node's getColorDepth: the same environment rules, in the same order. */
 export function colorDepth(env: Record<string, string | undefined>): number {
@@ -192,7 +201,10 @@ export class WriteStream extends FdWriteStream {
   }
 
   hasColors(count?: unknown, env?: Record<string, string | undefined>): boolean {
-    if (env === undefined && (count === undefined || (typeof count === "object" && count !== null))) {
+    if (
+      env === undefined &&
+      (count === undefined || (typeof count === "object" && count !== null))
+    ) {
       env = count as Record<string, string | undefined> | undefined;
       count = 16;
     } else if (typeof count !== "number" || !Number.isInteger(count) || count < 2) {

@@ -15,7 +15,15 @@ import { deadStream, PipeReadable, PipeWritable } from "./pipe-streams.ts";
 import { type NormalizedSpawn, spawnError, validateSignal } from "./spawn-options.ts";
 
 /** Failures Node turns into an 'error' event instead of a throw (the child "ran" and failed). */
-const DEFERRED_ERRORS = new Set(["EACCES", "EAGAIN", "EMFILE", "ENFILE", "ENOENT", "ENOTDIR", "ENOEXEC"]);
+const DEFERRED_ERRORS = new Set([
+  "EACCES",
+  "EAGAIN",
+  "EMFILE",
+  "ENFILE",
+  "ENOENT",
+  "ENOTDIR",
+  "ENOEXEC",
+]);
 
 type Stream = Readable | Writable | null;
 
@@ -108,7 +116,12 @@ export class ChildProcess extends EventEmitter {
     if (spawnFailure) {
       this.emit(
         "error",
-        spawnError(spawnFailure, `spawn ${this.spawnfile}`, this.spawnfile, this.spawnargs.slice(1)),
+        spawnError(
+          spawnFailure,
+          `spawn ${this.spawnfile}`,
+          this.spawnfile,
+          this.spawnargs.slice(1),
+        ),
       );
     } else this.emit("exit", this.exitCode, this.signalCode);
     nextTick(() => this.#flushStdio());
@@ -119,7 +132,7 @@ export class ChildProcess extends EventEmitter {
   #flushStdio(): void {
     for (let i = 1; i < this.stdio.length; i++) {
       const stream = this.stdio[i] as Readable | null;
-      if (!stream || !stream.readable || stream.readableFlowing !== null) continue;
+      if (!stream?.readable || stream.readableFlowing !== null) continue;
       if (stream.listenerCount("data") > 0 || stream.listenerCount("readable") > 0) continue;
       stream.resume();
     }

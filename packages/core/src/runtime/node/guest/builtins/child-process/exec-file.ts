@@ -21,11 +21,7 @@ export const DEFAULT_MAX_BUFFER = 1024 * 1024;
 type ExecCallback = (error: Error | null, stdout: string | Buffer, stderr: string | Buffer) => void;
 
 /** Spawns with the `signal`/`timeout` wiring every async form shares. */
-export function spawnWithOptions(
-  file: unknown,
-  args: unknown,
-  options: unknown,
-): ChildProcess {
+export function spawnWithOptions(file: unknown, args: unknown, options: unknown): ChildProcess {
   const spec = normalizeSpawn(file, args, options);
   const killSignal =
     spec.options.killSignal === undefined ? 15 : validateSignal(spec.options.killSignal);
@@ -193,7 +189,9 @@ export function exec(command: unknown, options?: unknown, callback?: unknown): C
 /** util.promisify(exec/execFile) resolves { stdout, stderr } and rejects with them attached. */
 export function promisifiedExec(
   run: (...args: unknown[]) => ChildProcess,
-): (...args: unknown[]) => Promise<{ stdout: unknown; stderr: unknown }> & { child?: ChildProcess } {
+): (
+  ...args: unknown[]
+) => Promise<{ stdout: unknown; stderr: unknown }> & { child?: ChildProcess } {
   return (...args: unknown[]) => {
     let child: ChildProcess | undefined;
     const promise = new Promise<{ stdout: unknown; stderr: unknown }>((resolve, reject) => {

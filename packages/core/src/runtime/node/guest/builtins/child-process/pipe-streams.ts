@@ -115,7 +115,9 @@ function writeError(error: Error): Error {
 
 /** A stdio slot whose spawn failed: a stream that never carries data, as Node's unconnected socket. */
 export function deadStream(readable: boolean): Readable | Writable {
-  const stream = readable ? new Readable({ read() {} }) : new Writable({ write: (_c, _e, cb) => cb() });
+  const stream = readable
+    ? new Readable({ read() {} })
+    : new Writable({ write: (_c, _e, cb) => cb() });
   stream.destroy();
   return stream;
 }

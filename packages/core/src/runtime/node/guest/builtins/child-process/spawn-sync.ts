@@ -4,8 +4,8 @@
  * processes and VMs keep running. Results and errors have Node's shapes.
  */
 import { Buffer } from "buffer";
-import { callSync } from "../../host.ts";
 import { invalidArgType } from "../../errors.ts";
+import { callSync } from "../../host.ts";
 import { SIGNAL_NAMES } from "../../signals.ts";
 import { DEFAULT_MAX_BUFFER } from "./exec-file.ts";
 import {
@@ -138,7 +138,10 @@ export function execFileSync(
   const inheritStderr = !split.options.stdio;
   const ret = runSync(file, split.args, split.options, DEFAULT_MAX_BUFFER);
   echoStderr(ret, inheritStderr);
-  const shown = [typeof split.options.argv0 === "string" ? split.options.argv0 : String(file), ...split.args];
+  const shown = [
+    typeof split.options.argv0 === "string" ? split.options.argv0 : String(file),
+    ...split.args,
+  ];
   const error = execSyncError(ret, shown.join(" "));
   if (error) throw error;
   return ret.stdout;

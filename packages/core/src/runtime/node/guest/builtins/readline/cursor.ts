@@ -16,13 +16,27 @@ export function cursorTo(stream: unknown, x: unknown, y?: unknown, callback?: un
     callback = y;
     y = undefined;
   }
-  if (Number.isNaN(x)) throw codedError(TypeError, "ERR_INVALID_ARG_VALUE", "The argument 'x' is invalid. Received NaN");
-  if (Number.isNaN(y)) throw codedError(TypeError, "ERR_INVALID_ARG_VALUE", "The argument 'y' is invalid. Received NaN");
+  if (Number.isNaN(x))
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_ARG_VALUE",
+      "The argument 'x' is invalid. Received NaN",
+    );
+  if (Number.isNaN(y))
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_ARG_VALUE",
+      "The argument 'y' is invalid. Received NaN",
+    );
   if (stream === null || stream === undefined || (typeof x !== "number" && typeof y !== "number")) {
     return skip(callback);
   }
   if (typeof x !== "number") {
-    throw codedError(TypeError, "ERR_INVALID_CURSOR_POS", "Cannot set cursor row without setting its column");
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_CURSOR_POS",
+      "Cannot set cursor row without setting its column",
+    );
   }
   const data = typeof y !== "number" ? `\x1b[${x + 1}G` : `\x1b[${y + 1};${x + 1}H`;
   return (stream as Output).write(data, callback as Callback | undefined);

@@ -331,8 +331,7 @@ export class Interface extends EventEmitter {
 
   #normalWrite(data: unknown): void {
     if (data === undefined) return;
-    let text =
-      typeof data === "string" ? data : this.#decoder.write(data as Buffer);
+    let text = typeof data === "string" ? data : this.#decoder.write(data as Buffer);
     if (this.#sawReturnAt && Date.now() - this.#sawReturnAt <= this.crlfDelay) {
       if (text.codePointAt(0) === 10) text = text.slice(1);
       this.#sawReturnAt = 0;

@@ -62,7 +62,13 @@ const SEQUENCE_NAMES: Record<string, string> = {
 };
 
 function plainKey(ch: string, meta: boolean): Key {
-  const key: Key = { sequence: meta ? `\x1b${ch}` : ch, name: undefined, ctrl: false, meta, shift: false };
+  const key: Key = {
+    sequence: meta ? `\x1b${ch}` : ch,
+    name: undefined,
+    ctrl: false,
+    meta,
+    shift: false,
+  };
   if (ch === "\r") key.name = "return";
   else if (ch === "\n") key.name = "enter";
   else if (ch === "\t") key.name = "tab";

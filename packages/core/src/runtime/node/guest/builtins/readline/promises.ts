@@ -23,7 +23,8 @@ export class Readline {
   #todo: string[] = [];
 
   constructor(stream: Output, options: { autoCommit?: boolean } = {}) {
-    if (!(stream instanceof Writable)) throw invalidArgType("stream", "an instance of Writable", stream);
+    if (!(stream instanceof Writable))
+      throw invalidArgType("stream", "an instance of Writable", stream);
     this.#stream = stream;
     this.#autoCommit = Boolean(options.autoCommit);
   }
@@ -59,7 +60,8 @@ export class Readline {
     const data = this.#todo.join("");
     this.#todo = [];
     return new Promise((resolve) => {
-      if (data) (this.#stream as { write(d: string, cb: () => void): unknown }).write(data, resolve);
+      if (data)
+        (this.#stream as { write(d: string, cb: () => void): unknown }).write(data, resolve);
       else resolve();
     });
   }
