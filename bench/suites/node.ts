@@ -114,7 +114,6 @@ async function idleFigure(report: Report, count: number): Promise<void> {
     unit: "MB/process",
     note: "VmRSS of one idle host `node -e 'setInterval(...)'`",
   });
-  report.baseline(SCENARIO.idle, "host node process");
 }
 
 /** The npm matrix install (it has typescript), or null when it cannot be installed. */

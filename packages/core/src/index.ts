@@ -1,4 +1,32 @@
 /** @agentos/core: the public API. */
+export { SessionError } from "./acp/agent-session.ts";
+export type {
+  AgentCapabilities,
+  AgentInfo,
+  AgentPermissionPolicy,
+  AgentRegistryEntry,
+  AgentType,
+  CreateSessionOptions,
+  JsonRpcError,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  JsonRpcResponse,
+  McpServerConfig,
+  McpServerConfigLocal,
+  McpServerConfigRemote,
+  PermissionReply,
+  PermissionRequest,
+  PermissionRequestHandler,
+  PromptResult,
+  SessionConfigOption,
+  SessionEvent,
+  SessionEventHandler,
+  SessionInfo,
+  SessionInitData,
+  SessionMode,
+  SessionModeState,
+  SessionState,
+} from "./acp/session-types.ts";
 export type {
   CronAction,
   CronCallbackAction,

@@ -122,7 +122,12 @@ export class AgentSession {
   }
 
   info(): SessionInfo {
-    return { sessionId: this.sessionId, agentType: this.agentType, pid: this.#pid, state: this.#state };
+    return {
+      sessionId: this.sessionId,
+      agentType: this.agentType,
+      pid: this.#pid,
+      state: this.#state,
+    };
   }
 
   #record(method: string, params: unknown): void {
@@ -212,7 +217,9 @@ export class AgentSession {
       if (this.#options.instructions !== "") {
         // The ACP field where the agent offers it; `_meta.systemPrompt.append` otherwise,
         // the convention ACP adapters such as claude-agent-acp read.
-        const caps = init.agentCapabilities?.sessionCapabilities as Record<string, unknown> | undefined;
+        const caps = init.agentCapabilities?.sessionCapabilities as
+          | Record<string, unknown>
+          | undefined;
         if (caps?.systemPrompt != null) {
           request.systemPrompt = {
             mode: "append",
@@ -224,11 +231,9 @@ export class AgentSession {
           instructions = "meta";
         }
       }
-      const created = await this.#call<NewSessionResponse & { models?: { currentModelId?: string } }>(
-        methods.agent.session.new,
-        request,
-        this.#options.requestTimeoutMs,
-      );
+      const created = await this.#call<
+        NewSessionResponse & { models?: { currentModelId?: string } }
+      >(methods.agent.session.new, request, this.#options.requestTimeoutMs);
       this.#acpSessionId = created.sessionId;
       this.#models = created.models ? { modelId: created.models.currentModelId } : undefined;
       this.#init = {
@@ -241,7 +246,9 @@ export class AgentSession {
       };
       this.#state = "ready";
     } catch (err) {
-      this.#fail(`createSession: agent "${this.agentType}" failed to start: ${(err as Error).message}`);
+      this.#fail(
+        `createSession: agent "${this.agentType}" failed to start: ${(err as Error).message}`,
+      );
       this.kill();
       throw new SessionError(
         `createSession: agent "${this.agentType}" failed to start: ${(err as Error).message}`,
@@ -328,7 +335,11 @@ export class AgentSession {
         return {
           jsonrpc: "2.0",
           id,
-          error: { code: err.code, message: err.message, ...(err.data !== undefined ? { data: err.data } : {}) },
+          error: {
+            code: err.code,
+            message: err.message,
+            ...(err.data !== undefined ? { data: err.data } : {}),
+          },
         };
       throw err;
     }
@@ -415,7 +426,11 @@ export class AgentSession {
     if (option) return this.setConfigOption(option.id, value);
     if (category === "model" && this.#models)
       // Agents from before config options select models with session/set_model.
-      return this.send("session/set_model", { sessionId: this.#acpSessionId, modelId: value }, this.#options.requestTimeoutMs);
+      return this.send(
+        "session/set_model",
+        { sessionId: this.#acpSessionId, modelId: value },
+        this.#options.requestTimeoutMs,
+      );
     throw new SessionError(
       `${method}: agent "${this.agentType}" offers no ${category.replace("_", " ")} option`,
     );
@@ -449,7 +464,9 @@ export class AgentSession {
     if (this.#state === "ready" || this.#state === "prompting") {
       try {
         if (this.#state === "prompting") await this.cancel();
-        const caps = this.#init?.agentCapabilities?.sessionCapabilities as Record<string, unknown> | undefined;
+        const caps = this.#init?.agentCapabilities?.sessionCapabilities as
+          | Record<string, unknown>
+          | undefined;
         if (caps?.close != null)
           await this.#call(methods.agent.session.close, { sessionId: this.#acpSessionId }, 2000);
       } catch {

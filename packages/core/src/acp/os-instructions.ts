@@ -27,7 +27,9 @@ export function osInstructions(input: OsInstructionsInput): string {
       `- Host tools: ${input.toolKits.map((k) => `agentos-${k}`).join(", ")} ` +
         "(run `<command> --help`; `agentos list-tools` lists every tool).",
     );
-  const extra = input.additional.filter((s): s is string => typeof s === "string" && s.trim() !== "");
+  const extra = input.additional.filter(
+    (s): s is string => typeof s === "string" && s.trim() !== "",
+  );
   return [...lines, ...extra.map((s) => `\n${s.trim()}`)].join("\n");
 }
 

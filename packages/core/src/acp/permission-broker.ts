@@ -95,13 +95,18 @@ export class PermissionBroker {
       return Promise.resolve(outcomeFor(request.options, reply));
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.#finish(request.permissionId, "reject", "timeout"), this.#policy.timeoutMs);
+      const timer = setTimeout(
+        () => this.#finish(request.permissionId, "reject", "timeout"),
+        this.#policy.timeoutMs,
+      );
       this.#waiting.set(request.permissionId, { request, resolve, timer });
       for (const handler of [...this.#handlers]) {
         try {
           handler(request);
         } catch (err) {
-          process.emitWarning(`onPermissionRequest handler threw: ${(err as Error)?.message ?? err}`);
+          process.emitWarning(
+            `onPermissionRequest handler threw: ${(err as Error)?.message ?? err}`,
+          );
         }
       }
     });

@@ -16,12 +16,16 @@ import type { Kernel } from "../kernel/kernel.ts";
 
 function absolute(method: string, path: string): string {
   if (typeof path !== "string" || !path.startsWith("/"))
-    throw RequestError.invalidParams(undefined, `${method}: path must be absolute, got ${JSON.stringify(path)}`);
+    throw RequestError.invalidParams(
+      undefined,
+      `${method}: path must be absolute, got ${JSON.stringify(path)}`,
+    );
   return path;
 }
 
 function asRequestError(method: string, err: unknown): RequestError {
-  if (isKernelError(err, "ENOENT")) return RequestError.resourceNotFound((err as Error & { path?: string }).path);
+  if (isKernelError(err, "ENOENT"))
+    return RequestError.resourceNotFound((err as Error & { path?: string }).path);
   return RequestError.internalError(
     isKernelError(err) ? { code: (err as Error & { code: string }).code } : undefined,
     `${method}: ${(err as Error).message}`,

@@ -69,7 +69,10 @@ export class SessionManager {
     return entries;
   }
 
-  async create(agentType: string, options: CreateSessionOptions = {}): Promise<{ sessionId: string }> {
+  async create(
+    agentType: string,
+    options: CreateSessionOptions = {},
+  ): Promise<{ sessionId: string }> {
     const method = "createSession";
     if (typeof agentType !== "string" || agentType === "")
       throw new TypeError(`${method}: agentType must be a non-empty string`);
@@ -78,7 +81,8 @@ export class SessionManager {
     for (const key of Object.keys(options))
       if (!CREATE_OPTIONS.includes(key)) throw new TypeError(`${method}: unknown option "${key}"`);
     const known = KNOWN_AGENTS.find((k) => k.id === agentType);
-    if (known?.unsupported) throw new Error(`${method}: agent "${agentType}": ${known.unsupported}`);
+    if (known?.unsupported)
+      throw new Error(`${method}: agent "${agentType}": ${known.unsupported}`);
     const agent = this.#host.softwareAgents.find((a) => a.id === agentType);
     if (!agent) {
       const available = this.#host.softwareAgents.map((a) => a.id);
@@ -94,7 +98,11 @@ export class SessionManager {
     if (typeof cwd !== "string" || !cwd.startsWith("/"))
       throw new TypeError(`${method}: cwd must be an absolute path`);
     const env = options.env ?? {};
-    if (typeof env !== "object" || env === null || Object.values(env).some((v) => typeof v !== "string"))
+    if (
+      typeof env !== "object" ||
+      env === null ||
+      Object.values(env).some((v) => typeof v !== "string")
+    )
       throw new TypeError(`${method}: env must be an object of strings`);
     const mcpServers = checkMcpServers(method, options.mcpServers);
     const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -132,8 +140,7 @@ export class SessionManager {
 
   /** The session `sessionId`, or a clear error naming the method. */
   get(method: string, sessionId: unknown): AgentSession {
-    if (typeof sessionId !== "string")
-      throw new TypeError(`${method}: sessionId must be a string`);
+    if (typeof sessionId !== "string") throw new TypeError(`${method}: sessionId must be a string`);
     const session = this.#sessions.get(sessionId);
     if (!session) throw new SessionError(`${method}: no session "${sessionId}" in this VM`);
     return session;
@@ -167,7 +174,8 @@ function checkMcpServers(method: string, value: unknown): McpServerConfig[] {
   if (!Array.isArray(value)) throw new TypeError(`${method}: mcpServers must be an array`);
   return value.map((server, i) => {
     const where = `${method}: mcpServers[${i}]`;
-    if (typeof server !== "object" || server === null) throw new TypeError(`${where} must be an object`);
+    if (typeof server !== "object" || server === null)
+      throw new TypeError(`${where} must be an object`);
     const s = server as Record<string, unknown>;
     if (s.type === "local") {
       if (typeof s.command !== "string" || s.command === "")

@@ -49,7 +49,8 @@ export class SessionTerminals {
       resolveExit = resolve;
     });
     // A command with no args may be a whole command line ("ls -la | wc"): bash runs both kinds.
-    const [command, argv] = args.length === 0 ? ["bash", ["-c", params.command]] : [params.command, args];
+    const [command, argv] =
+      args.length === 0 ? ["bash", ["-c", params.command]] : [params.command, args];
     try {
       terminal.pid = this.#host.spawn(command, argv, {
         cwd: params.cwd ?? defaultCwd,

@@ -4,10 +4,10 @@
  */
 import type {
   AgentCapabilities as AcpAgentCapabilities,
-  Implementation,
-  PermissionOption,
   SessionConfigOption as AcpSessionConfigOption,
   SessionModeState as AcpSessionModeState,
+  Implementation,
+  PermissionOption,
   ToolCallUpdate,
 } from "@agentclientprotocol/sdk/unstable";
 

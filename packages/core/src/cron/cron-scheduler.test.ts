@@ -76,7 +76,7 @@ test("a one-shot ISO time runs once, then leaves the list; failures are error ev
   }
 });
 
-test("session actions fail clearly until sessions exist", async () => {
+test("a session action for an agent that is not installed fails clearly", async () => {
   const vm = await AgentOs.create();
   try {
     vm.scheduleCron({
@@ -85,7 +85,8 @@ test("session actions fail clearly until sessions exist", async () => {
     });
     const event = await nextEvent(vm, (e) => e.type === "cron:error");
     assert.ok(
-      event.type === "cron:error" && /sessions are not available yet/.test(event.error.message),
+      event.type === "cron:error" &&
+        /agent "pi" is not installed in this VM/.test(event.error.message),
     );
   } finally {
     await vm.dispose();

@@ -47,6 +47,8 @@ import { isTermios, TCSAFLUSH, TCSANOW, type Termios, type WindowSize } from "./
 export interface SpawnRequest {
   /** argv[0] names the program: a path, or a name looked up on PATH. */
   argv: string[];
+  /** The program to run when argv[0] should say something else (execvp's `file`). */
+  file?: string;
   /** Run this function as the new process instead of loading a program (a fork of the caller's code). */
   main?: CommandMain;
   /** Driver name reported for `main` processes. */
@@ -227,8 +229,9 @@ export class Kernel {
     let program: LoadedProgram;
     if (request.main) program = this.#inline(request);
     else {
-      this.#checkChildPolicy(parent, request.argv[0]);
-      program = await this.#load(parent, request.argv[0], request.argv, env, cwd);
+      const file = request.file ?? request.argv[0];
+      this.#checkChildPolicy(parent, file);
+      program = await this.#load(parent, file, request.argv, env, cwd);
       this.#checkSpawn(parentPid, request);
     }
     return this.#create(parent, request, program, env, cwd);

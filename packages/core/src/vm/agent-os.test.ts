@@ -243,6 +243,23 @@ describe("lifecycle", () => {
       killProcess: () => vm.killProcess(pid),
       fetch: () => vm.fetch(3000, "/"),
       onNetworkEvent: () => vm.onNetworkEvent(() => {}),
+      listAgents: () => vm.listAgents(),
+      createSession: () => vm.createSession("pi"),
+      listSessions: () => vm.listSessions(),
+      prompt: () => vm.prompt("s", "x"),
+      cancelSession: () => vm.cancelSession("s"),
+      closeSession: () => vm.closeSession("s"),
+      destroySession: () => vm.destroySession("s"),
+      onSessionEvent: () => vm.onSessionEvent("s", () => {}),
+      getSessionEvents: () => vm.getSessionEvents("s"),
+      onPermissionRequest: () => vm.onPermissionRequest("s", () => {}),
+      respondPermission: () => vm.respondPermission("s", "p", "once"),
+      setSessionMode: () => vm.setSessionMode("s", "m"),
+      getSessionModes: () => vm.getSessionModes("s"),
+      setSessionModel: () => vm.setSessionModel("s", "m"),
+      setSessionThoughtLevel: () => vm.setSessionThoughtLevel("s", "high"),
+      getSessionConfigOptions: () => vm.getSessionConfigOptions("s"),
+      rawSend: () => vm.rawSend("s", "x"),
     };
     const methods = Object.getOwnPropertyNames(AgentOs.prototype).filter((name) => {
       const descriptor = Object.getOwnPropertyDescriptor(AgentOs.prototype, name);

@@ -529,7 +529,7 @@ export class AgentOs {
   }
 
   /** Launches the agent's ACP adapter as a VM process and creates an ACP session. */
-  createSession(
+  async createSession(
     agentType: string,
     options: CreateSessionOptions = {},
   ): Promise<{ sessionId: string }> {
@@ -543,13 +543,13 @@ export class AgentOs {
   }
 
   /** Sends a prompt; resolves when the turn ends, with the agent's text of the turn. */
-  prompt(sessionId: string, text: string): Promise<PromptResult> {
+  async prompt(sessionId: string, text: string): Promise<PromptResult> {
     this.#alive("prompt");
     checkString("prompt", text, "text");
     return this.#sessions.get("prompt", sessionId).prompt(text);
   }
 
-  cancelSession(sessionId: string): Promise<JsonRpcResponse> {
+  async cancelSession(sessionId: string): Promise<JsonRpcResponse> {
     this.#alive("cancelSession");
     return this.#sessions.get("cancelSession", sessionId).cancel();
   }
@@ -561,7 +561,7 @@ export class AgentOs {
   }
 
   /** Cancels any turn, closes the agent's session, then kills the adapter. */
-  destroySession(sessionId: string): Promise<void> {
+  async destroySession(sessionId: string): Promise<void> {
     this.#alive("destroySession");
     return this.#sessions.destroy(sessionId);
   }
@@ -601,10 +601,12 @@ export class AgentOs {
       throw new TypeError(
         `respondPermission: reply must be "once", "always" or "reject", got ${describe(reply)}`,
       );
-    return this.#sessions.get("respondPermission", sessionId).respondPermission(permissionId, reply);
+    return this.#sessions
+      .get("respondPermission", sessionId)
+      .respondPermission(permissionId, reply);
   }
 
-  setSessionMode(sessionId: string, modeId: string): Promise<JsonRpcResponse> {
+  async setSessionMode(sessionId: string, modeId: string): Promise<JsonRpcResponse> {
     this.#alive("setSessionMode");
     checkString("setSessionMode", modeId, "modeId");
     return this.#sessions.get("setSessionMode", sessionId).setMode(modeId);
@@ -615,7 +617,7 @@ export class AgentOs {
     return this.#sessions.get("getSessionModes", sessionId).modes;
   }
 
-  setSessionModel(sessionId: string, model: string): Promise<JsonRpcResponse> {
+  async setSessionModel(sessionId: string, model: string): Promise<JsonRpcResponse> {
     this.#alive("setSessionModel");
     checkString("setSessionModel", model, "model");
     return this.#sessions
@@ -623,7 +625,7 @@ export class AgentOs {
       .setByCategory("setSessionModel", "model", model);
   }
 
-  setSessionThoughtLevel(sessionId: string, level: string): Promise<JsonRpcResponse> {
+  async setSessionThoughtLevel(sessionId: string, level: string): Promise<JsonRpcResponse> {
     this.#alive("setSessionThoughtLevel");
     checkString("setSessionThoughtLevel", level, "level");
     return this.#sessions
@@ -637,7 +639,7 @@ export class AgentOs {
   }
 
   /** Sends any ACP request to the agent; its answer (or error) as a JSON-RPC response. */
-  rawSend(
+  async rawSend(
     sessionId: string,
     method: string,
     params: Record<string, unknown> = {},

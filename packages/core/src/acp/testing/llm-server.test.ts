@@ -50,7 +50,10 @@ describe("scripted LLM server", () => {
         usage?: unknown;
       }>;
       assert.equal(chunks.map((c) => c.choices[0]?.delta.content ?? "").join(""), "Hello");
-      assert.equal(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0]?.finish_reason, "stop");
+      assert.equal(
+        chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0]?.finish_reason,
+        "stop",
+      );
       assert.ok(chunks.at(-1)?.usage, "usage chunk when include_usage");
       assert.equal(chunks[0]?.model, "m1");
 
@@ -63,7 +66,9 @@ describe("scripted LLM server", () => {
         .map((e) => e.data)
         .filter((d) => typeof d === "object") as Array<{
         choices: Array<{
-          delta: { tool_calls?: Array<{ id?: string; function: { name?: string; arguments: string } }> };
+          delta: {
+            tool_calls?: Array<{ id?: string; function: { name?: string; arguments: string } }>;
+          };
           finish_reason: string | null;
         }>;
       }>;
@@ -81,7 +86,10 @@ describe("scripted LLM server", () => {
 
       const third = await post(`${server.url}/v1/chat/completions`, { messages: [] });
       assert.equal(third.status, 500);
-      assert.match(((await third.json()) as { error: { message: string } }).error.message, /script exhausted/);
+      assert.match(
+        ((await third.json()) as { error: { message: string } }).error.message,
+        /script exhausted/,
+      );
     } finally {
       await server.close();
     }
@@ -94,7 +102,10 @@ describe("scripted LLM server", () => {
     try {
       const res = await post(`${server.url}/v1/chat/completions`, { model: "m", messages: [] });
       const body = (await res.json()) as {
-        choices: Array<{ message: { content: string; tool_calls: unknown[] }; finish_reason: string }>;
+        choices: Array<{
+          message: { content: string; tool_calls: unknown[] };
+          finish_reason: string;
+        }>;
       };
       assert.equal(body.choices[0]?.message.content, "done");
       assert.deepEqual(body.choices[0]?.message.tool_calls, [
@@ -139,13 +150,13 @@ describe("scripted LLM server", () => {
           "message_stop",
         ],
       );
+      // biome-ignore lint/suspicious/noExplicitAny: SSE payloads are checked field by field below.
       const data = events.map((e) => e.data) as Array<Record<string, any>>;
       assert.equal(data[2]?.delta.text + data[3]?.delta.text, "ab");
       assert.equal(data[5]?.content_block.name, "edit");
-      assert.deepEqual(
-        JSON.parse(data[6]?.delta.partial_json + data[7]?.delta.partial_json),
-        { file: "x" },
-      );
+      assert.deepEqual(JSON.parse(data[6]?.delta.partial_json + data[7]?.delta.partial_json), {
+        file: "x",
+      });
       assert.equal(data[9]?.delta.stop_reason, "tool_use");
 
       const plain = await post(`${server.url}/v1/messages`, { model: "m", messages: [] });

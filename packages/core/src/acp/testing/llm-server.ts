@@ -206,7 +206,11 @@ function openAiCompletion(answer: Answer): unknown {
         finish_reason: answer.calls.length > 0 ? "tool_calls" : "stop",
       },
     ],
-    usage: { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output },
+    usage: {
+      prompt_tokens: u.input,
+      completion_tokens: u.output,
+      total_tokens: u.input + u.output,
+    },
   };
 }
 
@@ -324,8 +328,7 @@ async function streamAnthropic(res: ServerResponse, answer: Answer): Promise<voi
   }
   for (const call of answer.calls) {
     const block = { type: "tool_use", id: call.id, name: call.name, input: {} };
-    if (!(await send("content_block_start", { index, content_block: block }, answer.delay)))
-      return;
+    if (!(await send("content_block_start", { index, content_block: block }, answer.delay))) return;
     const args = JSON.stringify(call.input);
     const half = Math.ceil(args.length / 2);
     for (const partial of [args.slice(0, half), args.slice(half)]) {
@@ -339,7 +342,10 @@ async function streamAnthropic(res: ServerResponse, answer: Answer): Promise<voi
     index++;
   }
   const stop = answer.calls.length > 0 ? "tool_use" : "end_turn";
-  const delta = { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: u.output } };
+  const delta = {
+    delta: { stop_reason: stop, stop_sequence: null },
+    usage: { output_tokens: u.output },
+  };
   if (!(await send("message_delta", delta, answer.delay))) return;
   await send("message_stop", {});
   res.end();

@@ -100,6 +100,10 @@ const CASES: Record<string, string> = {
       console.log(d.spawnfile, d.spawnargs);
       d.stdout.pipe(process.stdout);
     });`,
+  "argv0 renames the child's argv[0]": `
+    const c = cp.spawn("sh", ["-c", "echo $0"], { argv0: "custom-name" });
+    console.log(c.spawnfile, c.spawnargs);
+    c.stdout.pipe(process.stdout);`,
   "spawn argument validation": `
     for (const args of [[5], [""], ["ls", "notarray"], ["ls", [1]], ["ls", [], "opts"], ["ls", { stdio: "bogus" }], ["ls", { shell: 3 }], ["ls", { cwd: 5 }]]) {
       try { cp.spawn(...args); console.log("no throw"); } catch (e) { console.log(e.name, e.code, e.message); }
@@ -173,6 +177,22 @@ const CASES: Record<string, string> = {
   "spawnSync killed by a signal": `
     const r = cp.spawnSync("sh", ["-c", "kill -TERM $$"]);
     console.log(r.status, r.signal, r.output);`,
+  "megabytes through cat, both ways": `
+    const data = Buffer.alloc(3 * 1024 * 1024, "x");
+    const c = cp.spawn("cat");
+    let n = 0;
+    c.stdout.on("data", (d) => (n += d.length));
+    c.on("close", (code) => console.log(n, code));
+    c.stdin.end(data);`,
+  "spawnSync stops at the default 1 MiB maxBuffer": `
+    const r = cp.spawnSync("cat", { input: Buffer.alloc(3 * 1024 * 1024, "x") });
+    console.log(r.stdout.length > 1024 * 1024, r.status, r.signal, r.error.code);`,
+  "writing to a child that stopped reading is EPIPE on stdin": `
+    const c = cp.spawn("head", ["-c", "10"]);
+    c.stdin.on("error", (e) => console.log("stdin error", e.code, e.syscall, e.message));
+    c.stdin.write(Buffer.alloc(1024 * 1024, "y"));
+    c.stdin.end(Buffer.alloc(1024 * 1024, "y"));
+    c.on("close", (code) => console.log("close", code));`,
   "spawnSync with stdio inherit": `
     console.log("before");
     const r = cp.spawnSync("sh", ["-c", "echo inherited"], { stdio: "inherit" });

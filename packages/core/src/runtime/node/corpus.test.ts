@@ -9,12 +9,12 @@ import { after, describe, test } from "node:test";
 import type { NodeCase } from "./corpus/case.ts";
 import { CLI_CASES } from "./corpus/cli.ts";
 import { CONSOLE_CASES } from "./corpus/console.ts";
+import { IO_CASES } from "./corpus/io.ts";
 import { KNOWN_GAPS } from "./corpus/known-gaps.ts";
 import { LANGUAGE_CASES } from "./corpus/language.ts";
 import { MODULES_CASES } from "./corpus/modules.ts";
 import { PROCESS_CASES } from "./corpus/process.ts";
 import { STDLIB_CASES } from "./corpus/stdlib.ts";
-import { IO_CASES } from "./corpus/io.ts";
 import { TIMERS_CASES } from "./corpus/timers.ts";
 import { closeNodeVm, normaliseResult, runNodeBoth } from "./testing.ts";
 
@@ -45,7 +45,8 @@ describe("guest node differential corpus", () => {
         names.add(c.name);
       }
     }
-    for (const name of Object.keys(KNOWN_GAPS)) assert.ok(names.has(name), `gap without case: ${name}`);
+    for (const name of Object.keys(KNOWN_GAPS))
+      assert.ok(names.has(name), `gap without case: ${name}`);
     assert.ok(names.size >= 250, `only ${names.size} cases`);
   });
 

@@ -27,9 +27,6 @@ writeFileSync(hostFile, HOST_SECRET);
 
 let vm: AgentOs;
 
-/** Set while the guest's `net` and `fetch` are being built (network helper). */
-const NETWORK_TODO = "net: guest fetch/net.connect not available yet";
-
 before(async () => {
   vm = await AgentOs.create({ limits: { maxProcesses: 24 } });
   await vm.mkdir("/home/user/esc", { recursive: true });
@@ -139,7 +136,10 @@ describe("guest escape attempts", () => {
   });
 
   test("stack traces and errors from host operations show no host paths", async () => {
-    await vm.writeFile("/home/user/esc/lib.js", "exports.boom = () => { throw new Error('lib'); };");
+    await vm.writeFile(
+      "/home/user/esc/lib.js",
+      "exports.boom = () => { throw new Error('lib'); };",
+    );
     const r = await guest(`
       const out = [];
       const fs = require("fs");
@@ -285,7 +285,7 @@ describe("guest abuse is contained", () => {
     after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     for (const target of ["169.254.169.254", "10.0.0.1", "host"]) {
-      test(`connection to ${target} is refused`, { todo: NETWORK_TODO }, async () => {
+      test(`connection to ${target} is refused`, async () => {
         const port = (server.address() as AddressInfo).port;
         const [host, p] = target === "host" ? ["127.0.0.1", port] : [target, 80];
         const r = await guest(

@@ -164,12 +164,16 @@ export class EsmLoader {
     return { source: rewriteImports(source, url).code, filename: url };
   }
 
-/**
+  /**
    * Named exports Node detects statically in a CommonJS file (the same lexer Node uses),
    * following its re-exports (`module.exports = require(...)`, `__exportStar(require(...))`)
    * into the files they name, as Node does.
    */
-  async #commonJsExportNames(path: string, source: string, seen: Set<string>): Promise<Set<string>> {
+  async #commonJsExportNames(
+    path: string,
+    source: string,
+    seen: Set<string>,
+  ): Promise<Set<string>> {
     const names = new Set<string>();
     if (seen.has(path)) return names;
     seen.add(path);
@@ -203,7 +207,10 @@ function jsonImportSpecifiers(source: string): Set<string> {
   try {
     const [imports] = parseEsm(source);
     for (const entry of imports) {
-      const record = entry as { specifier?: string; attributes?: ReadonlyArray<readonly [string, string]> | null };
+      const record = entry as {
+        specifier?: string;
+        attributes?: ReadonlyArray<readonly [string, string]> | null;
+      };
       if (record.specifier && record.attributes?.some(([k, v]) => k === "type" && v === "json")) {
         found.add(record.specifier);
       }
@@ -252,5 +259,3 @@ function reexport(expression: string, names: string[]): string {
   if (specifiers.length > 0) lines.push(`export { ${specifiers.join(", ")} };`);
   return lines.join("\n");
 }
-
-

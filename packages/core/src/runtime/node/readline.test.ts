@@ -138,7 +138,7 @@ const CASES: Record<string, Case> = {
       input.write("aB\\r\\x7f\\x03\\x1b[A\\x1b[3~\\x1bx ");`,
   },
   "module shapes": {
-    program: `console.log(Object.keys(readline).sort().join(), Object.keys(rlp).sort().join(), Object.keys(require("tty")).sort().join());`,
+    program: `console.log(Object.keys(readline).sort().join(), Object.keys(rlp).sort().join(), Object.keys(require("tty")).sort().join(), readline.promises === rlp);`,
   },
   "tty without a terminal": {
     program: `const tty = require("tty");
@@ -275,6 +275,21 @@ describe("terminal behaviour (VM PTY)", () => {
     assert.equal(await t.exited, 0);
     assert.match(t.output(), /history=first!,first\r\n/);
     assert.match(t.output(), /closed\r\n$/);
+  });
+
+  it("tab completion through the completer", async () => {
+    const t = await onTerminal(
+      `const words = ["help", "hello", "quit"];
+       const rl = require("readline").createInterface({ input: process.stdin, output: process.stdout,
+         completer: (line) => [words.filter((w) => w.startsWith(line)), line] });
+       rl.question("> ", (a) => { console.log("[" + a + "]"); rl.close(); });`,
+    );
+    await t.waitFor("> ");
+    t.vm.writeShell(t.shellId, "q\t");
+    await t.waitFor("quit");
+    t.vm.writeShell(t.shellId, "\r");
+    assert.equal(await t.exited, 0);
+    assert.match(t.output(), /\[quit\]\r\n$/);
   });
 
   it("^C in the line editor emits SIGINT on the interface when listened to", async () => {

@@ -109,11 +109,7 @@ async function writeVmFiles(vm: AgentOs, dir: string, files: NodeFiles): Promise
 }
 
 /** Runs host Node 24 (the test runner's own binary) in `dir`. */
-export function runNodeOnHost(
-  dir: string,
-  run: NodeRun,
-  timeoutMs = 30_000,
-): Promise<NodeResult> {
+export function runNodeOnHost(dir: string, run: NodeRun, timeoutMs = 30_000): Promise<NodeResult> {
   return new Promise((resolve, reject) => {
     // argv0 "node", as a shell finding node on PATH gives (Node prints it in usage errors).
     const child = spawn(process.execPath, run.argv, {

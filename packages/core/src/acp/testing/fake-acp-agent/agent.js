@@ -2,7 +2,7 @@
 // A small ACP agent for tests (runs inside the VM with no npm dependencies): newline-delimited
 // JSON-RPC on stdin/stdout. A prompt is sent to an OpenAI-compatible LLM (FAKE_LLM_URL); the
 // model's tool calls are carried out through the ACP client (permission, fs/*, terminal/*).
-"use strict";
+
 const http = require("node:http");
 
 const LLM_URL = process.env.FAKE_LLM_URL;
@@ -88,7 +88,10 @@ const handlers = {
     const session = sessions.get(params.sessionId);
     if (!MODES.some((m) => m.id === params.modeId)) throw rpcError(-32602, "unknown mode");
     session.mode = params.modeId;
-    update(params.sessionId, { sessionUpdate: "current_mode_update", currentModeId: params.modeId });
+    update(params.sessionId, {
+      sessionUpdate: "current_mode_update",
+      currentModeId: params.modeId,
+    });
     return {};
   },
   "session/set_config_option"(params) {
@@ -309,7 +312,10 @@ async function dispatch(message) {
   const handler = handlers[message.method];
   if (message.id === undefined) return;
   if (!handler) {
-    send({ id: message.id, error: { code: -32601, message: `Method not found: ${message.method}` } });
+    send({
+      id: message.id,
+      error: { code: -32601, message: `Method not found: ${message.method}` },
+    });
     return;
   }
   try {

@@ -13,29 +13,66 @@ export const CLI_CASES: NodeCase[] = [
   cli("eval throws", ["-e", "throw new Error('eval err')"]),
   cli("eval syntax error", ["-e", "let = ;"]),
   cli("eval exit code", ["-e", "process.exitCode = 12"]),
-  cli("eval input type module", ["--input-type=module", "-e", "import { sep } from 'path'; console.log(sep, typeof import.meta.url);"]),
-  cli("eval detects esm syntax", ["-e", "import { sep } from 'node:path'; console.log('detected', sep)"]),
-  cli("eval top level await needs module", ["--input-type=module", "-e", "console.log(await Promise.resolve('tla'))"]),
+  cli("eval input type module", [
+    "--input-type=module",
+    "-e",
+    "import { sep } from 'path'; console.log(sep, typeof import.meta.url);",
+  ]),
+  cli("eval detects esm syntax", [
+    "-e",
+    "import { sep } from 'node:path'; console.log('detected', sep)",
+  ]),
+  cli("eval top level await needs module", [
+    "--input-type=module",
+    "-e",
+    "console.log(await Promise.resolve('tla'))",
+  ]),
   cli("stdin script", [], { stdin: "console.log('from stdin', typeof require);\n" }),
   cli("stdin dash", ["-", "x", "y"], { stdin: "console.log(process.argv.slice(2));\n" }),
   cli("stdin module", ["--input-type=module"], { stdin: "console.log(typeof import.meta);\n" }),
   cli("stdin error location", ["-"], { stdin: "\nthrow new Error('stdin err');\n" }),
-  cli("require preload", ["-r", "./pre.js", "main.js"], { files: { "pre.js": "console.log('preloaded'); globalThis.PRE = 1;", "main.js": "console.log('main', PRE)" } }),
-  cli("require preload long form", ["--require=./pre.js", "-e", "console.log('eval', PRE)"], { files: { "pre.js": "globalThis.PRE = 2;" } }),
-  cli("import preload", ["--import", "./pre.mjs", "main.js"], { files: { "pre.mjs": "console.log('imported first'); globalThis.PRE = 3;", "main.js": "console.log('main', PRE)" } }),
+  cli("require preload", ["-r", "./pre.js", "main.js"], {
+    files: {
+      "pre.js": "console.log('preloaded'); globalThis.PRE = 1;",
+      "main.js": "console.log('main', PRE)",
+    },
+  }),
+  cli("require preload long form", ["--require=./pre.js", "-e", "console.log('eval', PRE)"], {
+    files: { "pre.js": "globalThis.PRE = 2;" },
+  }),
+  cli("import preload", ["--import", "./pre.mjs", "main.js"], {
+    files: {
+      "pre.mjs": "console.log('imported first'); globalThis.PRE = 3;",
+      "main.js": "console.log('main', PRE)",
+    },
+  }),
   cli("preload missing", ["-r", "./missing.js", "-e", "1"]),
   cli("version", ["--version"]),
   cli("version short", ["-v"]),
   cli("missing script", ["does-not-exist.js"]),
   cli("script dir without index", ["emptydir"], { files: { "emptydir/readme": "" } }),
-  cli("script without extension", ["noext"], { files: { noext: "console.log('no extension runs as cjs')" } }),
-  cli("script dir with index", ["withindex"], { files: { "withindex/index.js": "console.log('index ran')" } }),
-  cli("shebang line", ["s.js"], { files: { "s.js": "#!/usr/bin/env node\nconsole.log('shebang ok');\n" } }),
-  cli("options after script belong to it", ["main.js", "--version", "-e", "x"], { files: { "main.js": "console.log(process.argv.slice(2), process.execArgv)" } }),
-  cli("execArgv lists node options", ["--no-warnings", "--max-old-space-size=100", "main.js"], { files: { "main.js": "console.log(process.execArgv)" } }),
-  cli("double dash", ["--", "main.js", "--x"], { files: { "main.js": "console.log(process.argv.slice(2))" } }),
+  cli("script without extension", ["noext"], {
+    files: { noext: "console.log('no extension runs as cjs')" },
+  }),
+  cli("script dir with index", ["withindex"], {
+    files: { "withindex/index.js": "console.log('index ran')" },
+  }),
+  cli("shebang line", ["s.js"], {
+    files: { "s.js": "#!/usr/bin/env node\nconsole.log('shebang ok');\n" },
+  }),
+  cli("options after script belong to it", ["main.js", "--version", "-e", "x"], {
+    files: { "main.js": "console.log(process.argv.slice(2), process.execArgv)" },
+  }),
+  cli("execArgv lists node options", ["--no-warnings", "--max-old-space-size=100", "main.js"], {
+    files: { "main.js": "console.log(process.execArgv)" },
+  }),
+  cli("double dash", ["--", "main.js", "--x"], {
+    files: { "main.js": "console.log(process.argv.slice(2))" },
+  }),
   cli("eval missing argument", ["-e"]),
   cli("print with require", ["-p", "require('path').extname('a.ts')"]),
-  cli("eval uses cwd for require", ["-e", "console.log(require('./local'))"], { files: { "local.js": "module.exports = 'local module';" } }),
+  cli("eval uses cwd for require", ["-e", "console.log(require('./local'))"], {
+    files: { "local.js": "module.exports = 'local module';" },
+  }),
   cli("stdin ts with input type", ["--input-type=module", "-e", "const s = 'x'; console.log(s)"]),
 ];

@@ -12,63 +12,232 @@ export interface KnownGap {
 }
 
 export const KNOWN_GAPS: Record<string, KnownGap> = {
-  "throw a string": { owner: "lead", reason: "fatal print of a thrown non-error: VM lacks Node's blank line + 'file:line / source / ^' header" },
-  "throw an object": { owner: "lead", reason: "fatal print of a thrown object: VM lacks the source header and prints the --trace-uncaught hint Node omits for objects" },
-  "throw null": { owner: "lead", reason: "fatal print of `throw null`: VM lacks the blank line + source header" },
-  "error with extra props": { owner: "lead", reason: "fatal header caret: VM points at `new Error` (stack column), Node at the `throw` statement (V8 message location)" },
-  "esm uncaught error": { owner: "lead", reason: "fatal header caret for ESM: Node points at the error expression (col 7), VM moves it to `throw`" },
-  "error in microtask is uncaught": { owner: "lead", reason: "fatal header caret: VM moves it to `throw`, Node points at the `new Error` expression for this frame" },
-  "error in exit handler": { owner: "lead", reason: "throw inside an 'exit' listener: Node prints it and exits 1, VM ignores it (exit 0)" },
-  "syntax error output": { owner: "lead", reason: "SyntaxError in the main file: Node prints the 'file:line / source / ^^^' header (decorated stack); VM prints the bare message" },
-  "esm syntax error output": { owner: "lead", reason: "SyntaxError in an ES module: Node's 'file:line / source / ^' header missing in the VM" },
-  "syntax error in required file": { owner: "lead", reason: "SyntaxError in a required file: Node's decorated 'broken.js:2 / source / ^' header missing (needs an arrow-message hook in fatal.ts; module-ops strips V8's ' [file:l:c]' suffix already)" },
-  "nextTick before microtasks": { owner: "lead", reason: "ordering: VM runs the promise microtask before process.nextTick after the main script" },
-  "immediates chained": { owner: "lead", reason: "ordering: nextTick queued in an immediate runs after the next immediate in the VM, before it in Node" },
-  "queueMicrotask order": { owner: "lead", reason: "ordering: VM runs queueMicrotask/promise jobs before process.nextTick after the main script" },
-  "esm ordering": { owner: "lead", reason: "ordering after an ES module body: Node runs microtasks before nextTick there, the VM the other way round" },
-  "inspect promises": { owner: "lead", reason: "util.inspect(Promise.resolve(4)) prints '<pending>': promise state is not visible to the guest inspector" },
-  "print promise": { owner: "lead", reason: "node -p of a resolved promise prints '<pending>' (promise state not visible to inspect)" },
-  "eval throws": { owner: "lead", reason: "node -e stack frames: Node 'at [eval]:1:7 / at [eval]-wrapper:6:24', VM 'at eval ([eval]:1:7) / at eval (<anonymous>)'" },
-  "eval syntax error": { owner: "lead", reason: "node -e SyntaxError: Node prints the '[eval]:1 / source / ^ / Expression expected' header, VM an 'at eval (<anonymous>)' frame" },
-  "stdin error location": { owner: "lead", reason: "script from stdin: stack frames named 'eval ([stdin]:2:7)' instead of Node's '[stdin]:2:7' / '[stdin]-wrapper'" },
-  "eval detects esm syntax": { owner: "lead", reason: "node -e with `import` statements: Node 24 detects module syntax and runs it as ESM; VM evaluates it as a script (SyntaxError)" },
-  "stdin dash": { owner: "lead", reason: "`node - x y`: argv after '-' loses its first argument in node-command.ts (VM [ 'y' ], Node [ 'x', 'y' ])" },
-  "missing script": { owner: "lead", reason: "main entry not found: Node's error has `requireStack: []`; the VM's error (resolved in guest/index.ts) lacks it" },
-  "script dir without index": { owner: "lead", reason: "main entry directory without index: error lacks `requireStack: []` (see 'missing script')" },
-  "preload missing": { owner: "lead", reason: "-r of a missing file: Node's require stack is 'internal/preload', the VM's '<cwd>/[eval]'" },
-  "esm missing module": { owner: "modules", reason: "ERR_MODULE_NOT_FOUND lacks the `url` property Node adds (host op errors carry no extra props)" },
-  "esm import directory fails": { owner: "modules", reason: "ERR_UNSUPPORTED_DIR_IMPORT lacks Node's 'Did you mean to import \"./dir/index.js\"?' line and `url` property" },
-  "esm missing named export": { owner: "modules", reason: "link error: Node prints a 'file:line / source / ^^^^' header over the missing name; VM the bare SyntaxError" },
-  "esm top level await order": { owner: "modules", reason: "isolated-vm resolves module.evaluate() before a dynamically imported module's top-level await settles" },
-  "typescript enum unsupported": { owner: "modules", reason: "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX: Node prints the 'file:line / source / ^^^' header; VM the bare error" },
+  "throw a string": {
+    owner: "lead",
+    reason:
+      "fatal print of a thrown non-error: VM lacks Node's blank line + 'file:line / source / ^' header",
+  },
+  "throw an object": {
+    owner: "lead",
+    reason:
+      "fatal print of a thrown object: VM lacks the source header and prints the --trace-uncaught hint Node omits for objects",
+  },
+  "throw null": {
+    owner: "lead",
+    reason: "fatal print of `throw null`: VM lacks the blank line + source header",
+  },
+  "error with extra props": {
+    owner: "lead",
+    reason:
+      "fatal header caret: VM points at `new Error` (stack column), Node at the `throw` statement (V8 message location)",
+  },
+  "esm uncaught error": {
+    owner: "lead",
+    reason:
+      "fatal header caret for ESM: Node points at the error expression (col 7), VM moves it to `throw`",
+  },
+  "error in microtask is uncaught": {
+    owner: "lead",
+    reason:
+      "fatal header caret: VM moves it to `throw`, Node points at the `new Error` expression for this frame",
+  },
+  "error in exit handler": {
+    owner: "lead",
+    reason: "throw inside an 'exit' listener: Node prints it and exits 1, VM ignores it (exit 0)",
+  },
+  "syntax error output": {
+    owner: "lead",
+    reason:
+      "SyntaxError in the main file: Node prints the 'file:line / source / ^^^' header (decorated stack); VM prints the bare message",
+  },
+  "esm syntax error output": {
+    owner: "lead",
+    reason: "SyntaxError in an ES module: Node's 'file:line / source / ^' header missing in the VM",
+  },
+  "syntax error in required file": {
+    owner: "lead",
+    reason:
+      "SyntaxError in a required file: Node's decorated 'broken.js:2 / source / ^' header missing (needs an arrow-message hook in fatal.ts; module-ops strips V8's ' [file:l:c]' suffix already)",
+  },
+  "nextTick before microtasks": {
+    owner: "lead",
+    reason: "ordering: VM runs the promise microtask before process.nextTick after the main script",
+  },
+  "immediates chained": {
+    owner: "lead",
+    reason:
+      "ordering: nextTick queued in an immediate runs after the next immediate in the VM, before it in Node",
+  },
+  "queueMicrotask order": {
+    owner: "lead",
+    reason:
+      "ordering: VM runs queueMicrotask/promise jobs before process.nextTick after the main script",
+  },
+  "esm ordering": {
+    owner: "lead",
+    reason:
+      "ordering after an ES module body: Node runs microtasks before nextTick there, the VM the other way round",
+  },
+  "inspect promises": {
+    owner: "lead",
+    reason:
+      "util.inspect(Promise.resolve(4)) prints '<pending>': promise state is not visible to the guest inspector",
+  },
+  "print promise": {
+    owner: "lead",
+    reason:
+      "node -p of a resolved promise prints '<pending>' (promise state not visible to inspect)",
+  },
+  "eval throws": {
+    owner: "lead",
+    reason:
+      "node -e stack frames: Node 'at [eval]:1:7 / at [eval]-wrapper:6:24', VM 'at eval ([eval]:1:7) / at eval (<anonymous>)'",
+  },
+  "eval syntax error": {
+    owner: "lead",
+    reason:
+      "node -e SyntaxError: Node prints the '[eval]:1 / source / ^ / Expression expected' header, VM an 'at eval (<anonymous>)' frame",
+  },
+  "stdin error location": {
+    owner: "lead",
+    reason:
+      "script from stdin: stack frames named 'eval ([stdin]:2:7)' instead of Node's '[stdin]:2:7' / '[stdin]-wrapper'",
+  },
+  "eval detects esm syntax": {
+    owner: "lead",
+    reason:
+      "node -e with `import` statements: Node 24 detects module syntax and runs it as ESM; VM evaluates it as a script (SyntaxError)",
+  },
+  "stdin dash": {
+    owner: "lead",
+    reason:
+      "`node - x y`: argv after '-' loses its first argument in node-command.ts (VM [ 'y' ], Node [ 'x', 'y' ])",
+  },
+  "missing script": {
+    owner: "lead",
+    reason:
+      "main entry not found: Node's error has `requireStack: []`; the VM's error (resolved in guest/index.ts) lacks it",
+  },
+  "script dir without index": {
+    owner: "lead",
+    reason:
+      "main entry directory without index: error lacks `requireStack: []` (see 'missing script')",
+  },
+  "preload missing": {
+    owner: "lead",
+    reason:
+      "-r of a missing file: Node's require stack is 'internal/preload', the VM's '<cwd>/[eval]'",
+  },
+  "esm missing module": {
+    owner: "modules",
+    reason:
+      "ERR_MODULE_NOT_FOUND lacks the `url` property Node adds (host op errors carry no extra props)",
+  },
+  "esm import directory fails": {
+    owner: "modules",
+    reason:
+      "ERR_UNSUPPORTED_DIR_IMPORT lacks Node's 'Did you mean to import \"./dir/index.js\"?' line and `url` property",
+  },
+  "esm missing named export": {
+    owner: "modules",
+    reason:
+      "link error: Node prints a 'file:line / source / ^^^^' header over the missing name; VM the bare SyntaxError",
+  },
+  "esm top level await order": {
+    owner: "modules",
+    reason:
+      "isolated-vm resolves module.evaluate() before a dynamically imported module's top-level await settles",
+  },
+  "typescript enum unsupported": {
+    owner: "modules",
+    reason:
+      "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX: Node prints the 'file:line / source / ^^^' header; VM the bare error",
+  },
   "event target": { owner: "stdlib", reason: "CustomEvent global missing" },
-  "console table": { owner: "stdlib", reason: "console.table pads index/values left-aligned in Node 24, centred in the VM" },
-  "console time labels": { owner: "stdlib", reason: "console.timeLog warning names console.timeEnd() instead of console.timeLog()" },
+  "console table": {
+    owner: "stdlib",
+    reason: "console.table pads index/values left-aligned in Node 24, centred in the VM",
+  },
+  "console time labels": {
+    owner: "stdlib",
+    reason: "console.timeLog warning names console.timeEnd() instead of console.timeLog()",
+  },
   "new console.Console": { owner: "stdlib", reason: "require('console') not supported in the VM" },
-  "import.meta fields": { owner: "stdlib", reason: "node:url not importable from ESM yet ('node:url is not supported')" },
-  "require node prefix only modules": { owner: "stdlib", reason: "node:test and node:sqlite not provided (ERR_AGENTOS_NOT_SUPPORTED)" },
+  "import.meta fields": {
+    owner: "stdlib",
+    reason: "node:url not importable from ESM yet ('node:url is not supported')",
+  },
+  "require node prefix only modules": {
+    owner: "stdlib",
+    reason: "node:test and node:sqlite not provided (ERR_AGENTOS_NOT_SUPPORTED)",
+  },
   "path win32": { owner: "stdlib", reason: "path.win32 undefined" },
-  "util deprecate": { owner: "stdlib", reason: "util.deprecate does not emit the DeprecationWarning" },
-  "events max listeners warning": { owner: "stdlib", reason: "MaxListenersExceededWarning printed as a raw error object, not Node's '(node:PID) ... added to [EventEmitter]' warning" },
+  "util deprecate": {
+    owner: "stdlib",
+    reason: "util.deprecate does not emit the DeprecationWarning",
+  },
+  "events max listeners warning": {
+    owner: "stdlib",
+    reason:
+      "MaxListenersExceededWarning printed as a raw error object, not Node's '(node:PID) ... added to [EventEmitter]' warning",
+  },
   "buffer encodings": { owner: "stdlib", reason: "Buffer 'base64url' encoding unknown" },
-  "buffer json and inspect": { owner: "stdlib", reason: "inspect of a >50-byte Buffer prints '... >' instead of '... 10 more bytes>'" },
-  "buffer errors": { owner: "stdlib", reason: "Buffer range/type errors lack Node's codes (ERR_OUT_OF_RANGE, ERR_INVALID_ARG_TYPE, ERR_BUFFER_OUT_OF_BOUNDS) and messages" },
-  "buffer fill and utf16": { owner: "stdlib", reason: "decoding a truncated UTF-8 sequence yields two U+FFFD, Node one" },
+  "buffer json and inspect": {
+    owner: "stdlib",
+    reason: "inspect of a >50-byte Buffer prints '... >' instead of '... 10 more bytes>'",
+  },
+  "buffer errors": {
+    owner: "stdlib",
+    reason:
+      "Buffer range/type errors lack Node's codes (ERR_OUT_OF_RANGE, ERR_INVALID_ARG_TYPE, ERR_BUFFER_OUT_OF_BOUNDS) and messages",
+  },
+  "buffer fill and utf16": {
+    owner: "stdlib",
+    reason: "decoding a truncated UTF-8 sequence yields two U+FFFD, Node one",
+  },
   "blob and file": { owner: "stdlib", reason: "Blob/File globals or buffer.Blob missing" },
-  "url legacy parse and format": { owner: "stdlib", reason: "require('url') legacy parse/format not available" },
-  "url file helpers": { owner: "stdlib", reason: "url.pathToFileURL/fileURLToPath/domainToASCII not available" },
-  "url invalid": { owner: "stdlib", reason: "new URL('not a url') error lacks code ERR_INVALID_URL and Node's message 'Invalid URL'" },
-  "querystring": { owner: "stdlib", reason: "querystring module missing or incomplete" },
-  "string decoder": { owner: "stdlib", reason: "string_decoder behaviour differs on split multi-byte input" },
-  "web streams": { owner: "stdlib", reason: "ReadableStream/TransformStream globals or stream/web missing" },
-  "os constants and eol": { owner: "stdlib", reason: "os.constants.signals / os.constants.errno missing" },
+  "url legacy parse and format": {
+    owner: "stdlib",
+    reason: "require('url') legacy parse/format not available",
+  },
+  "url file helpers": {
+    owner: "stdlib",
+    reason: "url.pathToFileURL/fileURLToPath/domainToASCII not available",
+  },
+  "url invalid": {
+    owner: "stdlib",
+    reason:
+      "new URL('not a url') error lacks code ERR_INVALID_URL and Node's message 'Invalid URL'",
+  },
+  querystring: { owner: "stdlib", reason: "querystring module missing or incomplete" },
+  "string decoder": {
+    owner: "stdlib",
+    reason: "string_decoder behaviour differs on split multi-byte input",
+  },
+  "web streams": {
+    owner: "stdlib",
+    reason: "ReadableStream/TransformStream globals or stream/web missing",
+  },
+  "os constants and eol": {
+    owner: "stdlib",
+    reason: "os.constants.signals / os.constants.errno missing",
+  },
   "async local storage": { owner: "stdlib", reason: "async_hooks.AsyncLocalStorage missing" },
   "diagnostics channel": { owner: "stdlib", reason: "diagnostics_channel missing" },
-  "perf hooks": { owner: "stdlib", reason: "perf_hooks (mark/measure/PerformanceObserver) missing" },
+  "perf hooks": {
+    owner: "stdlib",
+    reason: "perf_hooks (mark/measure/PerformanceObserver) missing",
+  },
   "worker threads main thread": { owner: "stdlib", reason: "worker_threads module missing" },
-  "vm module runInNewContext": { owner: "stdlib", reason: "vm module (runInNewContext/Script/createContext) missing" },
+  "vm module runInNewContext": {
+    owner: "stdlib",
+    reason: "vm module (runInNewContext/Script/createContext) missing",
+  },
   "v8 serialize": { owner: "stdlib", reason: "v8.serialize/deserialize/getHeapStatistics missing" },
   "punycode deprecated module": { owner: "stdlib", reason: "punycode module missing" },
-  "broadcast channel and message channel": { owner: "stdlib", reason: "MessageChannel/BroadcastChannel globals missing" },
+  "broadcast channel and message channel": {
+    owner: "stdlib",
+    reason: "MessageChannel/BroadcastChannel globals missing",
+  },
   "fetch global types": { owner: "net", reason: "WebSocket global missing" },
 };

@@ -2,53 +2,144 @@
 import { js, mjs, type NodeCase } from "./case.ts";
 
 export const PROCESS_CASES: NodeCase[] = [
-  js("argv after the script", "console.log(process.argv.slice(2))", { args: ["a", "b c", "--flag", "-x"] }),
-  js("argv1 is the script path", "console.log(process.argv[1] === __filename, process.argv.length)"),
+  js("argv after the script", "console.log(process.argv.slice(2))", {
+    args: ["a", "b c", "--flag", "-x"],
+  }),
+  js(
+    "argv1 is the script path",
+    "console.log(process.argv[1] === __filename, process.argv.length)",
+  ),
   js("execArgv empty", "console.log(process.execArgv)"),
-  js("env variables given", "console.log(process.env.GREETING, process.env.MISSING, 'GREETING' in process.env)", { env: { GREETING: "hi" } }),
-  js("env assignment coerces to string", "process.env.N = 5; process.env.U = undefined; console.log(typeof process.env.N, process.env.N, process.env.U); delete process.env.N; console.log(process.env.N)"),
-  js("env TZ and LC_ALL", "console.log(process.env.TZ, process.env.LC_ALL, new Date(0).getHours())"),
+  js(
+    "env variables given",
+    "console.log(process.env.GREETING, process.env.MISSING, 'GREETING' in process.env)",
+    { env: { GREETING: "hi" } },
+  ),
+  js(
+    "env assignment coerces to string",
+    "process.env.N = 5; process.env.U = undefined; console.log(typeof process.env.N, process.env.N, process.env.U); delete process.env.N; console.log(process.env.N)",
+  ),
+  js(
+    "env TZ and LC_ALL",
+    "console.log(process.env.TZ, process.env.LC_ALL, new Date(0).getHours())",
+  ),
   js("exit code from process.exit", "console.log('before'); process.exit(3); console.log('after')"),
   js("exit code property", "process.exitCode = 7; console.log('set')"),
   js("exit code property overridden by exit", "process.exitCode = 7; process.exit()"),
   js("exit with string code", "process.exit('4')"),
-  js("exit event receives code", "process.on('exit', (c) => console.log('exit', c, process.exitCode)); process.exitCode = 2"),
-  js("beforeExit fires once work is done", "let n = 0; process.on('beforeExit', (c) => { console.log('beforeExit', c, n); if (n++ < 2) setTimeout(() => console.log('more'), 1); }); process.on('exit', () => console.log('exit'))"),
-  js("exit inside exit handler", "process.on('exit', (c) => { console.log('exit', c); process.exitCode = 9; })"),
-  js("uncaught exception output", "function thrower() { throw new Error('kaboom'); }\nthrower();\n"),
+  js(
+    "exit event receives code",
+    "process.on('exit', (c) => console.log('exit', c, process.exitCode)); process.exitCode = 2",
+  ),
+  js(
+    "beforeExit fires once work is done",
+    "let n = 0; process.on('beforeExit', (c) => { console.log('beforeExit', c, n); if (n++ < 2) setTimeout(() => console.log('more'), 1); }); process.on('exit', () => console.log('exit'))",
+  ),
+  js(
+    "exit inside exit handler",
+    "process.on('exit', (c) => { console.log('exit', c); process.exitCode = 9; })",
+  ),
+  js(
+    "uncaught exception output",
+    "function thrower() { throw new Error('kaboom'); }\nthrower();\n",
+  ),
   js("uncaught type error output", "const o = undefined;\nconsole.log('start');\no.prop;\n"),
   js("throw a string", "throw 'just a string';"),
   js("throw an object", "throw { code: 42, msg: 'obj' };"),
   js("throw null", "throw null;"),
-  js("error with extra props", "const e = new Error('extra'); e.code = 'E_X'; e.info = { a: 1 }; throw e;"),
-  js("uncaught in timer", "setTimeout(function later() { throw new RangeError('from timer'); }, 1);"),
-  js("uncaughtException handler", "process.on('uncaughtException', (e, origin) => { console.log('caught', e.message, origin); }); setTimeout(() => console.log('still alive'), 5); throw new Error('x');"),
-  js("unhandled rejection exits 1", "Promise.reject(new Error('nobody catches'));\nsetTimeout(() => console.log('not printed'), 50);"),
+  js(
+    "error with extra props",
+    "const e = new Error('extra'); e.code = 'E_X'; e.info = { a: 1 }; throw e;",
+  ),
+  js(
+    "uncaught in timer",
+    "setTimeout(function later() { throw new RangeError('from timer'); }, 1);",
+  ),
+  js(
+    "uncaughtException handler",
+    "process.on('uncaughtException', (e, origin) => { console.log('caught', e.message, origin); }); setTimeout(() => console.log('still alive'), 5); throw new Error('x');",
+  ),
+  js(
+    "unhandled rejection exits 1",
+    "Promise.reject(new Error('nobody catches'));\nsetTimeout(() => console.log('not printed'), 50);",
+  ),
   js("unhandled rejection with non-error", "Promise.reject(42);"),
-  js("unhandledRejection handler", "process.on('unhandledRejection', (r, p) => console.log('unhandled', r.message, p instanceof Promise)); Promise.reject(new Error('r1'));"),
-  js("rejection handled late in same tick", "const p = Promise.reject(new Error('late')); p.catch((e) => console.log('handled', e.message));"),
-  js("process.nextTick args", "process.nextTick((a, b) => console.log('tick', a, b), 1, 2); console.log('sync')"),
-  js("process properties", "console.log(process.platform, process.version, typeof process.pid, process.arch.length > 0, process.release.name, typeof process.versions.v8, process.title)"),
-  js("process cwd and chdir", "const start = process.cwd(); process.chdir('sub'); console.log(process.cwd() === start + '/sub'); try { process.chdir('nope'); } catch (e) { console.log(e.code, e.syscall); }", { files: { "sub/x": "" } }),
-  js("hrtime and uptime types", "const t = process.hrtime(); const b = process.hrtime.bigint(); console.log(Array.isArray(t), t.length, typeof b, process.uptime() >= 0, typeof performance.now())"),
-  js("memoryUsage shape", "const m = process.memoryUsage(); console.log(Object.keys(m).sort(), typeof process.memoryUsage.rss())"),
-  js("process emitWarning", "process.emitWarning('careful', 'CustomWarning', 'W001'); console.log('done')"),
-  js("process emitWarning listener", "process.on('warning', (w) => console.log('warn', w.name, w.message)); process.emitWarning('heads up');"),
+  js(
+    "unhandledRejection handler",
+    "process.on('unhandledRejection', (r, p) => console.log('unhandled', r.message, p instanceof Promise)); Promise.reject(new Error('r1'));",
+  ),
+  js(
+    "rejection handled late in same tick",
+    "const p = Promise.reject(new Error('late')); p.catch((e) => console.log('handled', e.message));",
+  ),
+  js(
+    "process.nextTick args",
+    "process.nextTick((a, b) => console.log('tick', a, b), 1, 2); console.log('sync')",
+  ),
+  js(
+    "process properties",
+    "console.log(process.platform, process.version, typeof process.pid, process.arch.length > 0, process.release.name, typeof process.versions.v8, process.title)",
+  ),
+  js(
+    "process cwd and chdir",
+    "const start = process.cwd(); process.chdir('sub'); console.log(process.cwd() === start + '/sub'); try { process.chdir('nope'); } catch (e) { console.log(e.code, e.syscall); }",
+    { files: { "sub/x": "" } },
+  ),
+  js(
+    "hrtime and uptime types",
+    "const t = process.hrtime(); const b = process.hrtime.bigint(); console.log(Array.isArray(t), t.length, typeof b, process.uptime() >= 0, typeof performance.now())",
+  ),
+  js(
+    "memoryUsage shape",
+    "const m = process.memoryUsage(); console.log(Object.keys(m).sort(), typeof process.memoryUsage.rss())",
+  ),
+  js(
+    "process emitWarning",
+    "process.emitWarning('careful', 'CustomWarning', 'W001'); console.log('done')",
+  ),
+  js(
+    "process emitWarning listener",
+    "process.on('warning', (w) => console.log('warn', w.name, w.message)); process.emitWarning('heads up');",
+  ),
   js("process umask", "console.log(process.umask().toString(8))"),
-  js("process.exit in promise", "Promise.resolve().then(() => { console.log('then'); process.exit(5); }); setTimeout(() => console.log('never'), 10)"),
-  js("process stdout write callback", "process.stdout.write('a\\n', () => { console.log('written'); });"),
-  js("stdout isTTY false in pipes", "console.log(process.stdout.isTTY, process.stderr.isTTY, process.stdin.isTTY)"),
-  js("process.kill self with SIGTERM", "process.on('exit', () => console.log('exit runs?')); process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 1000)"),
-  js("signal handler SIGUSR2", "process.on('SIGUSR2', (s) => { console.log('got', s); }); process.kill(process.pid, 'SIGUSR2'); setTimeout(() => console.log('after'), 20)"),
+  js(
+    "process.exit in promise",
+    "Promise.resolve().then(() => { console.log('then'); process.exit(5); }); setTimeout(() => console.log('never'), 10)",
+  ),
+  js(
+    "process stdout write callback",
+    "process.stdout.write('a\\n', () => { console.log('written'); });",
+  ),
+  js(
+    "stdout isTTY false in pipes",
+    "console.log(process.stdout.isTTY, process.stderr.isTTY, process.stdin.isTTY)",
+  ),
+  js(
+    "process.kill self with SIGTERM",
+    "process.on('exit', () => console.log('exit runs?')); process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 1000)",
+  ),
+  js(
+    "signal handler SIGUSR2",
+    "process.on('SIGUSR2', (s) => { console.log('got', s); }); process.kill(process.pid, 'SIGUSR2'); setTimeout(() => console.log('after'), 20)",
+  ),
   js("process.abort-like exit codes", "process.exitCode = 300;"),
   mjs("esm uncaught error", "console.log('esm');\nthrow new Error('esm boom');\n"),
   mjs("esm process exit code", "process.exitCode = 6; await null; console.log('x')"),
   mjs("esm unhandled rejection", "Promise.reject(new TypeError('esm reject'));"),
-  js("error in exit handler", "process.on('exit', () => { throw new Error('in exit'); }); console.log('body')"),
+  js(
+    "error in exit handler",
+    "process.on('exit', () => { throw new Error('in exit'); }); console.log('body')",
+  ),
   js("syntax error output", "console.log('a';\n"),
   mjs("esm syntax error output", "let x = ;\n"),
   js("reference error output", "notDefined + 1;"),
-  js("custom error class output", "class MyError extends Error { constructor(m) { super(m); this.name = 'MyError'; } }\nthrow new MyError('custom');\n"),
+  js(
+    "custom error class output",
+    "class MyError extends Error { constructor(m) { super(m); this.name = 'MyError'; } }\nthrow new MyError('custom');\n",
+  ),
   js("error cause output", "throw new Error('top', { cause: new Error('bottom') });"),
-  js("aggregate error output", "throw new AggregateError([new Error('a1'), new Error('a2')], 'many');"),
+  js(
+    "aggregate error output",
+    "throw new AggregateError([new Error('a1'), new Error('a2')], 'many');",
+  ),
 ];

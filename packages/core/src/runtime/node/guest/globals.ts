@@ -9,6 +9,7 @@ import { AbortController, AbortSignal } from "./abort.ts";
 import { installCryptoGlobal } from "./builtins/crypto/global.ts";
 import { installProxyTracking } from "./builtins/util-types.ts";
 import { Console } from "./console.ts";
+import { installBase64Url } from "./buffer-encodings.ts";
 import { SNAPSHOT_SAB_STANDIN } from "./early-globals.ts";
 import { Event as EventShim, EventTarget as EventTargetShim } from "./event-target.ts";
 import { installFetchGlobals } from "./fetch/install.ts";
@@ -16,6 +17,7 @@ import { callSync } from "./host.ts";
 import type { GuestProcessObject } from "./process.ts";
 import { structuredClone } from "./structured-clone.ts";
 import { TextDecoder, TextEncoder } from "./text-encoding.ts";
+import { installWebGlobals } from "./web/install.ts";
 import {
   clearImmediate,
   clearInterval,
@@ -49,6 +51,7 @@ export function installStaticGlobals(): void {
     }
     Promise.resolve().then(callback);
   });
+  installBase64Url();
   defineGlobal("Buffer", Buffer);
   defineGlobal("TextEncoder", TextEncoder);
   defineGlobal("TextDecoder", TextDecoder);
@@ -94,6 +97,7 @@ export function installStaticGlobals(): void {
     clearImmediate,
   };
   for (const [name, fn] of Object.entries(timers)) defineGlobal(name, fn);
+  installWebGlobals();
   installCryptoGlobal();
   installFetchGlobals();
 }

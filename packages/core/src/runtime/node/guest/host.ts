@@ -6,6 +6,7 @@
  */
 
 import type { GuestErrorData } from "../guest-process.ts";
+import { bindToFrame } from "./async-context.ts";
 import { systemError } from "./errors.ts";
 import { flushOutput } from "./output.ts";
 
@@ -93,10 +94,12 @@ function compactViews(value: unknown, depth: number): unknown {
 export function callAsync<T>(op: string, args: unknown[], callback: Callback<T>): void {
   if (!asyncRef) throw new Error(`agentos: host call ${op} before boot`);
   const id = nextId++;
+  // The answer runs in the async context (AsyncLocalStorage) of the call.
+  const answer = bindToFrame(callback);
   pending.set(id, (result) => {
-    if ("guestValue" in result) callback(null, result.guestValue as T);
-    else if ("e" in result) callback(systemError(result.e));
-    else callback(null, result.v as T);
+    if ("guestValue" in result) answer(null, result.guestValue as T);
+    else if ("e" in result) answer(systemError(result.e));
+    else answer(null, result.v as T);
   });
   asyncRef.applyIgnored(undefined, [op, compactViews(args, 0), id], COPY);
 }

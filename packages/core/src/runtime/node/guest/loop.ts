@@ -4,6 +4,7 @@
  * in flowing mode), runs nextTick and setImmediate queues, and reports when nothing is left so
  * the host can end the process, as Node does when its loop runs dry.
  */
+import { bindToFrame } from "./async-context.ts";
 import { callAsync, notifyHost } from "./host.ts";
 
 let refs = 0;
@@ -45,7 +46,7 @@ const ticks: Array<() => void> = [];
 let tickScheduled = false;
 
 export function nextTick(callback: () => void): void {
-  ticks.push(callback);
+  ticks.push(bindToFrame(callback));
   if (!tickScheduled) {
     tickScheduled = true;
     queueMicrotask(runTicks);
@@ -72,6 +73,7 @@ let immediates: ImmediateEntry[] = [];
 let immediateTurnPending = false;
 
 export function queueImmediate(entry: ImmediateEntry): void {
+  entry.callback = bindToFrame(entry.callback);
   immediates.push(entry);
   if (!immediateTurnPending) {
     immediateTurnPending = true;

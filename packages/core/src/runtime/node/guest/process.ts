@@ -188,14 +188,18 @@ export function createProcess(config: BootConfig): GuestProcessObject {
     if (warningCode !== undefined) (error as Error & { code?: unknown }).code = warningCode;
     nextTick(() => {
       proc.emit("warning", error);
-      if (proc.listenerCount("warning") > 1 || error.name === "DeprecationWarning") return;
+      const quiet =
+        config.launch.execArgv.includes("--no-warnings") || config.env.NODE_NO_WARNINGS === "1";
+      if (quiet) return;
+      const deprecation = error.name === "DeprecationWarning";
+      if (deprecation && (proc as { noDeprecation?: boolean }).noDeprecation) return;
       const prefix = warningCode ? `[${String(warningCode)}] ` : "";
       const stderr = proc.stderr as { write(s: string): void };
       stderr.write(
         `(node:${config.pid}) ${prefix}${error.name}: ${error.message}\n` +
           (warnedOnce
             ? ""
-            : "(Use `node --trace-warnings ...` to show where the warning was created)\n"),
+            : `(Use \`node --trace-${deprecation ? "deprecation" : "warnings"} ...\` to show where the warning was created)\n`),
       );
       warnedOnce = true;
     });

@@ -3,6 +3,7 @@
  * refresh/close and a numeric primitive value, an Immediate with ref/unref. Each armed timer
  * waits on one host timer; only ref'ed ones keep the process alive.
  */
+import { currentFrame, runInFrame } from "./async-context.ts";
 import { callAsync, notifyHost } from "./host.ts";
 import {
   cancelImmediate,
@@ -26,6 +27,8 @@ export class Timeout {
   #ref = true;
   #release: (() => void) | undefined;
   #destroyed = false;
+  /** The async context the timer was created in (AsyncLocalStorage). */
+  readonly #frame = currentFrame();
 
   constructor(
     callback: (...args: unknown[]) => void,
@@ -77,7 +80,7 @@ export class Timeout {
     const callback = this._onTimeout;
     if (this.#repeat && !this.#destroyed) this.#arm();
     else this.#destroyed = true;
-    if (callback) guard(() => callback.apply(this, this.#args));
+    if (callback) guard(() => runInFrame(this.#frame, () => callback.apply(this, this.#args)));
     release?.();
   }
 

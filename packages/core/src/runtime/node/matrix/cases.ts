@@ -99,7 +99,13 @@ console.log(formatDistanceStrict(d, addDays(d, 45)), format(startOfWeek(d), "PPP
   },
   {
     packages: ["glob"],
-    files: { "tree/a.js": "", "tree/b.ts": "", "tree/sub/c.js": "", "tree/sub/deep/d.js": "", "tree/.hidden.js": "" },
+    files: {
+      "tree/a.js": "",
+      "tree/b.ts": "",
+      "tree/sub/c.js": "",
+      "tree/sub/deep/d.js": "",
+      "tree/.hidden.js": "",
+    },
     source: `import { glob, globSync } from "glob";
 process.chdir(new URL("./tree", import.meta.url).pathname);
 console.log(globSync("**/*.js").sort(), globSync("*.{js,ts}").sort());
@@ -184,7 +190,9 @@ console.log(typeof WebSocket.Server, WebSocket.OPEN);`,
   },
   {
     packages: ["prettier"],
-    files: { "ugly.ts": "const   x : number= {a:1,b:[1,2,3],c:'s'}  ;function f( a,b ){return a+b}\n" },
+    files: {
+      "ugly.ts": "const   x : number= {a:1,b:[1,2,3],c:'s'}  ;function f( a,b ){return a+b}\n",
+    },
     source: `import * as prettier from "prettier";
 import { readFile } from "node:fs/promises";
 const source = await readFile(new URL("./ugly.ts", import.meta.url), "utf8");
@@ -196,9 +204,13 @@ console.log(await prettier.format('{"a":1,"b":[true,null]}', { parser: "json" })
     packages: ["typescript"],
     cjs: true,
     files: {
-      "proj/tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, target: "es2022", module: "nodenext", noEmit: true }, include: ["src"] }),
+      "proj/tsconfig.json": JSON.stringify({
+        compilerOptions: { strict: true, target: "es2022", module: "nodenext", noEmit: true },
+        include: ["src"],
+      }),
       "proj/src/a.ts": "export function add(a: number, b: number): number { return a + b; }\n",
-      "proj/src/b.ts": "import { add } from './a.js';\nconst s: string = add(1, 2);\nadd('x', 2);\nexport {};\n",
+      "proj/src/b.ts":
+        "import { add } from './a.js';\nconst s: string = add(1, 2);\nadd('x', 2);\nexport {};\n",
     },
     source: `const ts = require("typescript");
 const path = require("path");

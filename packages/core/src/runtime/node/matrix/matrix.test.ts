@@ -9,13 +9,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import {
-  closeNodeVm,
-  configureNodeVm,
-  nodeVm,
-  normaliseResult,
-  runNodeBoth,
-} from "../testing.ts";
+import { closeNodeVm, configureNodeVm, nodeVm, normaliseResult, runNodeBoth } from "../testing.ts";
 import { MATRIX_CASES, type MatrixCase } from "./cases.ts";
 import { MATRIX_GAPS } from "./gaps.ts";
 
@@ -62,7 +56,11 @@ async function compare(c: MatrixCase): Promise<void> {
     env: c.env,
     stdin: c.stdin,
   });
-  assert.deepEqual(normaliseResult(vm), normaliseResult(host), `packages: ${c.packages.join(", ")}`);
+  assert.deepEqual(
+    normaliseResult(vm),
+    normaliseResult(host),
+    `packages: ${c.packages.join(", ")}`,
+  );
 }
 
 describe("npm project matrix", () => {
@@ -71,7 +69,8 @@ describe("npm project matrix", () => {
     assert.ok(names.size >= 25, `only ${names.size} packages`);
     const slugs = new Set(MATRIX_CASES.map(slug));
     assert.equal(slugs.size, MATRIX_CASES.length, "case slugs are unique");
-    for (const name of Object.keys(MATRIX_GAPS)) assert.ok(slugs.has(name), `gap without case: ${name}`);
+    for (const name of Object.keys(MATRIX_GAPS))
+      assert.ok(slugs.has(name), `gap without case: ${name}`);
   });
 
   for (const c of MATRIX_CASES) {

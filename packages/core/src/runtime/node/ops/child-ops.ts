@@ -76,19 +76,14 @@ async function checkCwd(ctx: ProcessContext, cwd: string): Promise<void> {
 
 function request(spec: SpawnSpec, fds: Array<[number, number | OpenFile | null]>): SpawnRequest {
   return {
-    argv: [spec.file, ...spec.argv.slice(1)],
+    // Node's `argv0` option: the child is told another name than the program looked up.
+    argv: spec.argv,
+    file: spec.file,
     cwd: spec.cwd,
     env: spec.env,
     fds,
     ...(spec.detached ? { setsid: true } : {}),
   };
-}
-
-/** Node's `argv0` option: the child sees another argv[0] than the program looked up. */
-function applyArgv0(ctx: ProcessContext, pid: number, spec: SpawnSpec): void {
-  if (spec.argv[0] === spec.file) return;
-  const argv = ctx.kernel.process(pid).argv;
-  argv[0] = spec.argv[0];
 }
 
 /** Releases pipe ends nobody took (the child was never created). */
@@ -120,7 +115,6 @@ async function spawnChild(
   let pid: number;
   try {
     pid = await ctx.spawn(request(spec, fds));
-    applyArgv0(ctx, pid, spec);
   } catch (error) {
     releaseUnused([...childEnds, ...parentEnds.filter((e): e is PipeOpenFile => e !== null)]);
     throw error;
@@ -196,7 +190,6 @@ async function spawnSync(g: GuestProcess, spec: SpawnSyncSpec): Promise<SpawnSyn
     });
     try {
       pid = await ctx.spawn(request(spec, fds));
-      applyArgv0(ctx, pid, spec);
     } finally {
       for (const fd of opened) ctx.close(fd);
     }

@@ -3,6 +3,7 @@
  * how it is built. Aliases (`sys`, `path/posix`, `_stream_*`) point at the same factories.
  */
 import { createAssert, createAssertStrict } from "./assert.ts";
+import { createAsyncHooks } from "./async_hooks.ts";
 import { createBuffer } from "./buffer.ts";
 import { createChildProcess } from "./child_process.ts";
 import { createCrypto } from "./crypto.ts";
@@ -14,10 +15,14 @@ import { createModule } from "./module.ts";
 import { createNet } from "./net.ts";
 import { createOs } from "./os.ts";
 import { createPath } from "./path.ts";
+import { createQuerystring } from "./querystring.ts";
 import { createReadline, createReadlinePromises } from "./readline.ts";
 import { createStream, createStreamPromises } from "./stream.ts";
+import { createStreamConsumers } from "./stream-consumers.ts";
+import { createStreamWeb } from "./stream-web.ts";
 import { createTimers, createTimersPromises } from "./timers.ts";
 import { createTty } from "./tty.ts";
+import { createUrl } from "./url.ts";
 import { createUtil, createUtilTypesModule } from "./util.ts";
 import { createZlib } from "./zlib.ts";
 
@@ -28,6 +33,7 @@ const processModule: BuiltinFactory = () => process;
 export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   assert: createAssert,
   "assert/strict": createAssertStrict,
+  async_hooks: createAsyncHooks,
   buffer: createBuffer,
   child_process: createChildProcess,
   crypto: createCrypto,
@@ -43,13 +49,17 @@ export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   path: createPath,
   "path/posix": () => (createPath() as { posix: unknown }).posix,
   process: processModule,
+  querystring: createQuerystring,
   readline: createReadline,
   "readline/promises": createReadlinePromises,
   stream: createStream,
   "stream/promises": createStreamPromises,
+  "stream/web": createStreamWeb,
+  "stream/consumers": createStreamConsumers,
   timers: createTimers,
   "timers/promises": createTimersPromises,
   tty: createTty,
+  url: createUrl,
   util: createUtil,
   sys: createUtil,
   zlib: createZlib,

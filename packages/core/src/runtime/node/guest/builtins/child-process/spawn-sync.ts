@@ -50,7 +50,7 @@ function inputBytes(input: unknown): Uint8Array | null {
 }
 
 export function spawnSync(file: unknown, args?: unknown, options?: unknown): SpawnSyncReturns {
-  return runSync(file, args, options, Number.POSITIVE_INFINITY);
+  return runSync(file, args, options, DEFAULT_MAX_BUFFER);
 }
 
 function runSync(

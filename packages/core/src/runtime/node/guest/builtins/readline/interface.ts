@@ -58,6 +58,7 @@ export class Interface extends EventEmitter {
   closed = false;
   paused = false;
   prevRows = 0;
+  completer: ((line: string, callback?: unknown) => unknown) | undefined;
   #prompt: string;
   #oldPrompt = "";
   #questionCallback: QuestionCallback | null = null;
@@ -100,6 +101,7 @@ export class Interface extends EventEmitter {
         `The argument 'historySize' must be a positive number. Received ${String(historySize)}`,
       );
     }
+    this.completer = options.completer as Interface["completer"];
     this.input = input;
     this.output = options.output ?? undefined;
     this.terminal = options.terminal ?? Boolean(this.output?.isTTY);
@@ -532,7 +534,8 @@ export class Interface extends EventEmitter {
         this.#historyStep(-1);
         return;
       case "tab":
-        this.#insertString("\t");
+        if (this.completer) this.#complete();
+        else this.#insertString("\t");
         return;
     }
     if (key.meta || key.ctrl) return;
@@ -543,6 +546,42 @@ export class Interface extends EventEmitter {
         if (i > 0) this.#submit();
         if (parts[i]) this.#insertString(parts[i]);
       }
+    }
+  }
+
+  /** Tab completion: the completer returns [candidates, the part of the line they complete]. */
+  #complete(): void {
+    const completer = this.completer as (line: string, callback?: unknown) => unknown;
+    const line = this.line.slice(0, this.cursor);
+    const apply = (error: unknown, result: unknown): void => {
+      if (error || !Array.isArray(result)) return;
+      const [candidates, word] = result as [string[], string];
+      if (!Array.isArray(candidates) || candidates.length === 0) return;
+      let prefix = candidates[0];
+      for (const candidate of candidates) {
+        while (!candidate.startsWith(prefix)) prefix = prefix.slice(0, -1);
+      }
+      const rest = prefix.slice(String(word ?? "").length);
+      if (rest.length > 0) {
+        this.#insertString(rest);
+        return;
+      }
+      if (candidates.length > 1) {
+        // Nothing more in common: show the choices, then the line again.
+        this.#writeToOutput(`\r\n${candidates.join("  ")}\r\n`);
+        this.prevRows = 0;
+        this.#refreshLine();
+      }
+    };
+    if (completer.length === 2) completer.call(this, line, apply);
+    else {
+      const result = completer.call(this, line);
+      if (result && typeof (result as Promise<unknown>).then === "function") {
+        (result as Promise<unknown>).then(
+          (r) => apply(null, r),
+          (e) => apply(e, undefined),
+        );
+      } else apply(null, result);
     }
   }
 

@@ -81,6 +81,10 @@ export function createInterface(
   return new Interface(input as never, output, completer, terminal);
 }
 
+let exported: unknown;
+
+/** One object for both `readline/promises` and `readline.promises`, as in Node. */
 export function createReadlinePromises(): unknown {
-  return { Interface, Readline, createInterface };
+  exported ??= { Interface, Readline, createInterface };
+  return exported;
 }
