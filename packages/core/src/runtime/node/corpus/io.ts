@@ -79,7 +79,7 @@ export const IO_CASES: NodeCase[] = [
   ),
   js(
     "child spawn events",
-    "const c = require('child_process').spawn('sh', ['-c', 'read l; echo got $l']); c.stdout.on('data', (d) => console.log('data', d.toString().trim())); c.on('exit', (code, sig) => console.log('exit', code, sig)); c.on('close', (code) => console.log('close', code)); c.stdin.end('line\\n')",
+    "const c = require('child_process').spawn('sh', ['-c', 'read l; echo got $l']); let out = ''; let exit; c.stdout.on('data', (d) => (out += d)); c.on('exit', (code, sig) => (exit = [code, sig])); c.on('close', (code) => console.log('close', code, exit, JSON.stringify(out))); c.stdin.end('line\\n')",
   ),
   js(
     "child spawn node",
@@ -133,7 +133,7 @@ export const IO_CASES: NodeCase[] = [
   ),
   js(
     "zlib callback and stream",
-    "const z = require('zlib'); z.gzip('cb data', (e, buf) => z.gunzip(buf, (e2, out) => console.log('cb', e, e2, out.toString()))); const gz = z.createGzip(); const gun = z.createGunzip(); let s = ''; gun.on('data', (d) => (s += d)).on('end', () => console.log('stream', s)); gz.pipe(gun); gz.end('streamed')",
+    "const z = require('zlib'); z.gzip('cb data', (e, buf) => z.gunzip(buf, (e2, out) => { console.log('cb', e, e2, out.toString()); const gz = z.createGzip(); const gun = z.createGunzip(); let s = ''; gun.on('data', (d) => (s += d)).on('end', () => console.log('stream', s)); gz.pipe(gun); gz.end('streamed'); }))",
   ),
   js(
     "zlib error",

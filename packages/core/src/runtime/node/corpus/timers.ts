@@ -32,7 +32,7 @@ export const TIMERS_CASES: NodeCase[] = [
   ),
   js(
     "timer args",
-    "setTimeout((a, b) => console.log(a, b), 1, 'x', 'y'); setImmediate((c) => console.log(c), 'z')",
+    "setTimeout((a, b) => { console.log(a, b); setImmediate((c) => console.log(c), 'z'); }, 1, 'x', 'y')",
   ),
   js(
     "unref timer does not hold",

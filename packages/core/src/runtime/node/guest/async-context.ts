@@ -51,6 +51,7 @@ export function installPromiseContext(): void {
   if (promisesPatched) return;
   promisesPatched = true;
   const then = Promise.prototype.then;
+  // biome-ignore lint/suspicious/noThenProperty: wrapping the real Promise.prototype.then is the point.
   Object.defineProperty(Promise.prototype, "then", {
     value: function then_(this: Promise<unknown>, onFulfilled?: unknown, onRejected?: unknown) {
       return then.call(

@@ -35,7 +35,7 @@ export function installBase64Url(): void {
   if (installed) return;
   installed = true;
   const statics = Buffer as unknown as Record<string, unknown>;
-  const proto = Buffer.prototype as unknown as Record<string, unknown>;
+  const proto = Buffer.prototype as unknown as Record<string, AnyFunction>;
   const isEncoding = Buffer.isEncoding;
   statics.isEncoding = function isEncoding_(encoding: unknown) {
     return isBase64Url(encoding) || isEncoding(encoding as string);
@@ -43,13 +43,19 @@ export function installBase64Url(): void {
   Object.defineProperty(statics.isEncoding, "name", { value: "isEncoding" });
   for (const name of ["from", "alloc", "byteLength"]) wrapDecoding(statics, name);
   for (const name of ["write", "fill", "indexOf", "lastIndexOf", "includes"]) {
-    wrapDecoding(proto, name);
+    wrapDecoding(proto as Record<string, unknown>, name);
   }
-  const toString = proto.toString as AnyFunction;
-  proto.toString = function (this: unknown, encoding?: unknown, ...rest: unknown[]) {
-    if (!isBase64Url(encoding)) return toString.call(this, encoding, ...rest);
-    const base64 = toString.call(this, "base64", ...rest) as string;
+  const baseToString = proto.toString as AnyFunction;
+  const toStringBase64Url = function (this: unknown, encoding?: unknown, ...rest: unknown[]) {
+    if (!isBase64Url(encoding)) return baseToString.call(this, encoding, ...rest);
+    const base64 = baseToString.call(this, "base64", ...rest) as string;
     return base64.replace(/[+/=]/g, (c) => (c === "+" ? "-" : c === "/" ? "_" : ""));
   };
-  Object.defineProperty(proto.toString, "name", { value: "toString" });
+  Object.defineProperty(toStringBase64Url, "name", { value: "toString" });
+  Object.defineProperty(proto, "toString", {
+    value: toStringBase64Url,
+    writable: true,
+    configurable: true,
+    enumerable: true,
+  });
 }

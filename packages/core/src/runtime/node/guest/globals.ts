@@ -6,18 +6,18 @@
 import { Buffer } from "buffer";
 import { URL, URLSearchParams } from "whatwg-url";
 import { AbortController, AbortSignal } from "./abort.ts";
+import { installBase64Url } from "./buffer-encodings.ts";
 import { installCryptoGlobal } from "./builtins/crypto/global.ts";
 import { installProxyTracking } from "./builtins/util-types.ts";
 import { Console } from "./console.ts";
-import { installBase64Url } from "./buffer-encodings.ts";
 import { SNAPSHOT_SAB_STANDIN } from "./early-globals.ts";
 import { Event as EventShim, EventTarget as EventTargetShim } from "./event-target.ts";
 import { installFetchGlobals } from "./fetch/install.ts";
 import { callSync } from "./host.ts";
+import { Performance } from "./performance.ts";
 import type { GuestProcessObject } from "./process.ts";
 import { structuredClone } from "./structured-clone.ts";
 import { TextDecoder, TextEncoder } from "./text-encoding.ts";
-import { installWebGlobals } from "./web/install.ts";
 import {
   clearImmediate,
   clearInterval,
@@ -26,6 +26,7 @@ import {
   setInterval,
   setTimeout,
 } from "./timers.ts";
+import { installWebGlobals } from "./web/install.ts";
 
 function defineGlobal(name: string, value: unknown): void {
   Object.defineProperty(globalThis, name, {
@@ -107,13 +108,8 @@ export function installProcessGlobals(proc: GuestProcessObject): void {
   defineGlobal("process", proc);
   const origin = Number(BigInt(callSync<string>("hrtime")) / 1000n) / 1000;
   const timeOrigin = Date.now();
-  defineGlobal("performance", {
-    timeOrigin,
-    now: () => Number(BigInt(callSync<string>("hrtime")) / 1000n) / 1000 - origin,
-    mark: () => undefined,
-    measure: () => undefined,
-    toJSON: () => ({ timeOrigin }),
-  });
+  const now = () => Number(BigInt(callSync<string>("hrtime")) / 1000n) / 1000 - origin;
+  defineGlobal("performance", new Performance(now, timeOrigin));
   defineGlobal(
     "console",
     new Console({ stdout: proc.stdout as never, stderr: proc.stderr as never }),

@@ -150,10 +150,16 @@ function toGuestError(error: unknown): GuestNetErrorData {
   };
 }
 
-/** Wraps an op so that its errors travel as data (see the file comment). */
-function answering(op: (g: GuestProcess, args: unknown[]) => unknown): HostOp {
+/**
+ * Wraps an op so that its errors travel as data (see the file comment). `wakes`: the op can
+ * resolve a host-side reader of the other end (vm.fetch's node:http client, curl); it then
+ * runs in a host task of its own, not inside isolated-vm's callback, where Node's http parser
+ * would run its callbacks in a foreign async context (a fatal assertion in Node 24).
+ */
+function answering(op: (g: GuestProcess, args: unknown[]) => unknown, wakes = false): HostOp {
   return async (g, args): Promise<Answer> => {
     try {
+      if (wakes) await new Promise((resolve) => setImmediate(resolve));
       return { ok: await op(g, args) };
     } catch (error) {
       return { err: toGuestError(error) };
@@ -240,13 +246,13 @@ export const NET_OPS: Record<string, HostOp> = {
     if (connId < 0) await session(g, connId).write(data as Uint8Array);
     else await net(g).write(connId, data as Uint8Array);
     return true;
-  }),
+  }, true),
   "net.shutdown": answering((g, [id]) => {
     const connId = id as number;
     if (connId < 0) session(g, connId).shutdown();
     else net(g).shutdown(connId);
     return true;
-  }),
+  }, true),
   "net.close": answering((g, [id]) => {
     const connId = id as number;
     if (connId < 0) {
@@ -254,7 +260,7 @@ export const NET_OPS: Record<string, HostOp> = {
       tlsState(g).sessions.delete(connId);
     } else net(g).close(connId);
     return true;
-  }),
+  }, true),
   "net.closeListener": answering((g, [listenerId]) => {
     net(g).closeListener(listenerId as number);
     return true;

@@ -68,18 +68,28 @@ class AsyncLocalStorage<T> {
   }
 }
 
+let asyncResourceWarned = false;
+
+function warnAsyncResourceProperty(): void {
+  if (asyncResourceWarned) return;
+  asyncResourceWarned = true;
+  process.emitWarning(
+    "The asyncResource property on bound functions is deprecated",
+    "DeprecationWarning",
+    "DEP0172",
+  );
+}
+
 class AsyncResource {
   readonly #frame: Frame;
   readonly #asyncId: number;
   readonly #triggerAsyncId: number;
-  readonly type: string;
 
   constructor(type: unknown, options: number | { triggerAsyncId?: number } = {}) {
     if (typeof type !== "string") throw invalidArgType("type", "of type string", type);
     if (type.length === 0) {
       throw codedError(TypeError, "ERR_ASYNC_TYPE", `Invalid name for async "type": ${type}`);
     }
-    this.type = type;
     this.#frame = currentFrame();
     this.#asyncId = nextAsyncId++;
     const trigger = typeof options === "number" ? options : options?.triggerAsyncId;
@@ -114,7 +124,14 @@ class AsyncResource {
     };
     Object.defineProperties(bound, {
       length: { value: fn.length, configurable: true },
-      asyncResource: { value: this, configurable: true, enumerable: true, writable: true },
+      asyncResource: {
+        get: () => {
+          warnAsyncResourceProperty();
+          return resource;
+        },
+        configurable: true,
+        enumerable: true,
+      },
     });
     return bound as unknown as F;
   }

@@ -6,7 +6,10 @@ import { createAssert, createAssertStrict } from "./assert.ts";
 import { createAsyncHooks } from "./async_hooks.ts";
 import { createBuffer } from "./buffer.ts";
 import { createChildProcess } from "./child_process.ts";
+import { createConsoleModule } from "./console.ts";
+import { createConstants } from "./constants.ts";
 import { createCrypto } from "./crypto.ts";
+import { createDiagnosticsChannel } from "./diagnostics_channel.ts";
 import { createDns, createDnsPromises } from "./dns.ts";
 import { createEvents } from "./events.ts";
 import { createFs, createFsPromises } from "./fs.ts";
@@ -15,15 +18,20 @@ import { createModule } from "./module.ts";
 import { createNet } from "./net.ts";
 import { createOs } from "./os.ts";
 import { createPath } from "./path.ts";
+import { createPerfHooks } from "./perf_hooks.ts";
+import { createPunycode } from "./punycode.ts";
 import { createQuerystring } from "./querystring.ts";
 import { createReadline, createReadlinePromises } from "./readline.ts";
 import { createStream, createStreamPromises } from "./stream.ts";
 import { createStreamConsumers } from "./stream-consumers.ts";
 import { createStreamWeb } from "./stream-web.ts";
+import { createStringDecoder } from "./string_decoder.ts";
 import { createTimers, createTimersPromises } from "./timers.ts";
 import { createTty } from "./tty.ts";
 import { createUrl } from "./url.ts";
 import { createUtil, createUtilTypesModule } from "./util.ts";
+import { createVm } from "./vm.ts";
+import { createWorkerThreads } from "./worker_threads.ts";
 import { createZlib } from "./zlib.ts";
 
 export type BuiltinFactory = () => unknown;
@@ -64,4 +72,12 @@ export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   sys: createUtil,
   zlib: createZlib,
   "util/types": createUtilTypesModule,
+  console: createConsoleModule,
+  constants: createConstants,
+  diagnostics_channel: createDiagnosticsChannel,
+  perf_hooks: createPerfHooks,
+  punycode: createPunycode,
+  string_decoder: createStringDecoder,
+  vm: createVm,
+  worker_threads: createWorkerThreads,
 };

@@ -5,10 +5,10 @@
  */
 import { Buffer } from "buffer";
 
-// Characters qs.escape leaves as they are (encodeURIComponent's set).
+// Characters querystring.escape leaves as they are (encodeURIComponent's set).
 const UNRESERVED = /[A-Za-z0-9\-_.!~*'()]/;
 
-function escape(value: unknown): string {
+function qsEscape(value: unknown): string {
   let text: string;
   if (typeof value === "string") text = value;
   else if (typeof value === "object" && value !== null) text = String(value);
@@ -67,7 +67,7 @@ function unescapeBuffer(text: string, decodeSpaces = false): Buffer {
   return Buffer.from(out);
 }
 
-function unescape(text: string, decodeSpaces?: boolean): string {
+function qsUnescape(text: string, decodeSpaces?: boolean): string {
   try {
     return decodeURIComponent(text);
   } catch {
@@ -89,7 +89,7 @@ function stringify(
   eq = "=",
   options?: { encodeURIComponent?: (text: string) => string },
 ): string {
-  const encode = options?.encodeURIComponent ?? escape;
+  const encode = options?.encodeURIComponent ?? qsEscape;
   if (object === null || typeof object !== "object") return "";
   const parts: string[] = [];
   for (const key of Object.keys(object)) {
@@ -116,15 +116,15 @@ function parse(
   const equals = eq ? String(eq) : "=";
   let maxKeys = options?.maxKeys ?? 1000;
   if (typeof maxKeys !== "number" || !(maxKeys > 0)) maxKeys = 0;
-  const decode = options?.decodeURIComponent ?? unescape;
-  const decodeCustom = decode !== unescape;
+  const decode = options?.decodeURIComponent ?? qsUnescape;
+  const decodeCustom = decode !== qsUnescape;
   const decodePart = (part: string) => {
     const spaced = part.replace(/\+/g, " ");
     if (!/[%]/.test(spaced) && !decodeCustom) return spaced;
     try {
       return decode(spaced);
     } catch {
-      return unescape(spaced, true);
+      return qsUnescape(spaced, true);
     }
   };
   let pieces = text.split(separator);
@@ -148,8 +148,8 @@ function parse(
 export function createQuerystring(): unknown {
   return {
     unescapeBuffer,
-    unescape,
-    escape,
+    unescape: qsUnescape,
+    escape: qsEscape,
     stringify,
     encode: stringify,
     parse,

@@ -40,7 +40,8 @@ async function text(stream: Source): Promise<string> {
   const decoder = new TextDecoder();
   let out = "";
   for await (const chunk of chunksOf(stream)) {
-    out += typeof chunk === "string" ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
+    out +=
+      typeof chunk === "string" ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
   }
   return out + decoder.decode();
 }

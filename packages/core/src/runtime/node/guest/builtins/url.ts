@@ -26,14 +26,29 @@ function querystring(): Querystring {
   return createQuerystring() as Querystring;
 }
 
+let parseWarned = false;
+
+/** Node's one-time DEP0169, skipped (as there) when the caller lives in node_modules. */
+function warnParseDeprecated(): void {
+  if (parseWarned) return;
+  const caller = new Error().stack?.split("\n")[3] ?? "";
+  if (caller.includes("/node_modules/")) return;
+  parseWarned = true;
+  process.emitWarning(
+    "`url.parse()` behavior is not standardized and prone to errors that have security implications. Use the WHATWG URL API instead. CVEs are not issued for `url.parse()` vulnerabilities.",
+    "DeprecationWarning",
+    "DEP0169",
+  );
+}
+
 function parse(text: unknown, parseQueryString?: boolean, slashesDenoteHost?: boolean) {
   if (typeof text === "object" && text !== null && text instanceof legacyApi.Url) return text;
   if (typeof text !== "string") throw invalidArgType("url", "of type string", text);
+  warnParseDeprecated();
   const result = legacyApi.parse(text, false, Boolean(slashesDenoteHost));
   if (parseQueryString) {
     const query = result.query;
     result.query = querystring().parse(typeof query === "string" ? query : "");
-    if (typeof query !== "string") result.search = result.search ?? "";
   }
   return result;
 }
@@ -136,8 +151,9 @@ function urlToHttpOptions(url: URL): Record<string, unknown> {
   return options;
 }
 
-function domainToASCII(domain: unknown): string {
-  if (arguments.length < 1) {
+function domainToASCII(...args: [domain?: unknown]): string {
+  const [domain] = args;
+  if (args.length < 1) {
     throw codedError(TypeError, "ERR_MISSING_ARGS", 'The "domain" argument must be specified');
   }
   try {
@@ -147,8 +163,9 @@ function domainToASCII(domain: unknown): string {
   }
 }
 
-function domainToUnicode(domain: unknown): string {
-  if (arguments.length < 1) {
+function domainToUnicode(...args: [domain?: unknown]): string {
+  const [domain] = args;
+  if (args.length < 1) {
     throw codedError(TypeError, "ERR_MISSING_ARGS", 'The "domain" argument must be specified');
   }
   const ascii = domainToASCII(domain);

@@ -2,7 +2,7 @@
  * Blob and File (the File API), immutable byte containers. The bytes are copied once at
  * construction; slices share them. Node prints them as `Blob { size, type }`.
  */
-import { codedError, invalidArgType } from "../errors.ts";
+import { codedError } from "../errors.ts";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 type Inspect = (value: unknown, options: unknown) => string;
@@ -42,7 +42,7 @@ export class Blob {
       typeof parts !== "object" ||
       typeof (parts as Iterable<unknown>)[Symbol.iterator] !== "function"
     ) {
-      throw invalidArgType("sources", "a sequence", parts);
+      throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", "Value cannot be converted to sequence.");
     }
     const endings = options?.endings ?? "transparent";
     if (endings !== "transparent" && endings !== "native") {
@@ -125,12 +125,19 @@ export class File extends Blob {
   #lastModified: number;
 
   constructor(
-    parts: unknown,
-    name: unknown,
-    options: { type?: unknown; endings?: unknown; lastModified?: unknown } = {},
+    ...args: [
+      parts?: unknown,
+      name?: unknown,
+      options?: { type?: unknown; endings?: unknown; lastModified?: unknown },
+    ]
   ) {
-    if (arguments.length < 2) {
-      throw codedError(TypeError, "ERR_MISSING_ARGS", 'The "fileBits" and "fileName" arguments must be specified');
+    const [parts, name, options = {}] = args;
+    if (args.length < 2) {
+      throw codedError(
+        TypeError,
+        "ERR_MISSING_ARGS",
+        'The "fileBits" and "fileName" arguments must be specified',
+      );
     }
     super(parts, options);
     this.#name = String(name);
@@ -152,7 +159,12 @@ export class File extends Blob {
 
   override [INSPECT](depth: number, options: unknown, inspect: Inspect): string {
     if (depth < 0) return "[File]";
-    const fields = { size: this.size, type: this.type, name: this.name, lastModified: this.lastModified };
+    const fields = {
+      size: this.size,
+      type: this.type,
+      name: this.name,
+      lastModified: this.lastModified,
+    };
     return `File ${inspect(fields, options)}`;
   }
 }

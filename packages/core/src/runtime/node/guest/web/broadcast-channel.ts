@@ -3,9 +3,10 @@
  * name, structured-cloned, in a later loop turn. An open channel keeps the process alive unless
  * unref'ed, as in Node.
  */
-import { DOMException } from "./dom-exception.ts";
+
 import { hold } from "../loop.ts";
 import { structuredClone } from "../structured-clone.ts";
+import { DOMException } from "./dom-exception.ts";
 import { MessageEvent } from "./message-event.ts";
 import { NodeEventTarget } from "./message-port.ts";
 
@@ -17,8 +18,9 @@ export class BroadcastChannel extends NodeEventTarget {
   #closed = false;
   #onmessage: ((event: MessageEvent) => void) | null = null;
 
-  constructor(name: unknown) {
-    if (arguments.length === 0) {
+  constructor(...args: [name?: unknown]) {
+    const [name] = args;
+    if (args.length === 0) {
       throw Object.assign(new TypeError('The "name" argument must be specified'), {
         code: "ERR_MISSING_ARGS",
       });

@@ -59,7 +59,6 @@ export class DOMException extends Error {
     // The stack's first line was written before the name was known.
     Error.captureStackTrace?.(this, DOMException);
   }
-
 }
 
 // Accessors on the prototype (not own properties), as in browsers and Node.

@@ -15,7 +15,10 @@ import { WEB_STREAM_CLASSES } from "./web-streams.ts";
 export class CustomEvent extends Event {
   readonly #detail: unknown;
 
-  constructor(type: string, init: { detail?: unknown; bubbles?: boolean; cancelable?: boolean } = {}) {
+  constructor(
+    type: string,
+    init: { detail?: unknown; bubbles?: boolean; cancelable?: boolean } = {},
+  ) {
     super(type, init);
     this.#detail = init?.detail ?? null;
   }
@@ -26,7 +29,12 @@ export class CustomEvent extends Event {
 }
 
 function define(name: string, value: unknown, enumerable = false): void {
-  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable });
+  Object.defineProperty(globalThis, name, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable,
+  });
 }
 
 export function installWebGlobals(): void {

@@ -62,7 +62,9 @@ export class NodeEventTarget extends EventTarget {
   }
 
   emit(type: string, data?: unknown): boolean {
-    return this.dispatchEvent(type === "message" ? new MessageEvent(type, { data }) : new Event(type));
+    return this.dispatchEvent(
+      type === "message" ? new MessageEvent(type, { data }) : new Event(type),
+    );
   }
 }
 

@@ -66,12 +66,16 @@ export class Server extends EventEmitter {
       const backlog = typeof args[1] === "number" ? args[1] : args[2];
       if (typeof backlog === "number") options.backlog = backlog;
     }
-    if (options.path !== undefined)
-      throw codedError(
+    if (options.path !== undefined) {
+      // Node reports a failing pipe listen as an 'error' event, not a throw.
+      const error = codedError(
         Error,
         "ERR_AGENTOS_NOT_SUPPORTED",
         `listening on a Unix socket (${options.path}) is not supported in the agentOS VM`,
       );
+      nextTick(() => this.emit("error", error));
+      return this;
+    }
     if (this.#listening || this.#binding)
       throw codedError(
         Error,
@@ -149,7 +153,7 @@ export class Server extends EventEmitter {
       ...(this.#options.highWaterMark !== undefined
         ? { highWaterMark: this.#options.highWaterMark }
         : {}),
-      [kAccepted]: { connection, server: this },
+      [kAccepted]: { connection, server: this, manualStart: this.#options.pauseOnConnect === true },
     });
   }
 

@@ -23,7 +23,11 @@ export interface SocketOptions {
   writable?: boolean;
   signal?: AbortSignal;
   highWaterMark?: number;
-  [kAccepted]?: { connection: ConnectionData; server: { connectionClosed(socket: Socket): void } };
+  [kAccepted]?: {
+    connection: ConnectionData;
+    server: { connectionClosed(socket: Socket): void };
+    manualStart?: boolean;
+  };
 }
 
 export interface ConnectOptions {
@@ -122,12 +126,16 @@ export class Socket extends Duplex {
 
   connect(...args: unknown[]): this {
     const [options, callback] = normalizeConnectArgs(args);
-    if (options.path)
-      throw codedError(
+    if (options.path) {
+      // Node reports a failing pipe connect as an 'error' event, not a throw.
+      const error = codedError(
         Error,
         "ERR_AGENTOS_NOT_SUPPORTED",
         `connect to a Unix socket (${options.path}) is not supported in the agentOS VM`,
       );
+      nextTick(() => this.destroy(error));
+      return this;
+    }
     if (this.connecting || this.#connection)
       throw new Error("agentos: this socket is already connected; create a new one");
     if (
@@ -175,6 +183,9 @@ export class Socket extends Duplex {
     this.#holdLoop();
     this.#touch();
     if (this.#wantRead) this.#readMore();
+    // Like a libuv handle, a connected socket reads (into its buffer) even with no reader yet,
+    // so it sees the peer's FIN and closes; pauseOnConnect servers start it themselves.
+    else if (!this.#accepted?.manualStart) this.read(0);
   }
 
   #watchSignal(signal: AbortSignal): void {
@@ -235,6 +246,9 @@ export class Socket extends Duplex {
       }
       if (!chunk) {
         this.push(null);
+        // As Node's onStreamRead: with nothing buffered, 'end' (and the close that follows)
+        // comes even when nobody reads the socket.
+        this.read(0);
         return;
       }
       this.bytesRead += chunk.byteLength;
