@@ -9,7 +9,15 @@ import type { GuestLaunch } from "../guest-process.ts";
 import { printFatal } from "./fatal.ts";
 import { installProcessGlobals, installStaticGlobals } from "./globals.ts";
 import { callAsync, callSync, complete, completeValue, installHost } from "./host.ts";
-import { guard, hold, idleCheck, liveRefs, reportIdle, setUncaughtHandler } from "./loop.ts";
+import {
+  drainTicks,
+  guard,
+  hold,
+  idleCheck,
+  liveRefs,
+  reportIdle,
+  setUncaughtHandler,
+} from "./loop.ts";
 import { dynamicImport, esmHooks, evalModule, runMainCjs, setMainModule } from "./modules.ts";
 import { flushOutput } from "./output.ts";
 import { type BootConfig, createProcess, type GuestProcessObject } from "./process.ts";
@@ -160,13 +168,16 @@ const entry = {
     installProcessGlobals(proc);
     setUncaughtHandler((error) => onUncaught(error, "uncaughtException"));
     guard(() => start(config.launch));
+    drainTicks();
     if (liveRefs() === 0) reportIdle();
   },
   complete(id: number, envelope: never): void {
     guard(() => complete(id, envelope));
+    drainTicks();
   },
   completeValue(id: number, value: unknown): void {
     guard(() => completeValue(id, value));
+    drainTicks();
   },
   idleCheck(): number {
     return idleCheck(() => {
@@ -195,6 +206,7 @@ const entry = {
   signal(signal: number): void {
     const name = SIGNAL_NAMES[signal];
     guard(() => proc.emit(name, name, signal));
+    drainTicks();
   },
 };
 

@@ -53,6 +53,14 @@ export function nextTick(callback: () => void): void {
   }
 }
 
+/**
+ * Runs the nextTick queue now. Node drains it when a callback from the loop returns, before
+ * the promise microtasks that callback queued; the host-called entry points do the same.
+ */
+export function drainTicks(): void {
+  runTicks();
+}
+
 function runTicks(): void {
   tickScheduled = false;
   while (ticks.length > 0) {
@@ -93,8 +101,25 @@ function runImmediates(): void {
   // Immediates queued while these run wait for the next turn, as in Node.
   const batch = immediates;
   immediates = [];
-  for (const entry of batch) {
-    if (!entry.cancelled) guard(entry.callback);
+  runImmediateBatch(batch, 0);
+}
+
+/**
+ * Node runs each immediate's nextTicks and microtasks before the next immediate. The ticks are
+ * drained here; the next immediate waits behind the microtasks this one queued.
+ */
+function runImmediateBatch(batch: ImmediateEntry[], start: number): void {
+  let index = start;
+  while (index < batch.length) {
+    const entry = batch[index++];
+    if (entry.cancelled) continue;
+    guard(entry.callback);
+    runTicks();
+    if (index < batch.length) {
+      const next = index;
+      Promise.resolve().then(() => runImmediateBatch(batch, next));
+      return;
+    }
   }
   if (immediates.length > 0 && !immediateTurnPending) {
     immediateTurnPending = true;
