@@ -4,15 +4,9 @@
  * error's name, code and message) must be identical. Cases run in batches, one script per
  * batch on each side, and are compared one by one.
  */
-import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { AgentOs } from "../../index.ts";
+import { type SnippetBatch, type SnippetCase, snippetBatches } from "./snippet-batches.ts";
 
-type Case = [name: string, body: string];
+type Case = SnippetCase;
 
 const UTIL_CASES: Case[] = [
   ["inspect nested", "console.log(util.inspect({ a: 1, b: [1, 2, { c: new Map([[1, 2]]) }] }))"],
@@ -328,87 +322,10 @@ const EVENTS_CASES: Case[] = [
   ],
 ];
 
-function script(prelude: string, cases: Case[]): string {
-  const bodies = cases
-    .map(([name, body]) => `  [${JSON.stringify(name)}, async () => { ${body}\n }],`)
-    .join("\n");
-  return `${prelude}
-process.removeAllListeners('warning');
-process.on('warning', (w) => console.log('WARNING', w.name, w.code, w.message));
-const cases = [
-${bodies}
-];
-(async () => {
-  for (const [name, run] of cases) {
-    console.log('### ' + name);
-    try { await run(); } catch (e) {
-      console.log('THROW', e?.name, e?.code, JSON.stringify(e?.message));
-    }
-  }
-})();
-`;
-}
-
-const BATCHES: Array<[string, string, Case[]]> = [
+const BATCHES: SnippetBatch[] = [
   ["util", "const util = require('util');", UTIL_CASES],
   ["assert", "const assert = require('assert');", ASSERT_CASES],
   ["events", "const events = require('events'); const { EventEmitter } = events;", EVENTS_CASES],
 ];
 
-/** Splits a batch's output into the text each case printed. */
-function byCase(output: string): Map<string, string> {
-  const sections = new Map<string, string>();
-  for (const part of output.split(/^### /m).slice(1)) {
-    const newline = part.indexOf("\n");
-    sections.set(part.slice(0, newline), part.slice(newline + 1));
-  }
-  return sections;
-}
-
-let vm: AgentOs;
-let hostDir: string;
-const results = new Map<
-  string,
-  { host: Map<string, string>; guest: Map<string, string>; exit: [number, number, string] }
->();
-
-before(async () => {
-  vm = await AgentOs.create();
-  hostDir = mkdtempSync(join(tmpdir(), "agentos-stdlib-"));
-  for (const [name, prelude, cases] of BATCHES) {
-    const source = script(prelude, cases);
-    const file = `stdlib-${name}.js`;
-    writeFileSync(join(hostDir, file), source);
-    const host = spawnSync(process.execPath, [file], { cwd: hostDir, encoding: "utf8" });
-    await vm.writeFile(`/home/user/${file}`, source);
-    const guest = await vm.exec(`node ${file}`, { cwd: "/home/user" });
-    results.set(name, {
-      host: byCase(host.stdout),
-      guest: byCase(guest.stdout),
-      exit: [host.status ?? -1, guest.exitCode, guest.stderr],
-    });
-  }
-});
-
-after(async () => {
-  await vm?.dispose();
-  if (hostDir) rmSync(hostDir, { recursive: true, force: true });
-});
-
-for (const [batch, , cases] of BATCHES) {
-  describe(`node:${batch} matches host Node`, () => {
-    test("the batch exits as on the host", () => {
-      const [host, guest, stderr] = results.get(batch)?.exit ?? [0, -1, "not run"];
-      assert.equal(guest, host, stderr);
-    });
-    for (const [name] of cases) {
-      test(name, () => {
-        const result = results.get(batch);
-        assert.ok(result, `batch ${batch} ran`);
-        const host = result.host.get(name);
-        assert.notEqual(host, undefined, `host printed case ${name}`);
-        assert.equal(result.guest.get(name), host);
-      });
-    }
-  });
-}
+snippetBatches("stdlib", BATCHES, (batch) => `node:${batch} matches host Node`);

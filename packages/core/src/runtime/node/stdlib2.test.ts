@@ -6,14 +6,10 @@
  * Each case runs under host Node 24 and inside the VM; printed output must be identical.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { AgentOs } from "../../index.ts";
+import { describe, test } from "node:test";
+import { type SnippetBatch, type SnippetCase, snippetBatches } from "./snippet-batches.ts";
 
-type Case = [name: string, body: string];
+type Case = SnippetCase;
 
 const GLOBALS_CASES: Case[] = [
   [
@@ -260,28 +256,7 @@ const MISC_CASES: Case[] = [
   ],
 ];
 
-function script(prelude: string, cases: Case[]): string {
-  const bodies = cases
-    .map(([name, body]) => `  [${JSON.stringify(name)}, async () => { ${body}\n }],`)
-    .join("\n");
-  return `${prelude}
-process.removeAllListeners('warning');
-process.on('warning', (w) => console.log('WARNING', w.name, w.code, w.message));
-const cases = [
-${bodies}
-];
-(async () => {
-  for (const [name, run] of cases) {
-    console.log('### ' + name);
-    try { await run(); } catch (e) {
-      console.log('THROW', e?.name, e?.code, JSON.stringify(e?.message));
-    }
-  }
-})();
-`;
-}
-
-const BATCHES: Array<[string, string, Case[]]> = [
+const BATCHES: SnippetBatch[] = [
   ["globals", "", GLOBALS_CASES],
   ["buffer", "", BUFFER_CASES],
   [
@@ -293,63 +268,7 @@ const BATCHES: Array<[string, string, Case[]]> = [
   ["misc", "", MISC_CASES],
 ];
 
-/** Splits a batch's output into the text each case printed. */
-function byCase(output: string): Map<string, string> {
-  const sections = new Map<string, string>();
-  for (const part of output.split(/^### /m).slice(1)) {
-    const newline = part.indexOf("\n");
-    sections.set(part.slice(0, newline), part.slice(newline + 1));
-  }
-  return sections;
-}
-
-let vm: AgentOs;
-let hostDir: string;
-const results = new Map<
-  string,
-  { host: Map<string, string>; guest: Map<string, string>; exit: [number, number, string] }
->();
-
-before(async () => {
-  vm = await AgentOs.create();
-  hostDir = mkdtempSync(join(tmpdir(), "agentos-stdlib2-"));
-  for (const [name, prelude, cases] of BATCHES) {
-    const source = script(prelude, cases);
-    const file = `stdlib2-${name}.js`;
-    writeFileSync(join(hostDir, file), source);
-    const host = spawnSync(process.execPath, [file], { cwd: hostDir, encoding: "utf8" });
-    await vm.writeFile(`/home/user/${file}`, source);
-    const guest = await vm.exec(`node ${file}`, { cwd: "/home/user" });
-    results.set(name, {
-      host: byCase(host.stdout),
-      guest: byCase(guest.stdout),
-      exit: [host.status ?? -1, guest.exitCode, guest.stderr],
-    });
-  }
-});
-
-after(async () => {
-  await vm?.dispose();
-  if (hostDir) rmSync(hostDir, { recursive: true, force: true });
-});
-
-for (const [batch, , cases] of BATCHES) {
-  describe(`${batch} matches host Node`, () => {
-    test("the batch exits as on the host", () => {
-      const [host, guest, stderr] = results.get(batch)?.exit ?? [0, -1, "not run"];
-      assert.equal(guest, host, stderr);
-    });
-    for (const [name] of cases) {
-      test(name, () => {
-        const result = results.get(batch);
-        assert.ok(result, `batch ${batch} ran`);
-        const host = result.host.get(name);
-        assert.notEqual(host, undefined, `host printed case ${name}`);
-        assert.equal(result.guest.get(name), host);
-      });
-    }
-  });
-}
+const nodeVm = snippetBatches("stdlib2", BATCHES, (batch) => `${batch} matches host Node`);
 
 describe("what the VM refuses clearly", () => {
   test("worker_threads.Worker and vm contexts fail with ERR_AGENTOS_NOT_SUPPORTED", async () => {
@@ -357,8 +276,8 @@ describe("what the VM refuses clearly", () => {
 for (const f of [() => new (require('worker_threads').Worker)('x.js'), () => require('vm').createContext({}), () => require('vm').runInNewContext('1')]) {
   try { f(); console.log('no error'); } catch (e) { console.log(e.code); }
 }`;
-    await vm.writeFile("/home/user/refuse.js", probe);
-    const run = await vm.exec("node refuse.js", { cwd: "/home/user" });
+    await nodeVm().writeFile("/home/user/refuse.js", probe);
+    const run = await nodeVm().exec("node refuse.js", { cwd: "/home/user" });
     assert.equal(run.stdout, "ERR_AGENTOS_NOT_SUPPORTED\n".repeat(3));
   });
 });
