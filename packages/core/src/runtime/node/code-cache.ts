@@ -10,9 +10,32 @@ const MAX_BYTES = 256 * 1024 * 1024;
 /** Sources this small compile faster than a cache lookup pays for. */
 const MIN_SOURCE_LENGTH = 4096;
 
+/** The cache options isolated-vm's compile calls take. */
+export type CacheOptions =
+  | { cachedData: ivm.ExternalCopy<ArrayBuffer> }
+  | { produceCachedData: boolean };
+
 export class CodeCache {
   readonly #entries = new Map<string, ivm.ExternalCopy<ArrayBuffer>>();
   #bytes = 0;
+
+  /**
+   * Compiles through `compile` with the cached data for this exact source if there is some,
+   * asking V8 to produce it otherwise, and keeps what V8 produced.
+   */
+  compile<T extends object>(
+    filename: string,
+    source: string,
+    compile: (options: CacheOptions) => T,
+  ): T {
+    const key = this.key(filename, source);
+    const cachedData = this.get(key);
+    const compiled = compile(
+      cachedData ? { cachedData } : { produceCachedData: key !== undefined },
+    );
+    this.set(key, (compiled as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData);
+    return compiled;
+  }
 
   key(filename: string, source: string): string | undefined {
     if (source.length < MIN_SOURCE_LENGTH) return undefined;

@@ -80,14 +80,11 @@ export class EsmLoader {
       sourceText === undefined
         ? await this.#sourceOf(url, resolved)
         : { source: rewriteImports(sourceText, url).code, filename: url };
-    const cacheKey = this.#g.codeCache.key(url, source);
-    const cachedData = this.#g.codeCache.get(cacheKey);
     let module: ivm.Module;
     try {
-      module = this.#g.isolate.compileModuleSync(source, {
-        filename,
-        ...(cachedData ? { cachedData } : { produceCachedData: cacheKey !== undefined }),
-      });
+      module = this.#g.codeCache.compile(url, source, (cache) =>
+        this.#g.isolate.compileModuleSync(source, { filename, ...cache }),
+      );
     } catch (error) {
       // Node's message has no " [file:line:column]" suffix.
       if (error instanceof SyntaxError) {
@@ -95,9 +92,6 @@ export class EsmLoader {
       }
       throw error;
     }
-    const produced = (module as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> })
-      .cachedData;
-    if (produced) this.#g.codeCache.set(cacheKey, produced);
     const record: ModuleRecord = {
       url,
       module,

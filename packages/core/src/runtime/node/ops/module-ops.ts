@@ -3,7 +3,6 @@
  * the guest's isolate (with V8 code caching), and ES module graphs.
  */
 import { transform } from "esbuild";
-import type ivm from "isolated-vm";
 import { EsmLoader, fileUrl } from "../esm-loader.ts";
 import { type GuestProcess, GuestValue } from "../guest-process.ts";
 import type { HostOp } from "../host-ops.ts";
@@ -46,15 +45,9 @@ function compileScript(
   filename: string,
   columnOffset = 0,
 ): GuestValue {
-  const key = g.codeCache.key(filename, source);
-  const cachedData = g.codeCache.get(key);
-  const script = g.isolate.compileScriptSync(source, {
-    filename,
-    columnOffset,
-    ...(cachedData ? { cachedData } : { produceCachedData: key !== undefined }),
-  });
-  const produced = (script as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
-  if (produced) g.codeCache.set(key, produced);
+  const script = g.codeCache.compile(filename, source, (cache) =>
+    g.isolate.compileScriptSync(source, { filename, columnOffset, ...cache }),
+  );
   return new GuestValue(script.runSync(g.context, { reference: true }));
 }
 
