@@ -5,18 +5,10 @@
  */
 import { currentFrame, runInFrame } from "./async-context.ts";
 import { callAsync, notifyHost } from "./host.ts";
-import {
-  cancelImmediate,
-  guard,
-  hold,
-  type ImmediateEntry,
-  queueImmediate,
-  reportIdle,
-} from "./loop.ts";
+import { cancelImmediate, guard, hold, type ImmediateEntry, queueImmediate } from "./loop.ts";
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
 let nextTimerId = 1;
-const active = new Map<number, Timeout>();
 
 export class Timeout {
   _idleTimeout: number;
@@ -56,14 +48,12 @@ export class Timeout {
   #arm(): void {
     const id = nextTimerId++;
     this.#id = id;
-    active.set(id, this);
     if (this.#ref) this.#release = hold();
     callAsync("timer.sleep", [id, this._idleTimeout], () => this.#fire(id));
   }
 
   #disarm(): void {
     if (this.#id === 0) return;
-    active.delete(this.#id);
     notifyHost("timer.cancel", this.#id);
     this.#id = 0;
     const release = this.#release;
@@ -73,7 +63,6 @@ export class Timeout {
 
   #fire(id: number): void {
     if (id !== this.#id) return;
-    active.delete(id);
     this.#id = 0;
     const release = this.#release;
     this.#release = undefined;
@@ -207,10 +196,6 @@ export function setImmediate(callback: unknown, ...args: unknown[]): Immediate {
 }
 
 export function clearImmediate(immediate: unknown): void {
+  // Cancelling reports idleness itself when nothing else keeps the process alive.
   if (immediate instanceof Immediate) immediate.cancel();
-  reportIdleIfDone();
-}
-
-function reportIdleIfDone(): void {
-  if (active.size === 0) reportIdle();
 }
