@@ -5,6 +5,7 @@
  * bytes), `closeReader()` makes later writes fail with EPIPE, and `reset()` fails both sides
  * with one error (ECONNRESET, or what the host socket reported).
  */
+import { ByteQueue } from "../kernel/byte-queue.ts";
 import { WaitQueue } from "../kernel/wait-queue.ts";
 import { NetworkError } from "./network-error.ts";
 
@@ -12,9 +13,7 @@ export const DEFAULT_SOCKET_BUFFER_BYTES = 128 * 1024;
 
 export class ByteChannel {
   readonly capacity: number;
-  #chunks: Uint8Array[] = [];
-  #head = 0;
-  #size = 0;
+  readonly #queue = new ByteQueue();
   #ended = false;
   #readerClosed = false;
   #error: Error | undefined;
@@ -27,7 +26,7 @@ export class ByteChannel {
   }
 
   get buffered(): number {
-    return this.#size;
+    return this.#queue.size;
   }
 
   get ended(): boolean {
@@ -43,11 +42,11 @@ export class ByteChannel {
     for (;;) {
       if (this.#error) throw this.#error;
       if (this.#readerClosed) return null;
-      if (this.#size > 0) break;
+      if (this.#queue.size > 0) break;
       if (this.#ended) return null;
       await this.#changed.wait(signal);
     }
-    const out = this.#take(Math.max(1, max));
+    const out = this.#queue.take(Math.max(1, max));
     this.#changed.wakeAll();
     this.onSpace?.();
     return out;
@@ -61,15 +60,14 @@ export class ByteChannel {
     let offset = 0;
     while (offset < data.length) {
       this.#checkWritable();
-      const room = this.capacity - this.#size;
+      const room = this.capacity - this.#queue.size;
       if (room <= 0) {
         await this.#changed.wait(signal);
         continue;
       }
       const n = Math.min(room, data.length - offset);
       // Copy: the writer may reuse its buffer once we return.
-      this.#chunks.push(data.slice(offset, offset + n));
-      this.#size += n;
+      this.#queue.push(data.slice(offset, offset + n));
       offset += n;
       this.#changed.wakeAll();
     }
@@ -82,11 +80,10 @@ export class ByteChannel {
   push(data: Uint8Array): boolean {
     this.#checkWritable();
     if (data.length > 0) {
-      this.#chunks.push(data);
-      this.#size += data.length;
+      this.#queue.push(data);
       this.#changed.wakeAll();
     }
-    return this.#size < this.capacity;
+    return this.#queue.size < this.capacity;
   }
 
   #checkWritable(): void {
@@ -106,9 +103,7 @@ export class ByteChannel {
   closeReader(): void {
     if (this.#readerClosed) return;
     this.#readerClosed = true;
-    this.#chunks = [];
-    this.#head = 0;
-    this.#size = 0;
+    this.#queue.clear();
     this.#changed.wakeAll();
     this.onSpace?.();
   }
@@ -117,40 +112,7 @@ export class ByteChannel {
   reset(error: Error): void {
     if (this.#error) return;
     this.#error = error;
-    this.#chunks = [];
-    this.#head = 0;
-    this.#size = 0;
+    this.#queue.clear();
     this.#changed.wakeAll();
-  }
-
-  #take(max: number): Uint8Array {
-    const first = this.#chunks[0];
-    const avail = first.length - this.#head;
-    if (avail >= max || this.#chunks.length === 1) {
-      const n = Math.min(avail, max);
-      const out = first.subarray(this.#head, this.#head + n);
-      this.#head += n;
-      if (this.#head === first.length) this.#shift();
-      this.#size -= n;
-      return out;
-    }
-    const total = Math.min(max, this.#size);
-    const out = new Uint8Array(total);
-    let filled = 0;
-    while (filled < total) {
-      const chunk = this.#chunks[0];
-      const n = Math.min(chunk.length - this.#head, total - filled);
-      out.set(chunk.subarray(this.#head, this.#head + n), filled);
-      filled += n;
-      this.#head += n;
-      if (this.#head === chunk.length) this.#shift();
-    }
-    this.#size -= total;
-    return out;
-  }
-
-  #shift(): void {
-    this.#chunks.shift();
-    this.#head = 0;
   }
 }
