@@ -71,10 +71,7 @@ export class Module {
   static Module = Module;
   static isBuiltin(name: string): boolean {
     const bare = name.startsWith("node:") ? name.slice(5) : name;
-    return (
-      BUILTIN_MODULE_LIST.includes(bare) ||
-      ["sea", "sqlite", "test", "test/reporters"].includes(bare)
-    );
+    return BUILTIN_MODULE_LIST.includes(bare) || PREFIX_ONLY_BUILTINS.includes(bare);
   }
   static createRequire(from: string | URL): NodeRequire {
     let path = typeof from === "string" ? from : from.href;
