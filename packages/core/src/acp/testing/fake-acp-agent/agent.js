@@ -2,6 +2,8 @@
 // A small ACP agent for tests (runs inside the VM with no npm dependencies): newline-delimited
 // JSON-RPC on stdin/stdout. A prompt is sent to an OpenAI-compatible LLM (FAKE_LLM_URL); the
 // model's tool calls are carried out through the ACP client (permission, fs/*, terminal/*).
+// MCP servers named by session/new are connected with @modelcontextprotocol/sdk (required only
+// then, so the agent runs without dependencies otherwise); their tools are `mcp__<server>__<tool>`.
 
 const http = require("node:http");
 
@@ -60,17 +62,22 @@ const handlers = {
   initialize(params) {
     return {
       protocolVersion: 1,
-      agentCapabilities: { loadSession: false, promptCapabilities: {}, mcpCapabilities: {} },
+      agentCapabilities: {
+        loadSession: false,
+        promptCapabilities: {},
+        mcpCapabilities: { http: true },
+      },
       agentInfo: { name: "fake-acp-agent", version: "0.1.0" },
       _meta: { clientCapabilities: params.clientCapabilities },
     };
   },
-  "session/new"(params) {
+  async "session/new"(params) {
     const sessionId = `fake-${sessions.size + 1}`;
+    const mcp = await connectMcpServers(params.mcpServers ?? []);
     const system = params._meta?.systemPrompt?.append ?? "";
     sessions.set(sessionId, {
       cwd: params.cwd,
-      mcpServers: params.mcpServers,
+      mcp,
       mode: "default",
       model: "fake-small",
       effort: "low",
@@ -101,8 +108,10 @@ const handlers = {
     else throw rpcError(-32602, `unknown config option ${params.configId}`);
     return { configOptions: configOptions(session) };
   },
-  "session/close"(params) {
+  async "session/close"(params) {
+    const session = sessions.get(params.sessionId);
     sessions.delete(params.sessionId);
+    for (const { client } of session?.mcp.values() ?? []) await client.close();
     return {};
   },
   "_fake/echo"(params) {
@@ -112,6 +121,51 @@ const handlers = {
     return runTurn(params);
   },
 };
+
+/** Connects each MCP server: a command runs as a (VM) process over stdio, a URL over HTTP. */
+async function connectMcpServers(servers) {
+  if (servers.length === 0) return new Map();
+  const { Client } = require("@modelcontextprotocol/sdk/client/index.js");
+  const clients = new Map();
+  for (const server of servers) {
+    const client = new Client({ name: "fake-acp-agent", version: "0.1.0" });
+    let transport;
+    if (server.command) {
+      const { StdioClientTransport } = require("@modelcontextprotocol/sdk/client/stdio.js");
+      transport = new StdioClientTransport({
+        command: server.command,
+        args: server.args,
+        env: { ...process.env, ...Object.fromEntries(server.env.map((e) => [e.name, e.value])) },
+        stderr: "inherit",
+      });
+    } else {
+      const {
+        StreamableHTTPClientTransport,
+      } = require("@modelcontextprotocol/sdk/client/streamableHttp.js");
+      const headers = Object.fromEntries(server.headers.map((h) => [h.name, h.value]));
+      transport = new StreamableHTTPClientTransport(new URL(server.url), {
+        requestInit: { headers },
+      });
+    }
+    try {
+      await client.connect(transport);
+    } catch (err) {
+      throw rpcError(-32603, `MCP server ${server.name}: ${err.message}`);
+    }
+    const { tools } = await client.listTools();
+    clients.set(server.name, { client, tools: tools.map((t) => `mcp__${server.name}__${t.name}`) });
+  }
+  return clients;
+}
+
+async function callMcpTool(session, name, input) {
+  const [, server, tool] = name.split("__");
+  const client = session.mcp.get(server)?.client;
+  if (!client) return `unknown MCP server ${server}`;
+  const result = await client.callTool({ name: tool, arguments: input });
+  const text = result.content.map((c) => (c.type === "text" ? c.text : `[${c.type}]`)).join("");
+  return result.isError ? `error: ${text}` : text;
+}
 
 function rpcError(code, message) {
   return Object.assign(new Error(message), { rpcCode: code });
@@ -124,7 +178,12 @@ function callLlm(session, sessionId) {
       model: session.model,
       stream: true,
       messages: session.messages,
-      tools: [{ type: "function", function: { name: "write_file" } }],
+      tools: [
+        { type: "function", function: { name: "write_file" } },
+        ...[...session.mcp.values()].flatMap((server) =>
+          server.tools.map((name) => ({ type: "function", function: { name } })),
+        ),
+      ],
     });
     const url = new URL(`${LLM_URL}/v1/chat/completions`);
     const req = http.request(
@@ -242,7 +301,9 @@ async function runTool(sessionId, session, call) {
       await new Promise(() => {});
       break;
     default:
-      result = `unknown tool ${call.name}`;
+      result = call.name.startsWith("mcp__")
+        ? await callMcpTool(session, call.name, input)
+        : `unknown tool ${call.name}`;
   }
   update(sessionId, {
     sessionUpdate: "tool_call_update",
