@@ -10,6 +10,7 @@ import { GC_HELP, gcAvailable, Report } from "./harness.ts";
 import { fsSuite } from "./suites/fs.ts";
 import { nodeSuite } from "./suites/node.ts";
 import { shellSuite } from "./suites/shell.ts";
+import { toolsSuite } from "./suites/tools.ts";
 import { type SuiteOptions, vmSuite } from "./suites/vm.ts";
 
 type Suite = (report: Report, options: SuiteOptions) => Promise<void>;
@@ -19,6 +20,7 @@ const SUITES: Record<string, Suite> = {
   shell: shellSuite,
   fs: fsSuite,
   node: nodeSuite,
+  tools: toolsSuite,
 };
 
 const USAGE = `usage: node --expose-gc bench/run.ts [suite...] [--json] [--quick]

@@ -64,6 +64,7 @@ export {
   type WasmCommandsSoftwareDescriptor,
 } from "./software/define-software.ts";
 export type { SoftwareAgent } from "./software/install-software.ts";
+export { CODE_MODE_SPECIFIER, TOOLS_DTS_PATH } from "./tools/code-mode-names.ts";
 export {
   type HostTool,
   type HostToolContext,
@@ -73,6 +74,7 @@ export {
   type ToolKitOptions,
   toolKit,
 } from "./tools/host-tool.ts";
+export { toolsDts } from "./tools/tools-dts.ts";
 export {
   AgentOs,
   type AgentOsOptions,

@@ -1,3 +1,5 @@
+import { CODE_MODE_SPECIFIER, kitIdentifier, TOOLS_DTS_PATH } from "../tools/code-mode-names.ts";
+
 /**
  * The text added to an agent's system prompt so it knows where it runs: a VM with its own
  * filesystem and processes, what is on the PATH, how to reach host tools, and its limits.
@@ -26,6 +28,7 @@ export function osInstructions(input: OsInstructionsInput): string {
     lines.push(
       `- Host tools: ${input.toolKits.map((k) => `agentos-${k}`).join(", ")} ` +
         "(run `<command> --help`; `agentos list-tools` lists every tool).",
+      `- Code mode: in node, \`import { ${kitIdentifier(input.toolKits[0])} } from "${CODE_MODE_SPECIFIER}"\` gives the same tools as async functions (types: ${TOOLS_DTS_PATH}); chain many calls in one script and print only what you need.`,
     );
   const extra = input.additional.filter(
     (s): s is string => typeof s === "string" && s.trim() !== "",

@@ -24,6 +24,7 @@ const ERRNO: Record<string, number> = {
   ETIMEDOUT: 110,
   ECONNREFUSED: 111,
   EHOSTUNREACH: 113,
+  ECANCELED: 125,
   // getaddrinfo's codes, as libuv numbers them.
   ENOTFOUND: 3008,
   EAI_AGAIN: 3001,

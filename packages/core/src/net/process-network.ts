@@ -35,9 +35,11 @@ export class ProcessNetwork {
     return this.stack.connect(this.pid, { ...options, signal });
   }
 
-  async read(connId: number, max = 65536): Promise<Uint8Array | null> {
+  /** `signal` lets the caller give up on this one read (no bytes are lost: none were taken). */
+  async read(connId: number, max = 65536, signal?: AbortSignal): Promise<Uint8Array | null> {
     this.#mine(connId, "read");
-    return this.stack.read(connId, max, this.#signal);
+    const signals = [signal, this.#signal].filter((s) => s !== undefined);
+    return this.stack.read(connId, max, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
   }
 
   async write(connId: number, data: Uint8Array | string): Promise<void> {

@@ -2,7 +2,8 @@
  * One call of a host tool from inside the VM: parse the flags, validate the input with the
  * tool's Zod schema, run `execute` on the host (bounded by the tool's timeout and by the
  * calling process's life), and print the result as JSON. Exit statuses: 0 success, 2 usage or
- * validation error, 1 the tool failed or timed out.
+ * validation error, 1 the tool failed or timed out. Code mode (code-mode-ops.ts) makes the
+ * same call through `invokeHostTool`, with an input object instead of flags.
  */
 import type { ProcessContext } from "../kernel/process-context.ts";
 import type { HostTool, ToolKit } from "./host-tool.ts";
@@ -41,36 +42,84 @@ export async function callHostTool(
     return EXIT_USAGE;
   }
 
+  const outcome = await invokeHostTool(ctx, kit, name, tool, input);
+  if (outcome.ok) {
+    await ctx.out(`${outcome.json}\n`);
+    return EXIT_OK;
+  }
+  if (outcome.code === TOOL_ERROR_CODES.input) {
+    await ctx.err(`${outcome.message}\nTry '${command} --help' for the flags.\n`);
+    return EXIT_USAGE;
+  }
+  await ctx.err(`${outcome.message}\n`);
+  return EXIT_FAILED;
+}
+
+/** The `code` of each way a call can fail (code mode's errors carry it). */
+export const TOOL_ERROR_CODES = {
+  input: "ERR_AGENTOS_TOOL_INPUT",
+  failed: "ERR_AGENTOS_TOOL_FAILED",
+  timeout: "ERR_AGENTOS_TOOL_TIMEOUT",
+} as const;
+
+/** A call's result as JSON text, or the error message the CLI prints (without its hint). */
+export type ToolOutcome =
+  | { ok: true; json: string }
+  | {
+      ok: false;
+      code: (typeof TOOL_ERROR_CODES)[keyof typeof TOOL_ERROR_CODES];
+      message: string;
+    };
+
+/**
+ * Validates `input` with the tool's schema, runs the tool within its limits and writes the
+ * result as JSON. Shared by the command line and code mode, so both validate, fail and
+ * serialise the same way.
+ */
+export async function invokeHostTool(
+  ctx: ProcessContext,
+  kit: ToolKit,
+  name: string,
+  tool: HostTool,
+  input: unknown,
+): Promise<ToolOutcome> {
+  const command = `agentos-${kit.name} ${name}`;
   const validation = await tool.inputSchema.safeParseAsync(input);
   if (!validation.success) {
     const lines = validation.error.issues.map((issue) => {
       const path = issue.path.length ? issue.path.map(String).join(".") : "(input)";
       const flag = tool.flags.find((f) => f.property === issue.path[0]);
-      if (flag) return `  ${path} (--${flag.name}): ${issue.message}\n`;
-      return `  ${path}: ${issue.message}\n`;
+      if (flag) return `\n  ${path} (--${flag.name}): ${issue.message}`;
+      return `\n  ${path}: ${issue.message}`;
     });
-    await ctx.err(
-      `${command}: invalid input\n${lines.join("")}Try '${command} --help' for the flags.\n`,
-    );
-    return EXIT_USAGE;
+    return {
+      ok: false,
+      code: TOOL_ERROR_CODES.input,
+      message: `${command}: invalid input${lines.join("")}`,
+    };
   }
 
   let result: unknown;
   try {
     result = await runWithLimits(ctx, kit, name, tool, validation.data);
   } catch (err) {
-    await ctx.err(`${command}: ${describeFailure(err)}\n`);
-    return EXIT_FAILED;
+    return {
+      ok: false,
+      code: err instanceof ToolTimeout ? TOOL_ERROR_CODES.timeout : TOOL_ERROR_CODES.failed,
+      message: `${command}: ${describeFailure(err)}`,
+    };
   }
   let json: string | undefined;
   try {
     json = JSON.stringify(result);
   } catch (err) {
-    await ctx.err(`${command}: the result cannot be written as JSON: ${(err as Error).message}\n`);
-    return EXIT_FAILED;
+    return {
+      ok: false,
+      code: TOOL_ERROR_CODES.failed,
+      message: `${command}: the result cannot be written as JSON: ${(err as Error).message}`,
+    };
   }
-  await ctx.out(`${json ?? "null"}\n`);
-  return EXIT_OK;
+  return { ok: true, json: json ?? "null" };
 }
 
 async function readJsonFile(ctx: ProcessContext, path: string): Promise<Record<string, unknown>> {

@@ -213,6 +213,16 @@ describe("toolKit and hostTool definitions", () => {
     assert.throws(() => hostTool({ ...ok, timeout: -1 }), /timeout/);
     assert.throws(() => hostTool({ ...ok, description: "" }), /description/);
   });
+  test("a tuple property is one JSON flag", () => {
+    const tool = hostTool({
+      ...ok,
+      inputSchema: z.object({ pair: z.tuple([z.string(), z.number()]) }),
+    });
+    assert.deepEqual(
+      tool.flags.map((f) => [f.name, f.kind, f.array]),
+      [["pair", "json", false]],
+    );
+  });
   test("AgentOs.create rejects duplicate kit names", async () => {
     const a = toolKit({ name: "dup", description: "d", tools: { a: hostTool(ok) } });
     await assert.rejects(AgentOs.create({ toolKits: [a, a] }), /two toolkits are named "dup"/);

@@ -6,6 +6,7 @@
  * defined, not when an agent first calls it.
  */
 import { z } from "zod";
+import { kitIdentifier, toolIdentifier } from "./code-mode-names.ts";
 import { describeFlags, type ToolFlag } from "./tool-flags.ts";
 
 /** What `execute` receives besides the validated input. */
@@ -109,6 +110,9 @@ export function toolKit(options: ToolKitOptions): ToolKit {
     throw new TypeError(
       `${where}: name must be lower-case letters, digits, "-" or "_" (starting with a letter or digit, at most 64), got ${JSON.stringify(options.name)}`,
     );
+  // `import tools from "agentos:tools"` is the whole module: no kit can be its default export.
+  if (options.name === "default")
+    throw new TypeError(`${where}: the name "default" is reserved (code mode's default export)`);
   if (typeof options.description !== "string" || options.description.trim() === "")
     throw new TypeError(`${where} "${options.name}": description must be a non-empty string`);
   if (typeof options.tools !== "object" || options.tools === null || Array.isArray(options.tools))
@@ -138,6 +142,16 @@ export function toolKit(options: ToolKitOptions): ToolKit {
       );
     seen.set(key, name);
   }
+  // In code mode each tool is a method named by its camelCase spelling (a-b and aB are one).
+  const methods = new Map<string, string>();
+  for (const name of names) {
+    const other = methods.get(toolIdentifier(name));
+    if (other !== undefined)
+      throw new TypeError(
+        `${where} "${options.name}": tools "${other}" and "${name}" would be the same function ${toolIdentifier(name)}() in code mode`,
+      );
+    methods.set(toolIdentifier(name), name);
+  }
   return Object.freeze({ kind: "agentos-toolkit", ...options, tools: { ...options.tools } });
 }
 
@@ -146,12 +160,20 @@ export function checkToolKits(method: string, value: unknown): ToolKit[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new TypeError(`${method}: toolKits must be an array`);
   const names = new Set<string>();
+  const identifiers = new Map<string, string>();
   return value.map((kit, i) => {
     if (typeof kit !== "object" || kit === null || (kit as ToolKit).kind !== "agentos-toolkit")
       throw new TypeError(`${method}: toolKits[${i}] must be created with toolKit(...)`);
     const name = (kit as ToolKit).name;
     if (names.has(name)) throw new TypeError(`${method}: two toolkits are named "${name}"`);
     names.add(name);
+    // my-app and my--app are different commands but would be one `myApp` in code mode.
+    const other = identifiers.get(kitIdentifier(name));
+    if (other !== undefined)
+      throw new TypeError(
+        `${method}: toolkits "${other}" and "${name}" would both be ${kitIdentifier(name)} in code mode`,
+      );
+    identifiers.set(kitIdentifier(name), name);
     return kit as ToolKit;
   });
 }

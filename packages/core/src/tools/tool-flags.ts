@@ -95,7 +95,11 @@ function classify(schema: Schema): Pick<ToolFlag, "kind" | "array" | "enumValues
   if (values) return { kind: "enum", array: false, enumValues: values };
   const t = types(schema);
   if (t.length === 1 && t[0] === "array") {
-    const items = (schema.items ?? {}) as Schema;
+    // A tuple (prefixItems, then `items: false`) is one JSON value, not a repeated flag.
+    if (Array.isArray(schema.prefixItems)) return { kind: "json", array: false };
+    const items = (
+      typeof schema.items === "object" && schema.items !== null ? schema.items : {}
+    ) as Schema;
     const inner = classify(items);
     // Arrays of arrays are written as JSON, one element per flag.
     if (inner.array) return { kind: "json", array: true };

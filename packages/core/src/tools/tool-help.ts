@@ -2,6 +2,7 @@
  * The `--help` texts of the host-tool commands and the `agentos list-tools` listing, generated
  * from the toolkit, tool and schema descriptions: what an agent reads to learn a tool.
  */
+import { CODE_MODE_SPECIFIER, kitIdentifier, TOOLS_DTS_PATH } from "./code-mode-names.ts";
 import type { HostTool, ToolKit } from "./host-tool.ts";
 import { flagSyntax } from "./tool-flags.ts";
 
@@ -32,7 +33,9 @@ export function toolKitHelp(kit: ToolKit): string {
     `       ${command} <tool> --help\n\n` +
     "Tools:\n" +
     table(Object.entries(kit.tools).map(([name, tool]) => [name, firstLine(tool.description)])) +
-    "\nEach tool prints its result as JSON on stdout.\n"
+    "\nEach tool prints its result as JSON on stdout.\n" +
+    `In node the tools are async functions: import { ${kitIdentifier(kit.name)} } from "${CODE_MODE_SPECIFIER}"\n` +
+    `(types: ${TOOLS_DTS_PATH}).\n`
   );
 }
 

@@ -47,7 +47,8 @@ import {
   type SoftwareAgent,
 } from "../software/install-software.ts";
 import { checkToolKits, type ToolKit } from "../tools/host-tool.ts";
-import { HOST_TOOL_BIN_DIR, hostToolCommands } from "../tools/install-host-tools.ts";
+import { hostToolCommands, hostToolFiles } from "../tools/install-host-tools.ts";
+import { attachToolKits } from "../tools/vm-tool-kits.ts";
 import { buildMountBackend, type MountConfig } from "./mounts.ts";
 import {
   checkEnvPolicy,
@@ -328,6 +329,7 @@ export class AgentOs {
       uid: USER.uid,
       gid: USER.gid,
     });
+    attachToolKits(kernel, toolKits);
     const vm = new AgentOs(kernel, permissions, options);
     vm.#toolKits = toolKits;
     vm.#software = software;
@@ -380,15 +382,12 @@ export class AgentOs {
     }
   }
 
-  /** Stubs of the host-tool and WASM commands, and launchers of software bins, on the PATH. */
+  /**
+   * Stubs of the host-tool and WASM commands, and launchers of software bins, on the PATH;
+   * code mode's tools.d.ts.
+   */
   async #installCommandFiles(toolKits: ToolKit[], software: InstalledSoftware): Promise<void> {
-    const files: Array<{ path: string; content: Uint8Array; mode: number }> = [];
-    for (const command of hostToolCommands(toolKits))
-      files.push({
-        path: `${HOST_TOOL_BIN_DIR}/${command.name}`,
-        content: builtinStub(command.name),
-        mode: 0o755,
-      });
+    const files = hostToolFiles(toolKits);
     for (const command of software.commands)
       files.push({
         path: `${SOFTWARE_BIN_DIR}/${command.name}`,
@@ -397,8 +396,10 @@ export class AgentOs {
       });
     for (const file of software.files)
       files.push({ ...file, content: new TextEncoder().encode(file.content) });
-    for (const file of files)
+    for (const file of files) {
+      await this.#mkdirp(dirname(file.path), ROOT_CALLER);
       await this.#kernel.fs.writeFile(ROOT_CALLER, file.path, file.content, file.mode);
+    }
   }
 
   /** Host toolkits installed in this VM (from the toolKits option). */

@@ -4,7 +4,8 @@
  * linked and evaluated. Builtins, CommonJS files and JSON are imported through small generated
  * modules that take their values from the guest's CommonJS loader, as Node's ESM loader does.
  *
- * (`require()` of an ES module does not come here: it is converted to CommonJS, see module-ops.)
+ * `require()` of an ES module loads and links its graph here too (import conditions, one
+ * instance per file shared with `import`), then the guest evaluates it synchronously.
  */
 import { init as initCjsLexer, parse as parseCjs } from "cjs-module-lexer";
 import { parse as parseEsm } from "es-module-lexer";
@@ -12,6 +13,7 @@ import type ivm from "isolated-vm";
 import type { GuestProcess } from "./guest-process.ts";
 import type { ModuleResolver, Resolved } from "./module-resolver.ts";
 import { ESM_HOOKS, rewriteImports, stripTypes } from "./source-transform.ts";
+import { hasTopLevelAwait } from "./top-level-await.ts";
 
 await initCjsLexer();
 
@@ -20,7 +22,16 @@ interface ModuleRecord {
   module: ivm.Module;
   /** Resolved dependency URL for each specifier. */
   deps: Map<string, string>;
+  /**
+   * Source of an ES module that may use top-level await, kept until `require()` has checked
+   * it or the module has been evaluated (then the question no longer matters).
+   */
+  awaitSource?: { text: string; filename: string };
 }
+
+/** Node's message; the guest adds the required module and the require stack. */
+const REQUIRE_ASYNC_MESSAGE =
+  "require() cannot be used on an ESM graph with top-level await. Use import() instead. To see where the top-level await comes from, use --experimental-print-required-tla.";
 
 export class EsmLoader {
   readonly #g: GuestProcess;
@@ -47,8 +58,78 @@ export class EsmLoader {
       await record.module.evaluate();
     } catch (error) {
       throw withGuestStack(error);
+    } finally {
+      this.#forgetSources(record);
     }
     return record.module.namespace;
+  }
+
+  /**
+   * `require()` of an ES module, as Node 24 does it: the graph is loaded with import
+   * conditions, refused if any module in it uses top-level await, and linked here; the guest
+   * evaluates it synchronously itself, on its own thread, where its code may make synchronous
+   * host calls (the host's thread could not serve them). Returns the root module's handle.
+   */
+  async prepareRequire(resolved: Resolved): Promise<ivm.Module> {
+    const url = urlOf(resolved);
+    const record = await this.#load(url, resolved);
+    console.error("loaded graph", this.#graph(record).length);
+    for (const each of this.#graph(record)) {
+      const pending = each.awaitSource;
+      console.error("tla?", each.url);
+      if (pending && (await hasTopLevelAwait(pending.text, pending.filename)))
+        throw Object.assign(new Error(REQUIRE_ASYNC_MESSAGE), { code: "ERR_REQUIRE_ASYNC_MODULE" });
+    }
+    this.#forgetSources(record);
+    console.error("instantiate");
+    record.module.instantiateSync(this.#g.context, (specifier, referrer) =>
+      this.#link(specifier, referrer),
+    );
+    return record.module;
+  }
+
+  /**
+   * What `require()` of an ES module with a default export returns in Node: a namespace with
+   * the same live exports plus `__esModule: true`, so code compiled from ESM to CommonJS
+   * finds the default export. A module re-exporting the original, linked and handed to the
+   * guest to evaluate.
+   */
+  requireFacade(resolved: Resolved): ivm.Module {
+    const target = urlOf(resolved);
+    const url = `${target}#agentos-require-facade`;
+    let record = this.#records.get(url);
+    if (!record) {
+      const quoted = JSON.stringify(target);
+      const source = `export * from ${quoted};\nexport { default } from ${quoted};\nexport const __esModule = true;\n`;
+      const module = this.#g.isolate.compileModuleSync(source, { filename: url });
+      record = { url, module, deps: new Map([[target, target]]) };
+      this.#records.set(url, record);
+      this.#byModule.set(module, record);
+    }
+    record.module.instantiateSync(this.#g.context, (specifier, referrer) =>
+      this.#link(specifier, referrer),
+    );
+    return record.module;
+  }
+
+  /** The records of `root`'s import graph, each once. */
+  #graph(root: ModuleRecord): ModuleRecord[] {
+    const seen = new Set<ModuleRecord>([root]);
+    const order = [root];
+    for (let i = 0; i < order.length; i++) {
+      for (const url of order[i].deps.values()) {
+        const dep = this.#records.get(url);
+        if (dep && !seen.has(dep)) {
+          seen.add(dep);
+          order.push(dep);
+        }
+      }
+    }
+    return order;
+  }
+
+  #forgetSources(root: ModuleRecord): void {
+    for (const each of this.#graph(root)) each.awaitSource = undefined;
   }
 
   /** Evaluates module source that is not a file (`node --input-type=module -e ...`). */
@@ -76,6 +157,7 @@ export class EsmLoader {
   }
 
   async #compile(url: string, resolved: Resolved, sourceText?: string): Promise<ModuleRecord> {
+    console.error("compile", url);
     const { source, filename } =
       sourceText === undefined
         ? await this.#sourceOf(url, resolved)
@@ -97,6 +179,9 @@ export class EsmLoader {
       module,
       deps: new Map(),
     };
+    // Generated modules (builtins, CommonJS, JSON) never await; ES files are asked if required.
+    const isEsFile = sourceText !== undefined || (resolved.kind === "file" && resolved.format === "module");
+    if (isEsFile && /\bawait\b/.test(source)) record.awaitSource = { text: source, filename };
     this.#records.set(url, record);
     this.#byModule.set(module, record);
     const parentPath = resolved.kind === "file" ? resolved.path : "/";
@@ -119,12 +204,14 @@ export class EsmLoader {
   async #sourceOf(url: string, resolved: Resolved): Promise<{ source: string; filename: string }> {
     if (resolved.kind === "builtin") {
       // A builtin that is a class (module, events, ...) has its API as non-enumerable statics.
-      const names = this.#g.context.evalSync(
+      // Evaluated on the isolate's own thread: a builtin's factory may make synchronous host
+      // calls (zlib asks the host for its constants), which the host's thread cannot serve.
+      const names = (await this.#g.context.eval(
         `(() => { const m = ${ESM_HOOKS}.builtin(${JSON.stringify(resolved.name)});
           const own = typeof m === "function" ? Object.getOwnPropertyNames(m).filter((k) => !["length", "name", "prototype", "arguments", "caller"].includes(k)) : [];
           return [...new Set([...Object.keys(m), ...own])].filter((k) => /^[A-Za-z_$][\\w$]*$/.test(k)); })()`,
         { copy: true },
-      ) as string[];
+      )) as string[];
       return {
         source: reexport(`${ESM_HOOKS}.builtin(${JSON.stringify(resolved.name)})`, names),
         filename: url,
@@ -229,7 +316,9 @@ function withGuestStack(error: unknown): unknown {
 
 /** The URL an ES module is known by (what import.meta.url says). */
 export function urlOf(resolved: Resolved): string {
-  return resolved.kind === "builtin" ? `node:${resolved.name}` : fileUrl(resolved.path);
+  if (resolved.kind === "file") return fileUrl(resolved.path);
+  // agentos:tools is builtin-like but not Node's: it keeps its own scheme.
+  return resolved.name.includes(":") ? resolved.name : `node:${resolved.name}`;
 }
 
 export function fileUrl(path: string): string {

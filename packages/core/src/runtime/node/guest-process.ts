@@ -14,6 +14,7 @@ import ivm from "isolated-vm";
 import { isKernelError } from "../../fs/errors.ts";
 import type { ProcessContext } from "../../kernel/process-context.ts";
 import { SIGNALS } from "../../kernel/signals.ts";
+import { codeModeKits } from "../../tools/code-mode-ops.ts";
 import { CodeCache } from "./code-cache.ts";
 import { HOST_OPS } from "./host-ops.ts";
 import { type GuestEntry, refillSpare, takeIsolate } from "./isolate-pool.ts";
@@ -119,6 +120,8 @@ export class GuestProcess {
       version: process.version,
       versions: { ...process.versions },
       arch: process.arch,
+      // Names only (for `agentos:tools`); calls go through the tools.call operation.
+      toolKits: codeModeKits(this.ctx.kernel),
     };
     this.#guestCall(this.#entry.boot, [
       syncCall,
@@ -270,6 +273,7 @@ export class GuestProcess {
       const value = await handler(this, args);
       // Some operations hand back values that already live in the guest heap.
       if (value instanceof GuestValue) return value.ref.derefInto();
+      if (value instanceof GuestHandle) return value.handle;
       return copyOut({ v: value });
     } catch (error) {
       return copyOut({ e: errorData(error) });
@@ -299,6 +303,14 @@ export class GuestValue {
   readonly ref: ivm.Reference;
   constructor(ref: ivm.Reference) {
     this.ref = ref;
+  }
+}
+
+/** A host operation's result that is an isolated-vm handle the guest uses itself (a module). */
+export class GuestHandle {
+  readonly handle: ivm.Module;
+  constructor(handle: ivm.Module) {
+    this.handle = handle;
   }
 }
 

@@ -7,6 +7,8 @@
 import { isKernelError } from "../../fs/errors.ts";
 import { isDirMode } from "../../fs/types.ts";
 import type { ProcessContext } from "../../kernel/process-context.ts";
+import { CODE_MODE_SPECIFIER } from "../../tools/code-mode-names.ts";
+import { toolKitsOf } from "../../tools/vm-tool-kits.ts";
 import { BUILTIN_MODULE_LIST, BUILTIN_MODULES } from "./builtin-modules.ts";
 
 const BARE_BUILTINS = new Set(BUILTIN_MODULE_LIST);
@@ -59,6 +61,7 @@ export class ModuleResolver {
     if (BARE_BUILTINS.has(request)) {
       return { kind: "builtin", name: request };
     }
+    if (request === CODE_MODE_SPECIFIER) return this.#toolsModule(request, parentPath, mode);
     const parentDir = dirOf(parentPath);
     let path: string | undefined;
     if (request.startsWith("file://")) {
@@ -76,6 +79,14 @@ export class ModuleResolver {
     }
     if (path === undefined) throw this.#notFound(request, parentPath, mode);
     return { kind: "file", path, format: await this.formatOf(path) };
+  }
+
+  /** The host tools' module exists only in VMs created with toolkits. */
+  #toolsModule(request: string, parentPath: string, mode: ResolveMode): Resolved {
+    if (toolKitsOf(this.#ctx.kernel).length > 0) return { kind: "builtin", name: request };
+    const error = this.#notFound(request, parentPath, mode);
+    if (mode === "import") error.message += " (this VM has no host tools: no toolKits were given)";
+    throw error;
   }
 
   /** The module format of a file, from its extension and the nearest package.json. */

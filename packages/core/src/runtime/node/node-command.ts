@@ -194,15 +194,19 @@ export function parseNodeCommandLine(argv: string[], cwd: string): ParsedCommand
   let guestArgv: string[];
   if (evalSource !== undefined) {
     entry = { kind: "eval", source: evalSource, print, module: inputType === "module", typescript };
-    guestArgv = ["/usr/bin/node", ...(script !== undefined ? [script] : []), ...rest];
+    guestArgv = [
+      "/usr/bin/node",
+      ...(script !== undefined ? [script] : readStdin ? ["-"] : []),
+      ...rest,
+    ];
   } else if (script !== undefined) {
     const path = script.startsWith("/") ? script : `${cwd === "/" ? "" : cwd}/${script}`;
     entry = { kind: "file", path };
     guestArgv = ["/usr/bin/node", normalizePath(path), ...rest];
   } else {
-    void readStdin;
     entry = { kind: "stdin", module: inputType === "module", typescript };
-    guestArgv = ["/usr/bin/node", ...rest];
+    // `node - x y` keeps the '-' as argv[1], as Node does.
+    guestArgv = ["/usr/bin/node", ...(readStdin ? ["-"] : []), ...rest];
   }
   return {
     launch: { argv: guestArgv, execArgv, entry, requires, imports },

@@ -59,20 +59,6 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     reason:
       "SyntaxError in a required file: Node's decorated 'broken.js:2 / source / ^' header missing (needs an arrow-message hook in fatal.ts; module-ops strips V8's ' [file:l:c]' suffix already)",
   },
-  "nextTick before microtasks": {
-    owner: "lead",
-    reason: "ordering: VM runs the promise microtask before process.nextTick after the main script",
-  },
-  "immediates chained": {
-    owner: "lead",
-    reason:
-      "ordering: nextTick queued in an immediate runs after the next immediate in the VM, before it in Node",
-  },
-  "queueMicrotask order": {
-    owner: "lead",
-    reason:
-      "ordering: VM runs queueMicrotask/promise jobs before process.nextTick after the main script",
-  },
   "esm ordering": {
     owner: "lead",
     reason:
@@ -153,7 +139,6 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     reason:
       "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX: Node prints the 'file:line / source / ^^^' header; VM the bare error",
   },
-  "event target": { owner: "stdlib", reason: "CustomEvent global missing" },
   "console table": {
     owner: "stdlib",
     reason: "console.table pads index/values left-aligned in Node 24, centred in the VM",
@@ -162,7 +147,6 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     owner: "stdlib",
     reason: "console.timeLog warning names console.timeEnd() instead of console.timeLog()",
   },
-  "new console.Console": { owner: "stdlib", reason: "require('console') not supported in the VM" },
   "import.meta fields": {
     owner: "stdlib",
     reason: "node:url not importable from ESM yet ('node:url is not supported')",
@@ -171,17 +155,11 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     owner: "stdlib",
     reason: "node:test and node:sqlite not provided (ERR_AGENTOS_NOT_SUPPORTED)",
   },
-  "path win32": { owner: "stdlib", reason: "path.win32 undefined" },
-  "util deprecate": {
-    owner: "stdlib",
-    reason: "util.deprecate does not emit the DeprecationWarning",
-  },
   "events max listeners warning": {
     owner: "stdlib",
     reason:
       "MaxListenersExceededWarning printed as a raw error object, not Node's '(node:PID) ... added to [EventEmitter]' warning",
   },
-  "buffer encodings": { owner: "stdlib", reason: "Buffer 'base64url' encoding unknown" },
   "buffer json and inspect": {
     owner: "stdlib",
     reason: "inspect of a >50-byte Buffer prints '... >' instead of '... 10 more bytes>'",
@@ -195,49 +173,18 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     owner: "stdlib",
     reason: "decoding a truncated UTF-8 sequence yields two U+FFFD, Node one",
   },
-  "blob and file": { owner: "stdlib", reason: "Blob/File globals or buffer.Blob missing" },
-  "url legacy parse and format": {
-    owner: "stdlib",
-    reason: "require('url') legacy parse/format not available",
-  },
-  "url file helpers": {
-    owner: "stdlib",
-    reason: "url.pathToFileURL/fileURLToPath/domainToASCII not available",
-  },
   "url invalid": {
     owner: "stdlib",
     reason:
       "new URL('not a url') error lacks code ERR_INVALID_URL and Node's message 'Invalid URL'",
   },
-  querystring: { owner: "stdlib", reason: "querystring module missing or incomplete" },
-  "string decoder": {
-    owner: "stdlib",
-    reason: "string_decoder behaviour differs on split multi-byte input",
-  },
-  "web streams": {
-    owner: "stdlib",
-    reason: "ReadableStream/TransformStream globals or stream/web missing",
-  },
   "os constants and eol": {
     owner: "stdlib",
     reason: "os.constants.signals / os.constants.errno missing",
   },
-  "async local storage": { owner: "stdlib", reason: "async_hooks.AsyncLocalStorage missing" },
-  "diagnostics channel": { owner: "stdlib", reason: "diagnostics_channel missing" },
-  "perf hooks": {
-    owner: "stdlib",
-    reason: "perf_hooks (mark/measure/PerformanceObserver) missing",
-  },
-  "worker threads main thread": { owner: "stdlib", reason: "worker_threads module missing" },
   "vm module runInNewContext": {
     owner: "stdlib",
     reason: "vm module (runInNewContext/Script/createContext) missing",
-  },
-  "v8 serialize": { owner: "stdlib", reason: "v8.serialize/deserialize/getHeapStatistics missing" },
-  "punycode deprecated module": { owner: "stdlib", reason: "punycode module missing" },
-  "broadcast channel and message channel": {
-    owner: "stdlib",
-    reason: "MessageChannel/BroadcastChannel globals missing",
   },
   "fetch global types": { owner: "net", reason: "WebSocket global missing" },
 };

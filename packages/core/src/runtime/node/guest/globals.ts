@@ -7,6 +7,7 @@ import { Buffer } from "buffer";
 import { URL, URLSearchParams } from "whatwg-url";
 import { AbortController, AbortSignal } from "./abort.ts";
 import { installBase64Url } from "./buffer-encodings.ts";
+import { installBufferInternals } from "./buffer-internals.ts";
 import { installCryptoGlobal } from "./builtins/crypto/global.ts";
 import { installProxyTracking } from "./builtins/util-types.ts";
 import { Console } from "./console.ts";
@@ -53,6 +54,7 @@ export function installStaticGlobals(): void {
     Promise.resolve().then(callback);
   });
   installBase64Url();
+  installBufferInternals();
   defineGlobal("Buffer", Buffer);
   defineGlobal("TextEncoder", TextEncoder);
   defineGlobal("TextDecoder", TextDecoder);

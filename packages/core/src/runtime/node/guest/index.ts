@@ -5,7 +5,9 @@
  */
 import "./early-globals.ts";
 import { inspect } from "node-inspect-extracted";
+import type { CodeModeKit } from "../../../tools/code-mode-ops.ts";
 import type { GuestLaunch } from "../guest-process.ts";
+import { setCodeModeKits } from "./builtins/agentos-tools.ts";
 import { printFatal } from "./fatal.ts";
 import { installProcessGlobals, installStaticGlobals } from "./globals.ts";
 import { callAsync, callSync, complete, completeValue, installHost } from "./host.ts";
@@ -162,8 +164,13 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 const globalEval = eval;
 
 const entry = {
-  boot(sync: never, async: never, config: BootConfig & { launch: Launch }): void {
+  boot(
+    sync: never,
+    async: never,
+    config: BootConfig & { launch: Launch; toolKits: CodeModeKit[] },
+  ): void {
     installHost(sync, async);
+    setCodeModeKits(config.toolKits);
     proc = createProcess(config);
     installProcessGlobals(proc);
     setUncaughtHandler((error) => onUncaught(error, "uncaughtException"));

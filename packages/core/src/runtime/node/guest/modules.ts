@@ -233,15 +233,50 @@ function loadInto(module: Module, resolved: Extract<Resolved, { kind: "file" }>)
         "ERR_DLOPEN_FAILED",
         `Cannot load native addon ${path}: native addons are not supported in the agentOS VM`,
       );
+    case "module":
+      module.exports = requireEsm(module, path);
+      return;
     default: {
-      const wrapper = callSyncValue<CjsWrapper>(
-        "module.compileCjs",
-        path,
-        resolved.format === "module",
-      );
+      const wrapper = callSyncValue<CjsWrapper>("module.compileCjs", path);
       wrapper.call(module.exports, module.exports, module.require, module, path, dirname(path));
     }
   }
+}
+
+/** An ES module handle from the host (isolated-vm's Module, used from this isolate). */
+interface EsmHandle {
+  evaluateSync(): unknown;
+  readonly namespace: { deref(): Record<string, unknown> };
+}
+
+/**
+ * require() of an ES module, as in Node 24: the host loads and links the graph with import
+ * conditions (the same instances `import` gets); it is evaluated here, synchronously. The
+ * result is the namespace, its "module.exports" export if it has one, or, when it has a
+ * default export, a namespace that adds `__esModule: true` (for ESM-to-CommonJS compiled code).
+ */
+function requireEsm(module: Module, path: string): unknown {
+  let handle: EsmHandle;
+  try {
+    handle = callSyncValue<EsmHandle>("module.requireEsm", path);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "ERR_REQUIRE_ASYNC_MODULE") throw error;
+    // Rebuilt here, where the require chain is known (Node's message lists it).
+    const stack = module.parent ? requireStackOf(module.parent) : [];
+    throw codedError(
+      Error,
+      "ERR_REQUIRE_ASYNC_MODULE",
+      `${(error as Error).message}\nRequired module: ${path}\nRequire stack:\n- ${stack.join("\n- ")}`,
+    );
+  }
+  handle.evaluateSync();
+  const namespace = handle.namespace.deref();
+  if (Object.hasOwn(namespace, "module.exports")) return namespace["module.exports"];
+  if (!Object.hasOwn(namespace, "default") || Object.hasOwn(namespace, "__esModule"))
+    return namespace;
+  const facade = callSyncValue<EsmHandle>("module.requireEsmFacade", path);
+  facade.evaluateSync();
+  return facade.namespace.deref();
 }
 
 function parseJson(path: string, text: string): unknown {
@@ -316,9 +351,9 @@ export const esmHooks = {
       }
       meta.resolve = (specifier: string) => {
         const resolved = resolveFrom(specifier, filename ?? `${process.cwd()}/[eval]`, "import");
-        return resolved.kind === "builtin"
-          ? `node:${resolved.name}`
-          : `file://${encodeURI(resolved.path)}`;
+        if (resolved.kind === "file") return `file://${encodeURI(resolved.path)}`;
+        // agentos:tools keeps its own scheme.
+        return resolved.name.includes(":") ? resolved.name : `node:${resolved.name}`;
       };
       metas.set(url, meta);
     }

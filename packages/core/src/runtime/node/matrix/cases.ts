@@ -189,6 +189,52 @@ receiver.write(Buffer.concat(frames.map((f) => Buffer.from(f))));
 console.log(typeof WebSocket.Server, WebSocket.OPEN);`,
   },
   {
+    packages: ["ws (a server, a ws client and the WebSocket global)"],
+    cjs: true,
+    source: `const { WebSocketServer, WebSocket: WsClient } = require("ws");
+// The server's events are printed at the end: their order against the clients' is a race.
+const serverLog = [];
+const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 }, () => {
+  const url = "ws://127.0.0.1:" + wss.address().port + "/chat?room=1";
+  wss.on("connection", (socket, req) => {
+    serverLog.push(["connection", req.url, socket.protocol]);
+    socket.on("message", (data, isBinary) => socket.send(isBinary ? data : "echo " + data, { binary: isBinary }));
+    socket.on("close", (code, reason) => serverLog.push(["close", code, reason.toString()]));
+  });
+  const viaWs = new WsClient(url, "chat");
+  viaWs.on("open", () => viaWs.send("from ws"));
+  viaWs.on("message", (data) => {
+    console.log("ws client:", data.toString());
+    viaWs.close(1000, "bye");
+  });
+  viaWs.on("close", (code) => {
+    console.log("ws client closed", code);
+    const global = new WebSocket(url, ["chat", "other"]);
+    global.binaryType = "arraybuffer";
+    const seen = [];
+    global.onopen = () => {
+      console.log("global: open", global.protocol, global.readyState, global.extensions === "");
+      global.send("text frame");
+      global.send(new Uint8Array([1, 2, 3]));
+      global.send("x".repeat(70000));
+    };
+    global.onmessage = (event) => {
+      seen.push(typeof event.data === "string" ? event.data.slice(0, 20) + " " + event.data.length : [...new Uint8Array(event.data)].join(","));
+      if (seen.length === 3) global.close(4000, "done");
+    };
+    global.onclose = (event) => {
+      console.log("global:", seen, event.code, event.reason, event.wasClean, global.readyState);
+      const refused = new WebSocket("ws://127.0.0.1:9/");
+      refused.onerror = (event) => console.log("refused: error", event.type);
+      refused.onclose = (event) => {
+        console.log("refused: close", event.code, event.wasClean);
+        wss.close(() => console.log("server:", serverLog));
+      };
+    };
+  });
+});`,
+  },
+  {
     packages: ["prettier"],
     files: {
       "ugly.ts": "const   x : number= {a:1,b:[1,2,3],c:'s'}  ;function f( a,b ){return a+b}\n",

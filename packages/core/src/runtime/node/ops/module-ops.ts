@@ -2,9 +2,8 @@
  * Module loading for the guest: resolution, compiling CommonJS wrappers and eval scripts into
  * the guest's isolate (with V8 code caching), and ES module graphs.
  */
-import { transform } from "esbuild";
 import { EsmLoader, fileUrl } from "../esm-loader.ts";
-import { type GuestProcess, GuestValue } from "../guest-process.ts";
+import { GuestHandle, type GuestProcess, GuestValue } from "../guest-process.ts";
 import type { HostOp } from "../host-ops.ts";
 import { type ModuleFormat, ModuleResolver, type ResolveMode } from "../module-resolver.ts";
 import { rewriteImports, stripTypes } from "../source-transform.ts";
@@ -51,32 +50,6 @@ function compileScript(
   return new GuestValue(script.runSync(g.context, { reference: true }));
 }
 
-async function esmToCommonJs(source: string, file: string): Promise<string> {
-  try {
-    const result = await transform(source, {
-      format: "cjs",
-      loader: "js",
-      sourcefile: file,
-      logLevel: "silent",
-    });
-    return result.code;
-  } catch (error) {
-    const text = (error as Error).message;
-    if (/Top-level await/.test(text)) {
-      throw Object.assign(
-        new Error(
-          `require() cannot be used on an ESM graph with top-level await. Use import() instead. To see where the top-level await comes from, use --experimental-print-required-tla.\n  From ${file}`,
-        ),
-        { code: "ERR_REQUIRE_ASYNC_MODULE" },
-      );
-    }
-    throw Object.assign(
-      new SyntaxError(text.replace(/^Transform failed with \d+ errors?:\n/, "")),
-      {},
-    );
-  }
-}
-
 /**
  * V8 (through isolated-vm) appends " [file:line:column]" to the message of a compile error;
  * Node's message has no such suffix.
@@ -111,16 +84,13 @@ export const MODULE_OPS: Record<string, HostOp> = {
   },
   "module.readText": (g, [path]) => readText(g, path as string),
   /** A CommonJS module's wrapper function, compiled under its own file name. */
-  "module.compileCjs": async (g, [path, isEsm]) => {
+  "module.compileCjs": async (g, [path]) => {
     const file = path as string;
     let source = await readText(g, file);
     if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
     if (source.startsWith("#!")) source = `//${source.slice(2)}`;
     if (/\.[cm]?ts$/.test(file)) source = stripTypes(source, file);
     source = rewriteImports(source, fileUrl(file)).code;
-    // require() of an ES module: evaluated synchronously as CommonJS, which is what Node's
-    // require(esm) amounts to for graphs without top-level await.
-    if (isEsm) source = await esmToCommonJs(source, file);
     // Node names a type-stripped CommonJS file by its URL in stack traces.
     const scriptName = /\.[cm]?ts$/.test(file) ? fileUrl(file) : file;
     try {
@@ -150,6 +120,14 @@ export const MODULE_OPS: Record<string, HostOp> = {
     const resolved = await resolver(g).resolve(request as string, parent as string, "import");
     return new GuestValue(await esm(g).import(resolved));
   },
+  /** require() of an ES module: its linked module handle, which the guest evaluates. */
+  "module.requireEsm": async (g, [path]) =>
+    new GuestHandle(
+      await esm(g).prepareRequire({ kind: "file", path: path as string, format: "module" }),
+    ),
+  /** The `__esModule` namespace of a required ES module with a default export. */
+  "module.requireEsmFacade": (g, [path]) =>
+    new GuestHandle(esm(g).requireFacade({ kind: "file", path: path as string, format: "module" })),
   /** Imports ES module source given as text (`node --input-type=module -e`). */
   "module.importSource": async (g, [source, filename, typescript]) => {
     const path = `${g.ctx.cwd}/${filename as string}`;

@@ -9,13 +9,20 @@
  * (the generic error path keeps only code and message).
  */
 import { createHash } from "node:crypto";
-import { type TLSSocket, connect as tlsConnect } from "node:tls";
-import type { ConnectionInfo } from "../../../net/connection.ts";
-import { ConnectionDuplex, connectionIo } from "../../../net/connection-duplex.ts";
 import { NetworkError } from "../../../net/network-error.ts";
 import type { ProcessNetwork } from "../../../net/process-network.ts";
 import type { GuestProcess } from "../guest-process.ts";
 import type { HostOp } from "../host-ops.ts";
+import { HTTP2_OPS } from "./http2-ops.ts";
+import {
+  checkIdentity,
+  closeTlsSession,
+  type GuestTlsOptions,
+  rootCertificateList,
+  startTlsClient,
+  tlsDefaults,
+  tlsSession,
+} from "./tls-ops.ts";
 
 /** A network error as the guest rebuilds it (the fields Node's net/dns errors have). */
 export interface GuestNetErrorData {
@@ -33,94 +40,16 @@ type Answer = { ok: unknown } | { err: GuestNetErrorData };
 const MAX_READ = 256 * 1024;
 
 /**
- * The plaintext side of TLS sessions the guest opened, by negative id (connection ids from the
- * stack are positive, so one read/write/close op serves both).
+ * The read in flight on each connection, so that `net.cancelRead` can take it back when the
+ * guest hands the connection to a new owner (tls.connect({ socket })) without losing bytes.
  */
-interface TlsState {
-  sessions: Map<number, TlsSession>;
-  nextId: number;
-}
-
-function tlsState(g: GuestProcess): TlsState {
-  let state = g.state.get("tls") as TlsState | undefined;
-  if (!state) {
-    const created: TlsState = { sessions: new Map(), nextId: -1 };
-    state = created;
-    g.state.set("tls", created);
-    g.cleanups.push(() => {
-      for (const session of created.sessions.values()) session.close();
-      created.sessions.clear();
-    });
+function pendingReads(g: GuestProcess): Map<number, AbortController> {
+  let reads = g.state.get("net.reads") as Map<number, AbortController> | undefined;
+  if (!reads) {
+    reads = new Map();
+    g.state.set("net.reads", reads);
   }
-  return state;
-}
-
-/** Pull-style reads over a TLSSocket (the guest asks for bytes; the socket pushes them). */
-class TlsSession {
-  readonly socket: TLSSocket;
-  #ended = false;
-  #error: Error | undefined;
-  #waiter: (() => void) | undefined;
-
-  constructor(socket: TLSSocket) {
-    this.socket = socket;
-    const wake = (): void => {
-      const waiter = this.#waiter;
-      this.#waiter = undefined;
-      waiter?.();
-    };
-    socket.on("readable", wake);
-    socket.on("end", () => {
-      this.#ended = true;
-      wake();
-    });
-    socket.on("close", () => {
-      this.#ended = true;
-      wake();
-    });
-    socket.on("error", (err) => {
-      this.#error = err;
-      wake();
-    });
-  }
-
-  async read(max: number): Promise<Uint8Array | null> {
-    for (;;) {
-      const chunk = this.socket.read() as Buffer | null;
-      if (chunk !== null) {
-        if (chunk.length > max) {
-          this.socket.unshift(chunk.subarray(max));
-          return new Uint8Array(chunk.subarray(0, max));
-        }
-        return new Uint8Array(chunk);
-      }
-      if (this.#error) throw this.#error;
-      if (this.#ended || this.socket.destroyed) return null;
-      await new Promise<void>((resolve) => {
-        this.#waiter = resolve;
-      });
-    }
-  }
-
-  write(data: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.socket.write(data, (err) => (err ? reject(err) : resolve()));
-    });
-  }
-
-  shutdown(): void {
-    this.socket.end();
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
-function session(g: GuestProcess, id: number): TlsSession {
-  const found = tlsState(g).sessions.get(id);
-  if (!found) throw new NetworkError("EBADF", "read", { detail: `no TLS session ${id}` });
-  return found;
+  return reads;
 }
 
 function toGuestError(error: unknown): GuestNetErrorData {
@@ -171,61 +100,6 @@ function net(g: GuestProcess): ProcessNetwork {
   return g.ctx.net;
 }
 
-interface TlsOptions {
-  servername?: string;
-  rejectUnauthorized?: boolean;
-  ca?: string[];
-  ALPNProtocols?: string[];
-}
-
-/** Starts TLS over the guest's connection `connId`; the connection now belongs to the session. */
-async function startTls(g: GuestProcess, connId: number, options: TlsOptions) {
-  const info: ConnectionInfo = g.ctx.net.stack.connectionInfo(connId);
-  const transport = new ConnectionDuplex(connectionIo(net(g), connId), info);
-  const socket = tlsConnect({
-    socket: transport,
-    servername: options.servername,
-    rejectUnauthorized: options.rejectUnauthorized !== false,
-    ...(options.ca && options.ca.length > 0 ? { ca: options.ca } : {}),
-    ...(options.ALPNProtocols ? { ALPNProtocols: options.ALPNProtocols } : {}),
-  });
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => {
-      socket.destroy();
-      transport.destroy();
-      reject(err);
-    };
-    socket.once("error", onError);
-    socket.once("secureConnect", () => {
-      socket.off("error", onError);
-      resolve();
-    });
-  });
-  socket.on("close", () => transport.destroy());
-  const state = tlsState(g);
-  const id = state.nextId--;
-  state.sessions.set(id, new TlsSession(socket));
-  const peer = socket.getPeerCertificate();
-  return {
-    tlsId: id,
-    authorized: socket.authorized,
-    authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
-    alpnProtocol: socket.alpnProtocol || false,
-    protocol: socket.getProtocol(),
-    cipher: socket.getCipher(),
-    peerCertificate: peer
-      ? {
-          subject: peer.subject ? { ...peer.subject } : undefined,
-          issuer: peer.issuer ? { ...peer.issuer } : undefined,
-          valid_from: peer.valid_from,
-          valid_to: peer.valid_to,
-          fingerprint256: peer.fingerprint256,
-          serialNumber: peer.serialNumber,
-        }
-      : null,
-  };
-}
-
 export const NET_OPS: Record<string, HostOp> = {
   "net.listen": answering((g, [options]) => net(g).listen(options as never)),
   "net.accept": answering((g, [listenerId]) => net(g).accept(listenerId as number)),
@@ -236,29 +110,44 @@ export const NET_OPS: Record<string, HostOp> = {
     await new Promise((resolve) => setImmediate(resolve));
     return connection;
   }),
-  "net.read": answering((g, [id, max]) => {
+  "net.read": answering(async (g, [id, max]) => {
     const size = Math.min(Math.max(Number(max) || 65536, 1), MAX_READ);
     const connId = id as number;
-    return connId < 0 ? session(g, connId).read(size) : net(g).read(connId, size);
+    const reads = pendingReads(g);
+    const cancel = new AbortController();
+    reads.set(connId, cancel);
+    try {
+      return connId < 0
+        ? await tlsSession(g, connId, "read").read(size, cancel.signal)
+        : await net(g).read(connId, size, cancel.signal);
+    } finally {
+      if (reads.get(connId) === cancel) reads.delete(connId);
+    }
+  }),
+  /** Gives up the read in flight on a connection (it answers ECANCELED); no bytes are lost. */
+  "net.cancelRead": answering((g, [id]) => {
+    const reads = pendingReads(g);
+    const pending = reads.get(id as number);
+    reads.delete(id as number);
+    pending?.abort(new NetworkError("ECANCELED", "read"));
+    return pending !== undefined;
   }),
   "net.write": answering(async (g, [id, data]) => {
     const connId = id as number;
-    if (connId < 0) await session(g, connId).write(data as Uint8Array);
+    if (connId < 0) await tlsSession(g, connId, "write").write(data as Uint8Array);
     else await net(g).write(connId, data as Uint8Array);
     return true;
   }, true),
   "net.shutdown": answering((g, [id]) => {
     const connId = id as number;
-    if (connId < 0) session(g, connId).shutdown();
+    if (connId < 0) tlsSession(g, connId, "shutdown").shutdown();
     else net(g).shutdown(connId);
     return true;
   }, true),
   "net.close": answering((g, [id]) => {
     const connId = id as number;
-    if (connId < 0) {
-      session(g, connId).close();
-      tlsState(g).sessions.delete(connId);
-    } else net(g).close(connId);
+    if (connId < 0) closeTlsSession(g, connId);
+    else net(g).close(connId);
     return true;
   }, true),
   "net.closeListener": answering((g, [listenerId]) => {
@@ -268,9 +157,17 @@ export const NET_OPS: Record<string, HostOp> = {
   "net.lookup": answering((g, [hostname, options]) =>
     net(g).lookup(hostname as string, options as never),
   ),
-  "tls.connect": answering((g, [connId, options]) =>
-    startTls(g, connId as number, (options ?? {}) as TlsOptions),
+  // Starts node:tls streams on the host: in a host task of its own (see answering).
+  "tls.connect": answering(
+    (g, [connId, options]) =>
+      startTlsClient(g, connId as number, (options ?? {}) as GuestTlsOptions),
+    true,
   ),
+  "tls.checkServerIdentity": (_g, [hostname, cert]) =>
+    checkIdentity(String(hostname), cert as Record<string, unknown>),
+  "tls.rootCertificates": () => rootCertificateList(),
+  "tls.defaults": () => tlsDefaults(),
+  ...HTTP2_OPS,
   /** The Sec-WebSocket-Accept value for a key (SHA-1 is not in the guest's standard library). */
   "net.websocketAccept": (_g, [key]) =>
     createHash("sha1")

@@ -2,6 +2,7 @@
  * Which file implements each builtin module. One line per module; the module's own file says
  * how it is built. Aliases (`sys`, `path/posix`, `_stream_*`) point at the same factories.
  */
+import { createAgentosTools } from "./agentos-tools.ts";
 import { createAssert, createAssertStrict } from "./assert.ts";
 import { createAsyncHooks } from "./async_hooks.ts";
 import { createBuffer } from "./buffer.ts";
@@ -14,6 +15,8 @@ import { createDns, createDnsPromises } from "./dns.ts";
 import { createEvents } from "./events.ts";
 import { createFs, createFsPromises } from "./fs.ts";
 import { createHttp } from "./http.ts";
+import { createHttp2 } from "./http2.ts";
+import { createHttps } from "./https.ts";
 import { createModule } from "./module.ts";
 import { createNet } from "./net.ts";
 import { createOs } from "./os.ts";
@@ -26,10 +29,12 @@ import { createStream, createStreamPromises } from "./stream.ts";
 import { createStreamConsumers } from "./stream-consumers.ts";
 import { createStreamWeb } from "./stream-web.ts";
 import { createStringDecoder } from "./string_decoder.ts";
+import { createTls } from "./tls.ts";
 import { createTimers, createTimersPromises } from "./timers.ts";
 import { createTty } from "./tty.ts";
 import { createUrl } from "./url.ts";
 import { createUtil, createUtilTypesModule } from "./util.ts";
+import { createV8 } from "./v8.ts";
 import { createVm } from "./vm.ts";
 import { createWorkerThreads } from "./worker_threads.ts";
 import { createZlib } from "./zlib.ts";
@@ -51,11 +56,14 @@ export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   fs: createFs,
   "fs/promises": createFsPromises,
   http: createHttp,
+  http2: createHttp2,
+  https: createHttps,
   module: createModule,
   net: createNet,
   os: createOs,
   path: createPath,
   "path/posix": () => (createPath() as { posix: unknown }).posix,
+  "path/win32": () => (createPath() as { win32: unknown }).win32,
   process: processModule,
   querystring: createQuerystring,
   readline: createReadline,
@@ -65,6 +73,7 @@ export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   "stream/web": createStreamWeb,
   "stream/consumers": createStreamConsumers,
   timers: createTimers,
+  tls: createTls,
   "timers/promises": createTimersPromises,
   tty: createTty,
   url: createUrl,
@@ -78,6 +87,9 @@ export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   perf_hooks: createPerfHooks,
   punycode: createPunycode,
   string_decoder: createStringDecoder,
+  v8: createV8,
   vm: createVm,
   worker_threads: createWorkerThreads,
+  // Not a Node builtin: the host tools of the VM (resolved only in VMs that have some).
+  "agentos:tools": createAgentosTools,
 };

@@ -1,99 +1,74 @@
-/** node:path (POSIX; `win32` is added by its own file). */
+/**
+ * node:path: the POSIX flavour here, `win32` from its own file. Results follow Node's algorithms
+ * to the edge cases (`dirname('//a')`, `parse('/..')`, a suffix longer than the name), checked
+ * against the host's path module on generated paths by path.test.ts.
+ */
+import {
+  basenameOf,
+  basenameWithSuffix,
+  formatPath,
+  normalizeSegments,
+  POSIX,
+  splitExtension,
+} from "./path-segments.ts";
+import { createWin32 } from "./path-win32.ts";
+
+const SLASH = 47;
+
+let path: unknown;
+
+/** One instance, so `require('path/win32') === require('path').win32` as in Node. */
 export function createPath(): unknown {
+  path ??= buildPath();
+  return path;
+}
+
+function buildPath(): unknown {
   const posix = {
     sep: "/",
     delimiter: ":",
     normalize,
-    join: (...parts: string[]) => {
-      for (const part of parts) checkString(part, "path");
-      const joined = parts.filter((p) => p.length > 0).join("/");
-      return joined.length === 0 ? "." : normalize(joined);
-    },
-    resolve: (...parts: string[]) => {
-      let resolved = "";
-      for (let i = parts.length - 1; i >= -1 && !resolved.startsWith("/"); i--) {
-        const part = i >= 0 ? parts[i] : process.cwd();
-        checkString(part, `paths[${i}]`);
-        if (part.length === 0) continue;
-        resolved = resolved ? `${part}/${resolved}` : part;
+    join: (...args: unknown[]) => {
+      const parts: string[] = [];
+      for (const arg of args) {
+        checkString(arg, "path");
+        if (arg.length > 0) parts.push(arg);
       }
-      const normal = normalizeSegments(resolved, false);
-      return `/${normal}`;
+      return parts.length === 0 ? "." : normalize(parts.join("/"));
     },
-    isAbsolute: (path: string) => {
+    resolve,
+    isAbsolute: (path: unknown) => {
       checkString(path, "path");
-      return path.startsWith("/");
+      return path.charCodeAt(0) === SLASH;
     },
-    relative: (from: string, to: string) => {
-      checkString(from, "from");
-      checkString(to, "to");
-      if (from === to) return "";
-      const a = posix.resolve(from).split("/").filter(Boolean);
-      const b = posix.resolve(to).split("/").filter(Boolean);
-      let common = 0;
-      while (common < a.length && common < b.length && a[common] === b[common]) common++;
-      return [...a.slice(common).map(() => ".."), ...b.slice(common)].join("/");
-    },
-    dirname: (path: string) => {
-      checkString(path, "path");
-      if (path.length === 0) return ".";
-      const trimmed = path.replace(/\/+$/, "");
-      if (trimmed.length === 0) return "/";
-      const index = trimmed.lastIndexOf("/");
-      if (index < 0) return ".";
-      const dir = trimmed.slice(0, index).replace(/\/+$/, "");
-      return dir.length === 0 ? (path.startsWith("//") && index === 1 ? "//" : "/") : dir;
-    },
-    basename: (path: string, suffix?: string) => {
-      checkString(path, "path");
+    relative,
+    dirname,
+    basename: (path: unknown, suffix?: unknown) => {
       if (suffix !== undefined) checkString(suffix, "suffix");
-      const trimmed = path.replace(/\/+$/, "");
-      let base = trimmed.slice(trimmed.lastIndexOf("/") + 1);
-      if (suffix && base !== suffix && base.endsWith(suffix)) base = base.slice(0, -suffix.length);
-      return base;
-    },
-    extname: (path: string) => {
       checkString(path, "path");
-      const base = posix.basename(path);
-      const index = base.lastIndexOf(".");
-      if (index <= 0 || (index === 1 && base === "..")) return "";
-      return base.slice(index);
+      if (suffix === undefined || suffix.length === 0 || suffix.length > path.length)
+        return basenameOf(path, 0, POSIX);
+      if (suffix === path) return "";
+      return basenameWithSuffix(path, 0, suffix, POSIX);
     },
-    format: (object: {
-      root?: string;
-      dir?: string;
-      base?: string;
-      name?: string;
-      ext?: string;
-    }) => {
-      if (object === null || typeof object !== "object") {
-        throw new TypeError(
-          `The "pathObject" argument must be of type object. Received ${object === null ? "null" : typeof object}`,
-        );
-      }
-      const dir = object.dir || object.root;
-      const ext = object.ext ? (object.ext.startsWith(".") ? object.ext : `.${object.ext}`) : "";
-      const base = object.base || `${object.name ?? ""}${ext}`;
-      if (!dir) return base;
-      return dir === object.root ? `${dir}${base}` : `${dir}/${base}`;
-    },
-    parse: (path: string) => {
+    extname: (path: unknown) => {
       checkString(path, "path");
-      const root = path.startsWith("/") ? "/" : "";
-      const base = posix.basename(path);
-      const ext = posix.extname(path);
-      let dir = posix.dirname(path);
-      if (dir === "." && !path.includes("/")) dir = "";
-      return { root, dir, base, ext, name: ext ? base.slice(0, -ext.length) : base };
+      const split = splitExtension(path, 0, POSIX);
+      return split ? path.slice(split.dot, split.end) : "";
     },
-    toNamespacedPath: (path: string) => path,
+    format: (pathObject: unknown) => formatPath("/", pathObject),
+    parse,
+    toNamespacedPath: (path: unknown) => path,
     matchesGlob: () => {
       throw new Error("path.matchesGlob is not supported yet in the agentOS VM");
     },
     posix: undefined as unknown,
     win32: undefined as unknown,
   };
+  const win32 = createWin32(checkString);
   posix.posix = posix;
+  posix.win32 = win32;
+  win32.posix = posix;
   return posix;
 }
 
@@ -107,25 +82,125 @@ function checkString(value: unknown, name: string): asserts value is string {
   }
 }
 
-function normalizeSegments(path: string, allowAboveRoot: boolean): string {
-  const out: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (allowAboveRoot) out.push("..");
-    } else out.push(part);
-  }
-  return out.join("/");
-}
-
-function normalize(path: string): string {
+function normalize(path: unknown): string {
   checkString(path, "path");
   if (path.length === 0) return ".";
-  const absolute = path.startsWith("/");
-  const trailing = path.endsWith("/");
-  let normal = normalizeSegments(path, !absolute);
-  if (normal.length === 0 && !absolute) normal = ".";
-  if (normal.length > 0 && trailing) normal += "/";
-  return absolute ? `/${normal}` : normal;
+  const absolute = path.charCodeAt(0) === SLASH;
+  const trailing = path.charCodeAt(path.length - 1) === SLASH;
+  const normal = normalizeSegments(path, !absolute, POSIX);
+  if (normal.length === 0) return absolute ? "/" : trailing ? "./" : ".";
+  const withTrailing = trailing ? `${normal}/` : normal;
+  return absolute ? `/${withTrailing}` : withTrailing;
+}
+
+function resolve(...args: unknown[]): string {
+  if (args.length === 0 || (args.length === 1 && (args[0] === "" || args[0] === "."))) {
+    const cwd = process.cwd();
+    if (cwd.charCodeAt(0) === SLASH) return cwd;
+  }
+  let resolved = "";
+  let absolute = false;
+  for (let i = args.length - 1; i >= 0 && !absolute; i--) {
+    const path = args[i];
+    checkString(path, `paths[${i}]`);
+    if (path.length === 0) continue;
+    resolved = `${path}/${resolved}`;
+    absolute = path.charCodeAt(0) === SLASH;
+  }
+  if (!absolute) {
+    const cwd = process.cwd();
+    resolved = `${cwd}/${resolved}`;
+    absolute = cwd.charCodeAt(0) === SLASH;
+  }
+  const normal = normalizeSegments(resolved, !absolute, POSIX);
+  if (absolute) return `/${normal}`;
+  return normal.length > 0 ? normal : ".";
+}
+
+function relative(from: unknown, to: unknown): string {
+  checkString(from, "from");
+  checkString(to, "to");
+  if (from === to) return "";
+  const fromPath = resolve(from);
+  const toPath = resolve(to);
+  if (fromPath === toPath) return "";
+  // Both are absolute: compare after the leading '/'.
+  const fromLen = fromPath.length - 1;
+  const toLen = toPath.length - 1;
+  const length = Math.min(fromLen, toLen);
+  let lastCommonSep = -1;
+  let i = 0;
+  for (; i < length; i++) {
+    const code = fromPath.charCodeAt(1 + i);
+    if (code !== toPath.charCodeAt(1 + i)) break;
+    if (code === SLASH) lastCommonSep = i;
+  }
+  if (i === length) {
+    if (toLen > length) {
+      // `from` is a prefix of `to`: '/a' → '/a/b' is 'b'; '/' → '/a' is 'a'.
+      if (toPath.charCodeAt(1 + i) === SLASH) return toPath.slice(1 + i + 1);
+      if (i === 0) return toPath.slice(1 + i);
+    } else if (fromLen > length) {
+      if (fromPath.charCodeAt(1 + i) === SLASH) lastCommonSep = i;
+      else if (i === 0) lastCommonSep = 0;
+    }
+  }
+  let out = "";
+  for (i = 1 + lastCommonSep + 1; i <= fromPath.length; ++i) {
+    if (i === fromPath.length || fromPath.charCodeAt(i) === SLASH)
+      out += out.length === 0 ? ".." : "/..";
+  }
+  return `${out}${toPath.slice(1 + lastCommonSep)}`;
+}
+
+function dirname(path: unknown): string {
+  checkString(path, "path");
+  if (path.length === 0) return ".";
+  const hasRoot = path.charCodeAt(0) === SLASH;
+  let end = -1;
+  let matchedSlash = true;
+  for (let i = path.length - 1; i >= 1; --i) {
+    if (path.charCodeAt(i) !== SLASH) matchedSlash = false;
+    else if (!matchedSlash) {
+      end = i;
+      break;
+    }
+  }
+  if (end === -1) return hasRoot ? "/" : ".";
+  if (hasRoot && end === 1) return "//";
+  return path.slice(0, end);
+}
+
+function parse(path: unknown) {
+  checkString(path, "path");
+  const parsed = { root: "", dir: "", base: "", ext: "", name: "" };
+  if (path.length === 0) return parsed;
+  const absolute = path.charCodeAt(0) === SLASH;
+  if (absolute) parsed.root = "/";
+  // Node scans from 1 for an absolute path but measures the segment from 0.
+  const scanFrom = absolute ? 1 : 0;
+  let partStart = 0;
+  let end = -1;
+  for (let i = path.length - 1; i >= scanFrom; --i) {
+    if (path.charCodeAt(i) !== SLASH) {
+      if (end === -1) end = i + 1;
+    } else if (end !== -1) {
+      partStart = i + 1;
+      break;
+    }
+  }
+  if (end !== -1) {
+    const start = partStart === 0 && absolute ? 1 : partStart;
+    const split = splitExtension(path, scanFrom, POSIX, 0);
+    parsed.base = path.slice(start, end);
+    if (split) {
+      parsed.name = path.slice(start, split.dot);
+      parsed.ext = path.slice(split.dot, end);
+    } else {
+      parsed.name = parsed.base;
+    }
+  }
+  if (partStart > 0) parsed.dir = path.slice(0, partStart - 1);
+  else if (absolute) parsed.dir = "/";
+  return parsed;
 }

@@ -11,6 +11,8 @@ import { MessageEvent } from "./message-event.ts";
 import { MessageChannel, MessagePort } from "./message-port.ts";
 import { createNavigator, Navigator } from "./navigator.ts";
 import { WEB_STREAM_CLASSES } from "./web-streams.ts";
+import { WebSocket } from "./websocket.ts";
+import { CloseEvent } from "./websocket-events.ts";
 
 export class CustomEvent extends Event {
   readonly #detail: unknown;
@@ -64,6 +66,8 @@ export function installWebGlobals(): void {
     CountQueuingStrategy: WEB_STREAM_CLASSES.CountQueuingStrategy,
     TextEncoderStream: WEB_STREAM_CLASSES.TextEncoderStream,
     TextDecoderStream: WEB_STREAM_CLASSES.TextDecoderStream,
+    WebSocket,
+    CloseEvent,
   };
   for (const [name, value] of Object.entries(classes)) define(name, value);
   // Node defines `navigator` as a lazy getter on globalThis.

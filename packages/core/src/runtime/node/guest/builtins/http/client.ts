@@ -309,6 +309,8 @@ export class ClientRequest extends OutgoingMessage {
     if (this.shouldKeepAlive && this.agent) {
       const release = (): void => {
         this.#cleanup?.();
+        // As Node's: the response lets go of a socket that may now serve another request.
+        if (this.res) this.res.socket = null;
         this.agent?.releaseSocket(socket, this.#options as ConnectionOptions);
       };
       // The request may still be sending its body; the socket is free once both are done.

@@ -105,6 +105,7 @@ export class Socket extends Duplex {
   #ref = true;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #accepted: SocketOptions[typeof kAccepted];
+  #released: ((head: Uint8Array | null) => void) | undefined;
 
   constructor(options: SocketOptions = {}) {
     super({
@@ -160,22 +161,84 @@ export class Socket extends Duplex {
           if (connection) netCall("net.close", [connection.connId], () => {});
           return;
         }
-        this.connecting = false;
         if (error || !connection) {
+          this.connecting = false;
           this.destroy(error ?? new Error("connect failed"));
           return;
         }
-        this.#attach(connection);
-        if (isIP(host) === 0) {
-          const family = connection.family === "IPv6" ? 6 : 4;
-          this.emit("lookup", null, connection.remoteAddress, family, host);
-        }
-        this.emit("connect");
-        this.emit("ready");
-        for (const run of this.#afterConnect.splice(0)) run();
+        this._adopt(connection, host);
       },
     );
     return this;
+  }
+
+  /**
+   * Makes `connection` (just connected, or handed over by another socket) this socket's: the
+   * session starts on it (see _startSession), then 'connect' and the writes queued meanwhile.
+   * `host`: the name connected to, for the 'lookup' event.
+   */
+  protected _adopt(connection: ConnectionData, host?: string, head?: Uint8Array | null): void {
+    this.connecting = true;
+    this.#holdLoop();
+    this._startSession(connection, host ?? "", head ?? null, (sessionError, session) => {
+      if (this.destroyed) {
+        if (session) netCall("net.close", [session.connId], () => {});
+        return;
+      }
+      this.connecting = false;
+      if (sessionError || !session) {
+        this.destroy(sessionError ?? new Error("connect failed"));
+        return;
+      }
+      this.#attach(session);
+      if (host && isIP(host) === 0) {
+        const family = session.family === "IPv6" ? 6 : 4;
+        this.emit("lookup", null, session.remoteAddress, family, host);
+      }
+      this.emit("connect");
+      this.emit("ready");
+      this._sessionReady();
+      for (const run of this.#afterConnect.splice(0)) run();
+    });
+  }
+
+  /**
+   * Turns a fresh connection into the one the socket reads and writes: plain TCP uses it as is;
+   * tls.TLSSocket runs the handshake here and answers with its session's id.
+   */
+  protected _startSession(
+    connection: ConnectionData,
+    _host: string,
+    _head: Uint8Array | null,
+    done: (error: Error | null, session?: ConnectionData) => void,
+  ): void {
+    done(null, connection);
+  }
+
+  /** After 'connect' (TLSSocket emits 'secureConnect' here). */
+  protected _sessionReady(): void {}
+
+  /**
+   * Gives this socket's connection to another owner (tls.connect({ socket })): the socket stops
+   * reading and forgets the connection without closing it. A read in flight is cancelled; bytes
+   * it had already taken come back as `head`, for the new owner to read first.
+   */
+  _releaseConnection(
+    callback: (connection: ConnectionData | undefined, head: Uint8Array | null) => void,
+  ): void {
+    const connection = this.#connection;
+    if (!connection) {
+      callback(undefined, null);
+      return;
+    }
+    this.#connection = undefined;
+    this.#releaseLoop();
+    if (!this.#reading) {
+      nextTick(() => callback(connection, null));
+      return;
+    }
+    this.#released = (head) => callback(connection, head);
+    netCall("net.cancelRead", [connection.connId], () => {});
   }
 
   #attach(connection: ConnectionData): void {
@@ -239,6 +302,13 @@ export class Socket extends Duplex {
     this.#reading = true;
     netCall<Uint8Array | null>("net.read", [connection.connId, READ_SIZE], (error, chunk) => {
       this.#reading = false;
+      const released = this.#released;
+      if (released) {
+        // The connection has a new owner: what this read took (if anything) is theirs.
+        this.#released = undefined;
+        released(error ? null : (chunk ?? null));
+        return;
+      }
       if (this.destroyed) return;
       if (error) {
         this.destroy(error);

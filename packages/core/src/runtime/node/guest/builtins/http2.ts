@@ -1,0 +1,62 @@
+/**
+ * node:http2. The pure parts are Node's own (constants and the SETTINGS codec come from the
+ * host's module), and the compatibility classes exist so that code which only checks
+ * `instanceof Http2ServerRequest` (frameworks serving both http and http2) loads and runs over
+ * http/1.1. Sessions — http2.connect and http2 servers — are not supported in the VM yet and
+ * say so when called.
+ */
+import { Buffer } from "buffer";
+import { notSupported } from "../errors.ts";
+import { callSync } from "../host.ts";
+
+let constants: Record<string, number | string> | undefined;
+
+function http2Constants(): Record<string, number | string> {
+  constants ??= Object.freeze(callSync<Record<string, number | string>>("http2.constants"));
+  return constants;
+}
+
+/** A request of an http2 compatibility server; only http2 servers create them. */
+class Http2ServerRequest {
+  constructor() {
+    throw notSupported("http2.Http2ServerRequest (http2 servers)");
+  }
+}
+
+/** A response of an http2 compatibility server; only http2 servers create them. */
+class Http2ServerResponse {
+  constructor() {
+    throw notSupported("http2.Http2ServerResponse (http2 servers)");
+  }
+}
+
+export function createHttp2(): unknown {
+  const http2 = {
+    connect: (): never => {
+      throw notSupported("http2.connect (HTTP/2 client sessions)");
+    },
+    createServer: (): never => {
+      throw notSupported("http2.createServer (HTTP/2 servers)");
+    },
+    createSecureServer: (): never => {
+      throw notSupported("http2.createSecureServer (HTTP/2 servers)");
+    },
+    performServerHandshake: (): never => {
+      throw notSupported("http2.performServerHandshake (HTTP/2 servers)");
+    },
+    getDefaultSettings: () => callSync<Record<string, number | boolean>>("http2.defaultSettings"),
+    getPackedSettings: (settings?: Record<string, unknown>) =>
+      Buffer.from(callSync<Uint8Array>("http2.packSettings", settings ?? {})),
+    getUnpackedSettings: (bytes: Uint8Array) =>
+      callSync<Record<string, number | boolean>>("http2.unpackSettings", bytes),
+    sensitiveHeaders: Symbol("nodejs.http2.sensitiveHeaders"),
+    Http2ServerRequest,
+    Http2ServerResponse,
+  };
+  Object.defineProperty(http2, "constants", {
+    enumerable: true,
+    configurable: true,
+    get: http2Constants,
+  });
+  return http2;
+}
