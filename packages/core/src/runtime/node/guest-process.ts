@@ -27,6 +27,8 @@ export interface GuestLaunch {
     | { kind: "file"; path: string }
     | { kind: "eval"; source: string; print: boolean; module: boolean; typescript: boolean }
     | { kind: "stdin"; module: boolean; typescript: boolean };
+  /** No --input-type: the -e/stdin source runs as an ES module if it has module syntax. */
+  detectModule?: boolean;
   requires: string[];
   imports: string[];
 }

@@ -209,7 +209,14 @@ export function parseNodeCommandLine(argv: string[], cwd: string): ParsedCommand
     guestArgv = ["/usr/bin/node", ...(readStdin ? ["-"] : []), ...rest];
   }
   return {
-    launch: { argv: guestArgv, execArgv, entry, requires, imports },
+    launch: {
+      argv: guestArgv,
+      execArgv,
+      entry,
+      requires,
+      imports,
+      detectModule: inputType === undefined && !typescript,
+    },
     ...(memoryMb !== undefined && memoryMb > 0 ? { memoryMb } : {}),
   };
 }

@@ -6,8 +6,11 @@
  * not supported.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import selfsigned from "selfsigned";
 import { AgentOs } from "../../vm/agent-os.ts";
@@ -39,10 +42,33 @@ before(async () => {
       res.end(`${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
     });
   });
+  server.on("upgrade", echoOneWebSocketMessage);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
   configureNodeVm({ loopbackExemptPorts: [port] });
 });
+
+/**
+ * A minimal wss: peer for the WebSocket global: accepts the handshake, echoes the first (small,
+ * masked) text frame, then closes with 1000.
+ */
+function echoOneWebSocketMessage(req: IncomingMessage, socket: Duplex): void {
+  const accept = createHash("sha1")
+    .update(`${req.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+    .digest("base64");
+  socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+  );
+  socket.once("data", (frame: Buffer) => {
+    const length = frame[1] & 0x7f;
+    const mask = frame.subarray(2, 6);
+    const text = Buffer.from(frame.subarray(6, 6 + length).map((b, i) => b ^ mask[i & 3]));
+    const reply = Buffer.from(`echo ${text}`);
+    socket.write(Buffer.concat([Buffer.from([0x81, reply.length]), reply]));
+    socket.write(Buffer.from([0x88, 2, 0x03, 0xe8]));
+    socket.once("data", () => socket.end());
+  });
+}
 
 after(async () => {
   await closeNodeVm();
@@ -161,6 +187,19 @@ describe("tls and https clients (differential, host https server)", () => {
         .catch((e) => console.log('failed', e.cause?.code));`,
       { NODE_EXTRA_CA_CERTS: "ca.pem" },
     );
+  });
+
+  it("the WebSocket global over wss:", async () => {
+    const out = await same(
+      `
+      const ws = new WebSocket('wss://localhost:' + process.env.PORT + '/socket');
+      ws.onopen = () => { console.log('open', ws.url); ws.send('over tls'); };
+      ws.onmessage = (event) => console.log('message', event.data, event.origin);
+      ws.onerror = (event) => console.log('error', event.type);
+      ws.onclose = (event) => console.log('close', event.code, event.wasClean);`,
+      { NODE_EXTRA_CA_CERTS: "ca.pem" },
+    );
+    assert.match(out, /message echo over tls wss:\/\/localhost:\d+\nclose 1000 true\n$/);
   });
 
   it("NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off with Node's warning", async () => {

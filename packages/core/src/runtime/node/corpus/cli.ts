@@ -27,6 +27,19 @@ export const CLI_CASES: NodeCase[] = [
     "-e",
     "console.log(await Promise.resolve('tla'))",
   ]),
+  cli("eval detects top level await", [
+    "-e",
+    "console.log(await Promise.resolve('tla'), typeof require, import.meta.filename.endsWith('/[eval1]'))",
+  ]),
+  cli("eval dynamic import stays commonjs", [
+    "-e",
+    "import('node:os').then((os) => console.log(typeof os.EOL, typeof require))",
+  ]),
+  cli("print refuses esm", ["-p", "import 'node:os'; 1"]),
+  cli("eval dash argv", ["-e", "console.log(process.argv.slice(1))", "-", "x"]),
+  cli("stdin detects esm syntax", [], {
+    stdin: "import os from 'node:os'; console.log(typeof os.EOL, import.meta.filename.endsWith('/[eval1]'));\n",
+  }),
   cli("stdin script", [], { stdin: "console.log('from stdin', typeof require);\n" }),
   cli("stdin dash", ["-", "x", "y"], { stdin: "console.log(process.argv.slice(2));\n" }),
   cli("stdin module", ["--input-type=module"], { stdin: "console.log(typeof import.meta);\n" }),

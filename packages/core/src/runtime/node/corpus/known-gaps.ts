@@ -89,16 +89,6 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     reason:
       "script from stdin: stack frames named 'eval ([stdin]:2:7)' instead of Node's '[stdin]:2:7' / '[stdin]-wrapper'",
   },
-  "eval detects esm syntax": {
-    owner: "lead",
-    reason:
-      "node -e with `import` statements: Node 24 detects module syntax and runs it as ESM; VM evaluates it as a script (SyntaxError)",
-  },
-  "stdin dash": {
-    owner: "lead",
-    reason:
-      "`node - x y`: argv after '-' loses its first argument in node-command.ts (VM [ 'y' ], Node [ 'x', 'y' ])",
-  },
   "missing script": {
     owner: "lead",
     reason:

@@ -8,7 +8,8 @@ import { inspect } from "node-inspect-extracted";
 import type { CodeModeKit } from "../../../tools/code-mode-ops.ts";
 import type { GuestLaunch } from "../guest-process.ts";
 import { setCodeModeKits } from "./builtins/agentos-tools.ts";
-import { printFatal } from "./fatal.ts";
+import { codedError } from "./errors.ts";
+import { printFatal, THROW_SITE } from "./fatal.ts";
 import { installProcessGlobals, installStaticGlobals } from "./globals.ts";
 import { callAsync, callSync, complete, completeValue, installHost } from "./host.ts";
 import {
@@ -91,7 +92,9 @@ function runEntry(launch: Launch): void {
     return;
   }
   if (entry.kind === "eval") {
-    runSource(entry.source, "[eval]", entry.print, entry.module, entry.typescript);
+    const module = entry.module || (launch.detectModule === true && hasModuleSyntax(entry.source));
+    if (module && entry.print) throw evalCannotPrint();
+    runSource(entry.source, "[eval]", entry.print, module, entry.typescript);
     return;
   }
   const release = hold();
@@ -101,7 +104,8 @@ function runEntry(launch: Launch): void {
       if (error || !data || data.length === 0) {
         release();
         const source = new TextDecoder().decode(concat(chunks));
-        guard(() => runSource(source, "[stdin]", false, entry.module, entry.typescript));
+        const module = entry.module || (launch.detectModule === true && hasModuleSyntax(source));
+        guard(() => runSource(source, "[stdin]", false, module, entry.typescript));
         return;
       }
       chunks.push(data);
@@ -127,7 +131,8 @@ function runSource(
 ): void {
   if (module) {
     const release = hold();
-    callAsync("module.importSource", [source, filename, typescript], (error) => {
+    // Node names every -e/stdin module "[eval1]".
+    callAsync("module.importSource", [source, "[eval1]", typescript], (error) => {
       release();
       if (error) onUncaught(error, "uncaughtException");
     });
@@ -147,6 +152,51 @@ function runSource(
     const text = typeof result === "string" ? result : inspect(result);
     (process.stdout as unknown as { write(s: string): void }).write(`${text}\n`);
   }
+}
+
+/** Compile errors that only a script gets, meaning the source is an ES module (Node's list). */
+const MODULE_ONLY_SYNTAX = new Set([
+  "Cannot use import statement outside a module",
+  "Unexpected token 'export'",
+  "Cannot use 'import.meta' outside a module",
+]);
+
+const AsyncFunction = (async () => {}).constructor as FunctionConstructor;
+
+/**
+ * Node 24's syntax detection for -e and stdin without --input-type: compile as a script (here a
+ * function body, which takes the same statements and compiles without running them); an error
+ * only module syntax explains makes it an ES module. Top-level `await` fails a plain body with a
+ * generic message, so a body that compiles only as an async one counts as a module too (Node
+ * likewise retries code whose only fault is `await`).
+ */
+function hasModuleSyntax(source: string): boolean {
+  try {
+    new Function(source);
+    return false;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) return false;
+    if (MODULE_ONLY_SYNTAX.has(error.message)) return true;
+  }
+  try {
+    new AsyncFunction(source);
+    return true;
+  } catch (error) {
+    return error instanceof SyntaxError && MODULE_ONLY_SYNTAX.has(error.message);
+  }
+}
+
+function evalCannotPrint(): Error {
+  const error = codedError(
+    Error,
+    "ERR_EVAL_ESM_CANNOT_PRINT",
+    "--print cannot be used with ESM input",
+  );
+  Object.defineProperty(error, THROW_SITE, {
+    value: "node:internal/process/execution:310\n    throw new ERR_EVAL_ESM_CANNOT_PRINT();\n    ^",
+    configurable: true,
+  });
+  return error;
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {

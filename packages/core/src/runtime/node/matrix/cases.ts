@@ -194,12 +194,21 @@ console.log(typeof WebSocket.Server, WebSocket.OPEN);`,
     source: `const { WebSocketServer, WebSocket: WsClient } = require("ws");
 // The server's events are printed at the end: their order against the clients' is a race.
 const serverLog = [];
+let pending = 2; // the server saw the WebSocket global's close, and the refused client is done
+const finish = () => {
+  if (--pending > 0) return;
+  console.log("server:", serverLog);
+  wss.close();
+};
 const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 }, () => {
   const url = "ws://127.0.0.1:" + wss.address().port + "/chat?room=1";
   wss.on("connection", (socket, req) => {
     serverLog.push(["connection", req.url, socket.protocol]);
     socket.on("message", (data, isBinary) => socket.send(isBinary ? data : "echo " + data, { binary: isBinary }));
-    socket.on("close", (code, reason) => serverLog.push(["close", code, reason.toString()]));
+    socket.on("close", (code, reason) => {
+      serverLog.push(["close", code, reason.toString()]);
+      if (code === 4000) finish();
+    });
   });
   const viaWs = new WsClient(url, "chat");
   viaWs.on("open", () => viaWs.send("from ws"));
@@ -228,7 +237,7 @@ const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 }, () => {
       refused.onerror = (event) => console.log("refused: error", event.type);
       refused.onclose = (event) => {
         console.log("refused: close", event.code, event.wasClean);
-        wss.close(() => console.log("server:", serverLog));
+        finish();
       };
     };
   });

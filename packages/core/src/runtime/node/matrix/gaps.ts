@@ -4,5 +4,4 @@
  */
 import type { KnownGap } from "../corpus/known-gaps.ts";
 
-export const MATRIX_GAPS: Record<string, KnownGap> = {
-};
+export const MATRIX_GAPS: Record<string, KnownGap> = {};

@@ -44,7 +44,12 @@ export function createHttp2(): unknown {
     performServerHandshake: (): never => {
       throw notSupported("http2.performServerHandshake (HTTP/2 servers)");
     },
-    getDefaultSettings: () => callSync<Record<string, number | boolean>>("http2.defaultSettings"),
+    // Node's default settings object has a null prototype.
+    getDefaultSettings: () =>
+      Object.assign(
+        Object.create(null),
+        callSync<Record<string, number | boolean>>("http2.defaultSettings"),
+      ),
     getPackedSettings: (settings?: Record<string, unknown>) =>
       Buffer.from(callSync<Uint8Array>("http2.packSettings", settings ?? {})),
     getUnpackedSettings: (bytes: Uint8Array) =>
