@@ -39,6 +39,8 @@ export class EsmLoader {
   readonly #records = new Map<string, ModuleRecord>();
   readonly #loading = new Map<string, Promise<ModuleRecord>>();
   readonly #byModule = new Map<ivm.Module, ModuleRecord>();
+  /** Export names of builtins read while the guest waited (see #compileBuiltins). */
+  readonly #builtinNames = new Map<string, string[]>();
 
   constructor(g: GuestProcess, resolver: ModuleResolver) {
     this.#g = g;
@@ -49,6 +51,7 @@ export class EsmLoader {
   async import(resolved: Resolved, source?: string): Promise<ivm.Reference> {
     const url = urlOf(resolved);
     const record = await this.#load(url, resolved, source);
+    await this.#compileBuiltins(record, true);
     record.module.instantiateSync(this.#g.context, (specifier, referrer) =>
       this.#link(specifier, referrer),
     );
@@ -68,20 +71,20 @@ export class EsmLoader {
    * `require()` of an ES module, as Node 24 does it: the graph is loaded with import
    * conditions, refused if any module in it uses top-level await, and linked here; the guest
    * evaluates it synchronously itself, on its own thread, where its code may make synchronous
-   * host calls (the host's thread could not serve them). Returns the root module's handle.
+   * host calls (the host's thread could not serve them). Returns the root module's handle,
+   * or the builtins the guest must load first (it cannot run their code while it waits here).
    */
-  async prepareRequire(resolved: Resolved): Promise<ivm.Module> {
+  async prepareRequire(resolved: Resolved): Promise<ivm.Module | { builtins: string[] }> {
     const url = urlOf(resolved);
     const record = await this.#load(url, resolved);
-    console.error("loaded graph", this.#graph(record).length);
+    const builtins = await this.#compileBuiltins(record, false);
+    if (builtins.length > 0) return { builtins };
     for (const each of this.#graph(record)) {
       const pending = each.awaitSource;
-      console.error("tla?", each.url);
       if (pending && (await hasTopLevelAwait(pending.text, pending.filename)))
         throw Object.assign(new Error(REQUIRE_ASYNC_MESSAGE), { code: "ERR_REQUIRE_ASYNC_MODULE" });
     }
     this.#forgetSources(record);
-    console.error("instantiate");
     record.module.instantiateSync(this.#g.context, (specifier, referrer) =>
       this.#link(specifier, referrer),
     );
@@ -128,6 +131,35 @@ export class EsmLoader {
     return order;
   }
 
+  /**
+   * Compiles the facade modules of the builtins `root`'s graph imports. Their export names come
+   * from the guest's builtin objects. With `load` false the guest is waiting in a synchronous
+   * call and no code of it that calls the host may run (a builtin's factory may): builtins it
+   * has not loaded yet are left out and their names returned.
+   */
+  async #compileBuiltins(root: ModuleRecord, load: boolean): Promise<string[]> {
+    const missing: string[] = [];
+    for (const record of this.#graph(root)) {
+      for (const url of record.deps.values()) {
+        if (!url.startsWith("node:") || this.#records.has(url)) continue;
+        const name = url.slice("node:".length);
+        if (!load) {
+          const names = this.#g.context.evalSync(
+            `${ESM_HOOKS}.builtinExports(${JSON.stringify(name)}, false)`,
+            { copy: true },
+          ) as string[] | null;
+          if (names === null) {
+            if (!missing.includes(name)) missing.push(name);
+            continue;
+          }
+          this.#builtinNames.set(name, names);
+        }
+        await this.#load(url, { kind: "builtin", name });
+      }
+    }
+    return missing;
+  }
+
   #forgetSources(root: ModuleRecord): void {
     for (const each of this.#graph(root)) each.awaitSource = undefined;
   }
@@ -157,7 +189,6 @@ export class EsmLoader {
   }
 
   async #compile(url: string, resolved: Resolved, sourceText?: string): Promise<ModuleRecord> {
-    console.error("compile", url);
     const { source, filename } =
       sourceText === undefined
         ? await this.#sourceOf(url, resolved)
@@ -196,22 +227,22 @@ export class EsmLoader {
         );
       }
       record.deps.set(specifier, depUrl);
-      await this.#load(depUrl, dep);
+      // Builtins come once the graph is known: see #compileBuiltins.
+      if (dep.kind !== "builtin") await this.#load(depUrl, dep);
     }
     return record;
   }
 
   async #sourceOf(url: string, resolved: Resolved): Promise<{ source: string; filename: string }> {
     if (resolved.kind === "builtin") {
-      // A builtin that is a class (module, events, ...) has its API as non-enumerable statics.
       // Evaluated on the isolate's own thread: a builtin's factory may make synchronous host
       // calls (zlib asks the host for its constants), which the host's thread cannot serve.
-      const names = (await this.#g.context.eval(
-        `(() => { const m = ${ESM_HOOKS}.builtin(${JSON.stringify(resolved.name)});
-          const own = typeof m === "function" ? Object.getOwnPropertyNames(m).filter((k) => !["length", "name", "prototype", "arguments", "caller"].includes(k)) : [];
-          return [...new Set([...Object.keys(m), ...own])].filter((k) => /^[A-Za-z_$][\\w$]*$/.test(k)); })()`,
-        { copy: true },
-      )) as string[];
+      const names =
+        this.#builtinNames.get(resolved.name) ??
+        ((await this.#g.context.eval(
+          `${ESM_HOOKS}.builtinExports(${JSON.stringify(resolved.name)}, true)`,
+          { copy: true },
+        )) as string[]);
       return {
         source: reexport(`${ESM_HOOKS}.builtin(${JSON.stringify(resolved.name)})`, names),
         filename: url,

@@ -38,7 +38,8 @@ export const CLI_CASES: NodeCase[] = [
   cli("print refuses esm", ["-p", "import 'node:os'; 1"]),
   cli("eval dash argv", ["-e", "console.log(process.argv.slice(1))", "-", "x"]),
   cli("stdin detects esm syntax", [], {
-    stdin: "import os from 'node:os'; console.log(typeof os.EOL, import.meta.filename.endsWith('/[eval1]'));\n",
+    stdin:
+      "import os from 'node:os'; console.log(typeof os.EOL, import.meta.filename.endsWith('/[eval1]'));\n",
   }),
   cli("stdin script", [], { stdin: "console.log('from stdin', typeof require);\n" }),
   cli("stdin dash", ["-", "x", "y"], { stdin: "console.log(process.argv.slice(2));\n" }),

@@ -228,6 +228,10 @@ export const MODULES_CASES: NodeCase[] = [
     "const m = require('module'); console.log(m.builtinModules.includes('fs'), m.builtinModules.includes('node:test') || m.builtinModules.includes('test'), m.isBuiltin('node:path'), m.isBuiltin('nope'))",
   ),
   js(
+    "module isBuiltin prefix-only names",
+    "const m = require('module'); console.log(['test', 'node:test', 'sqlite', 'node:sqlite', 'sea', 'node:sea', 'test/reporters', 'node:test/reporters', 'fs', 'node:fs', 'path/win32', 'node:nope'].map((n) => n + '=' + m.isBuiltin(n)).join(' '))",
+  ),
+  js(
     "require node prefix only modules",
     "console.log(typeof require('node:test'), typeof require('node:sqlite'))",
   ),

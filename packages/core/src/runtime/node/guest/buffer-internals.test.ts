@@ -1,11 +1,13 @@
 /**
  * Buffer.prototype's per-encoding methods (`utf8Slice`, `hexWrite`, …) in the guest against host
- * Node 24: results, defaults, clamping and the errors Node's binding throws.
+ * Node 24: results, defaults, clamping and the errors Node's binding throws. Also how a Buffer
+ * inspects (buffer-inspect.ts) and decodes invalid UTF-8 (buffer-encodings.ts).
  */
 import { type SnippetCase, snippetBatches } from "../snippet-batches.ts";
 
 const ENCODINGS = "['ascii', 'base64', 'base64url', 'latin1', 'hex', 'ucs2', 'utf8']";
-const t = "const t = (f) => { try { return f(); } catch (e) { return `${e.name} ${e.code} ${e.message}`; } };";
+const t =
+  "const t = (f) => { try { return f(); } catch (e) { return `${e.name} ${e.code} ${e.message}`; } };";
 
 const CASES: SnippetCase[] = [
   [
@@ -26,4 +28,26 @@ const CASES: SnippetCase[] = [
   ],
 ];
 
-snippetBatches("buffer-internals", [["methods", "", CASES]], (batch) => `Buffer ${batch} match host Node`);
+const DISPLAY_CASES: SnippetCase[] = [
+  [
+    "inspect",
+    "const b = Buffer.alloc(60, 1); b.x = 1; b.y = 's'; console.log(b, Buffer.alloc(0), Object.assign(Buffer.alloc(0), { z: [1] }), Buffer.from('ab'), require('util').inspect(b, { showHidden: true }));",
+  ],
+  [
+    "INSPECT_MAX_BYTES",
+    "const buffer = require('buffer'); console.log(buffer.INSPECT_MAX_BYTES); buffer.INSPECT_MAX_BYTES = 2; console.log(Buffer.from('abc'), Buffer.from('abcd'), Buffer.from('ab')); buffer.INSPECT_MAX_BYTES = 50; buffer.INSPECT_MAX_BYTES = -1;",
+  ],
+  [
+    "invalid utf-8",
+    "for (const hex of ['e282', 'e282ac', 'f09f98', 'c0af', 'eda080', 'ff41', 'efbbbf41', 'f4908080', '80']) { const b = Buffer.from(hex, 'hex'); console.log(hex, JSON.stringify(b.toString()), JSON.stringify(b.toString('utf8', 1)), JSON.stringify(b.toString('utf-8', 0, 2)), JSON.stringify(b.toString(undefined, -1, 100))); }",
+  ],
+];
+
+snippetBatches(
+  "buffer-internals",
+  [
+    ["methods", "", CASES],
+    ["display", "", DISPLAY_CASES],
+  ],
+  (batch) => `Buffer ${batch} match host Node`,
+);

@@ -7,6 +7,7 @@ import { Buffer } from "buffer";
 import { URL, URLSearchParams } from "whatwg-url";
 import { AbortController, AbortSignal } from "./abort.ts";
 import { installBase64Url } from "./buffer-encodings.ts";
+import { installBufferInspect } from "./buffer-inspect.ts";
 import { installBufferInternals } from "./buffer-internals.ts";
 import { installCryptoGlobal } from "./builtins/crypto/global.ts";
 import { installProxyTracking } from "./builtins/util-types.ts";
@@ -55,6 +56,7 @@ export function installStaticGlobals(): void {
   });
   installBase64Url();
   installBufferInternals();
+  installBufferInspect();
   defineGlobal("Buffer", Buffer);
   defineGlobal("TextEncoder", TextEncoder);
   defineGlobal("TextDecoder", TextDecoder);

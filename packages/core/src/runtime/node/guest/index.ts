@@ -21,7 +21,14 @@ import {
   reportIdle,
   setUncaughtHandler,
 } from "./loop.ts";
-import { dynamicImport, esmHooks, evalModule, runMainCjs, setMainModule } from "./modules.ts";
+import {
+  dynamicImport,
+  esmHooks,
+  evalModule,
+  getBuiltinModule,
+  runMainCjs,
+  setMainModule,
+} from "./modules.ts";
 import { flushOutput } from "./output.ts";
 import { type BootConfig, createProcess, type GuestProcessObject } from "./process.ts";
 import { SIGNAL_NAMES } from "./signals.ts";
@@ -222,6 +229,13 @@ const entry = {
     installHost(sync, async);
     setCodeModeKits(config.toolKits);
     proc = createProcess(config);
+    // Here rather than in process.ts: it needs the builtin registry, which needs process.
+    Object.defineProperty(proc, "getBuiltinModule", {
+      value: getBuiltinModule,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
     installProcessGlobals(proc);
     setUncaughtHandler((error) => onUncaught(error, "uncaughtException"));
     guard(() => start(config.launch));

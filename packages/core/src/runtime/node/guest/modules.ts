@@ -5,8 +5,8 @@
  * module objects and their caches live here, as in Node.
  */
 import { BUILTIN_MODULE_LIST, PREFIX_ONLY_BUILTINS } from "../builtin-modules.ts";
-import { loadBuiltin } from "./builtins/registry.ts";
-import { codedError } from "./errors.ts";
+import { isLoadedBuiltin, loadBuiltin } from "./builtins/registry.ts";
+import { codedError, invalidArgType } from "./errors.ts";
 import { callAsync, callSync, callSyncValue } from "./host.ts";
 import { hold } from "./loop.ts";
 
@@ -70,7 +70,9 @@ export class Module {
   static globalPaths = ["/root/.node_modules", "/root/.node_libraries", "/usr/lib/node"];
   static Module = Module;
   static isBuiltin(name: string): boolean {
-    const bare = name.startsWith("node:") ? name.slice(5) : name;
+    if (!name.startsWith("node:")) return BUILTIN_MODULE_LIST.includes(name);
+    // `node:test`, `node:sqlite`, … exist only with the prefix.
+    const bare = name.slice(5);
     return BUILTIN_MODULE_LIST.includes(bare) || PREFIX_ONLY_BUILTINS.includes(bare);
   }
   static createRequire(from: string | URL): NodeRequire {
@@ -258,7 +260,15 @@ interface EsmHandle {
 function requireEsm(module: Module, path: string): unknown {
   let handle: EsmHandle;
   try {
-    handle = callSyncValue<EsmHandle>("module.requireEsm", path);
+    for (;;) {
+      const answer = callSyncValue<EsmHandle | { builtins: string[] }>("module.requireEsm", path);
+      if (!("builtins" in answer)) {
+        handle = answer;
+        break;
+      }
+      // The host cannot run a builtin's factory while this thread waits: load them, ask again.
+      for (const name of answer.builtins) loadBuiltin(name);
+    }
   } catch (error) {
     if ((error as { code?: unknown }).code !== "ERR_REQUIRE_ASYNC_MODULE") throw error;
     // Rebuilt here, where the require chain is known (Node's message lists it).
@@ -286,6 +296,19 @@ function parseJson(path: string, text: string): unknown {
     (error as Error).message = `${path}: ${(error as Error).message}`;
     throw error;
   }
+}
+
+/**
+ * `process.getBuiltinModule(id)`: the builtin `id` names (with or without `node:`; the
+ * prefix-only ones need it), or undefined when it names none.
+ */
+export function getBuiltinModule(id: unknown): unknown {
+  if (typeof id !== "string") throw invalidArgType("id", "of type string", id);
+  const bare = id.startsWith("node:") ? id.slice(5) : id;
+  const known = id.startsWith("node:")
+    ? BUILTIN_MODULE_LIST.includes(bare) || PREFIX_ONLY_BUILTINS.includes(bare)
+    : BUILTIN_MODULE_LIST.includes(bare);
+  return known ? loadBuiltin(bare) : undefined;
 }
 
 /** Runs the program's main CommonJS file. */
@@ -335,6 +358,23 @@ const metas = new Map<string, Record<string, unknown>>();
 /** The hooks generated module code calls (see the host's source-transform and esm-loader). */
 export const esmHooks = {
   builtin: (name: string) => loadBuiltin(name),
+  /**
+   * The names a builtin's ES module facade exports; null, without running its factory, when
+   * `load` is false and it is not loaded yet. A builtin that is a class (module, events, ...)
+   * has its API as non-enumerable statics.
+   */
+  builtinExports: (name: string, load: boolean): string[] | null => {
+    const bare = name.startsWith("node:") ? name.slice(5) : name;
+    if (!load && !isLoadedBuiltin(bare)) return null;
+    const m = loadBuiltin(bare) as Record<string, unknown>;
+    const own =
+      typeof m === "function"
+        ? Object.getOwnPropertyNames(m).filter(
+            (k) => !["length", "name", "prototype", "arguments", "caller"].includes(k),
+          )
+        : [];
+    return [...new Set([...Object.keys(m), ...own])].filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
+  },
   require: (path: string) => loadFile({ kind: "file", path, format: "commonjs" }, null),
   json: (path: string, text: string) => parseJson(path, text),
   importFrom: (parentUrl: string) => (specifier: unknown) => dynamicImport(specifier, parentUrl),

@@ -121,10 +121,14 @@ export const MODULE_OPS: Record<string, HostOp> = {
     return new GuestValue(await esm(g).import(resolved));
   },
   /** require() of an ES module: its linked module handle, which the guest evaluates. */
-  "module.requireEsm": async (g, [path]) =>
-    new GuestHandle(
-      await esm(g).prepareRequire({ kind: "file", path: path as string, format: "module" }),
-    ),
+  "module.requireEsm": async (g, [path]) => {
+    const prepared = await esm(g).prepareRequire({
+      kind: "file",
+      path: path as string,
+      format: "module",
+    });
+    return "builtins" in prepared ? prepared : new GuestHandle(prepared);
+  },
   /** The `__esModule` namespace of a required ES module with a default export. */
   "module.requireEsmFacade": (g, [path]) =>
     new GuestHandle(esm(g).requireFacade({ kind: "file", path: path as string, format: "module" })),

@@ -1,10 +1,12 @@
 /** node:buffer, from the `buffer` package (the standard Buffer polyfill), plus Node's extras. */
 import * as bufferPackage from "buffer";
+import { inspectMaxBytes } from "../buffer-inspect.ts";
 
 export function createBuffer(): unknown {
   const pkg = bufferPackage as unknown as Record<string, unknown>;
-  return {
-    ...pkg,
+  const { INSPECT_MAX_BYTES: _, ...rest } = pkg;
+  const module = {
+    ...rest,
     Buffer: pkg.Buffer,
     Blob: globalThis.Blob,
     File: (globalThis as Record<string, unknown>).File,
@@ -21,4 +23,6 @@ export function createBuffer(): unknown {
     },
     isAscii: (input: Uint8Array) => input.every((byte) => byte < 0x80),
   };
+  Object.defineProperty(module, "INSPECT_MAX_BYTES", { ...inspectMaxBytes, enumerable: true });
+  return module;
 }

@@ -25,6 +25,7 @@ import { createPerfHooks } from "./perf_hooks.ts";
 import { createPunycode } from "./punycode.ts";
 import { createQuerystring } from "./querystring.ts";
 import { createReadline, createReadlinePromises } from "./readline.ts";
+import { createSea } from "./sea.ts";
 import { createStream, createStreamPromises } from "./stream.ts";
 import { createStreamConsumers } from "./stream-consumers.ts";
 import { createStreamWeb } from "./stream-web.ts";
@@ -86,6 +87,7 @@ export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   diagnostics_channel: createDiagnosticsChannel,
   perf_hooks: createPerfHooks,
   punycode: createPunycode,
+  sea: createSea,
   string_decoder: createStringDecoder,
   v8: createV8,
   vm: createVm,
