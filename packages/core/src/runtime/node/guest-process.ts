@@ -17,7 +17,7 @@ import { SIGNALS } from "../../kernel/signals.ts";
 import { codeModeKits } from "../../tools/code-mode-ops.ts";
 import { CodeCache } from "./code-cache.ts";
 import { HOST_OPS } from "./host-ops.ts";
-import { type GuestEntry, refillSpare, takeIsolate } from "./isolate-pool.ts";
+import { type GuestEntry, recycleIsolate, refillSpare, takeIsolate } from "./isolate-pool.ts";
 
 /** What the guest's bootstrap needs to start the program. Plain data. */
 export interface GuestLaunch {
@@ -86,13 +86,14 @@ export class GuestProcess {
     this.context = context;
     this.#entry = entry;
     this.limits = limits;
+    this.cpuAtStart = isolate.cpuTime;
     this.done = new Promise((resolve) => {
       this.#resolveDone = resolve;
     });
   }
 
   static async create(ctx: ProcessContext, limits: GuestLimits): Promise<GuestProcess> {
-    const { isolate, context, entry } = await takeIsolate(limits.memoryMb);
+    const { isolate, context, entry } = await takeIsolate(limits.memoryMb, ctx.kernel);
     return new GuestProcess(ctx, isolate, context, entry, limits);
   }
 
@@ -144,21 +145,34 @@ export class GuestProcess {
       }
       syncCall.release();
       asyncCall.release();
-      if (!this.isolate.isDisposed) this.isolate.dispose();
+      if (this.#endedIdle && !this.isolate.isDisposed) {
+        for (const ref of Object.values(this.#entry)) ref.release();
+        this.context.release();
+        recycleIsolate(this.ctx.kernel, this.limits.memoryMb, this.isolate);
+      } else if (!this.isolate.isDisposed) this.isolate.dispose();
       setImmediate(() => refillSpare(this.limits.memoryMb));
     }
   }
 
-  /** Ends the process with `code`; the isolate stops at once. */
-  finish(code: number): void {
+  /**
+   * Ends the process with `code`; the isolate stops at once. `idle`: the guest ran out of work
+   * by itself (no code of it is running), so its isolate may serve the VM's next process.
+   */
+  finish(code: number, idle = false): void {
     if (this.#exitCode !== undefined) return;
     this.#exitCode = code;
+    this.#endedIdle = idle;
     this.#resolveDone(code);
+    if (idle) return;
     // Dispose after the current host turn so a synchronous `exit` call can return first.
     setImmediate(() => {
       if (!this.isolate.isDisposed) this.isolate.dispose();
     });
   }
+
+  #endedIdle = false;
+  /** The isolate's CPU clock when this process started (a recycled isolate's has run before). */
+  readonly cpuAtStart: bigint;
 
   /** Answers the guest's asynchronous request `id` with plain data. */
   complete(id: number, envelope: Envelope): void {
@@ -190,7 +204,7 @@ export class GuestProcess {
     this.#entry.idleCheck
       .apply(undefined, [], { result: { copy: true } })
       .then((code) => {
-        if (typeof code === "number" && code >= 0) this.finish(code);
+        if (typeof code === "number" && code >= 0) this.finish(code, true);
       })
       .catch((error: unknown) => this.#onGuestFailure(error));
   }
@@ -249,7 +263,8 @@ export class GuestProcess {
     if (!limitMs) return undefined;
     const timer = setInterval(() => {
       if (this.isolate.isDisposed) return;
-      if (Number(this.isolate.cpuTime) / 1e6 > limitMs) {
+      // A recycled isolate's clock already counts its earlier processes.
+      if (Number(this.isolate.cpuTime - this.cpuAtStart) / 1e6 > limitMs) {
         this.#writeFatal(`node: CPU time limit of ${limitMs} ms exceeded\n`);
         this.finish(128 + SIGNALS.SIGXCPU);
       }
@@ -269,6 +284,9 @@ export class GuestProcess {
   }
 
   async #syncCall(op: string, args: unknown[]): Promise<unknown> {
+    // After exit nothing of the program may act any more (a microtask left by an 'exit'
+    // listener still runs when the isolate is kept for reuse).
+    if (this.exited) return copyOut({ e: { message: "the process has exited" } });
     const handler = HOST_OPS[op];
     if (!handler) return copyOut({ e: { message: `unknown host operation ${op}` } });
     try {
@@ -283,6 +301,7 @@ export class GuestProcess {
   }
 
   #asyncCall(op: string, args: unknown[], id: number): void {
+    if (this.exited) return;
     const handler = HOST_OPS[op];
     if (!handler) {
       this.complete(id, { e: { message: `unknown host operation ${op}` } });

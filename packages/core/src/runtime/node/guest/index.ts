@@ -55,8 +55,9 @@ function onUncaught(error: unknown, origin: "uncaughtException" | "unhandledReje
   (proc._runExit as () => void)();
 }
 
+/** The loop ran dry: exit, telling the host that no guest code is left running. */
 function runExit(): number {
-  (proc._runExit as () => void)();
+  (proc._runExit as (idle: boolean) => void)(true);
   return (proc.exitCode as number | undefined) ?? 0;
 }
 

@@ -242,8 +242,12 @@ export function createProcess(config: BootConfig): GuestProcessObject {
   define("getActiveResourcesInfo", () => []);
   define("report", undefined);
 
-  /** Emits 'exit' once and hands the final code to the host. */
-  function runExit(): never | void {
+  /**
+   * Emits 'exit' once and hands the final code to the host. `idle`: called when the loop ran
+   * dry, with nothing of the program left on the stack; the host then answers instead of
+   * leaving this call blocked until the isolate is gone, so the isolate can be reused.
+   */
+  function runExit(idle = false): never | void {
     if (!exiting) {
       exiting = true;
       (proc as Record<string, unknown>)._exiting = true;
@@ -254,7 +258,7 @@ export function createProcess(config: BootConfig): GuestProcessObject {
       }
     }
     flushOutput();
-    callSync("exit", exitCode ?? 0);
+    callSync("exit", exitCode ?? 0, idle);
   }
   define("_runExit", runExit);
 

@@ -4,11 +4,16 @@ import { ECHO, ICANON, ISIG } from "../../../kernel/termios.ts";
 import type { HostOp } from "../host-ops.ts";
 
 export const PROCESS_OPS: Record<string, HostOp> = {
-  /** process.exit(): output already written stays; the isolate stops. */
-  exit: async (g, [code]) => {
+  /**
+   * process.exit(): output already written stays; the isolate stops. With `idle` (the loop ran
+   * dry, no program code is on the guest's stack) the call returns and the isolate may serve
+   * the VM's next process.
+   */
+  exit: async (g, [code, idle]) => {
     // Let queued writes reach their descriptors before the process is gone.
     await g.writeChain;
-    g.finish(Number(code) & 0xff);
+    g.finish(Number(code) & 0xff, idle === true);
+    if (idle === true) return undefined;
     // Never answer: the guest thread stays blocked here until the isolate is disposed.
     return new Promise(() => {});
   },
@@ -58,7 +63,7 @@ export const PROCESS_OPS: Record<string, HostOp> = {
       limit: heap.heap_size_limit,
     };
   },
-  cpuUsage: (g) => Number(g.isolate.cpuTime / 1000n),
+  cpuUsage: (g) => Number((g.isolate.cpuTime - g.cpuAtStart) / 1000n),
   kill: (g, [pid, signal]) => {
     g.ctx.kill(pid as number, signal as number);
     return true;
