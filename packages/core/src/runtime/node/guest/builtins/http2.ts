@@ -1,13 +1,18 @@
 /**
  * node:http2. The pure parts are Node's own (constants and the SETTINGS codec come from the
- * host's module), and the compatibility classes exist so that code which only checks
- * `instanceof Http2ServerRequest` (frameworks serving both http and http2) loads and runs over
- * http/1.1. Sessions — http2.connect and http2 servers — are not supported in the VM yet and
- * say so when called.
+ * host's module). Client sessions (http2.connect, h2c and h2 over TLS) run the protocol on the
+ * host over a connection the guest opened through the egress policy (see http2/connect.ts).
+ * HTTP/2 servers are not supported in the VM yet and say so; their compatibility classes exist
+ * so that code which only checks `instanceof Http2ServerRequest` (frameworks serving both http
+ * and http2) loads and runs over http/1.1.
  */
 import { Buffer } from "buffer";
 import { notSupported } from "../errors.ts";
 import { callSync } from "../host.ts";
+import { ClientHttp2Session } from "./http2/client-session.ts";
+import { ClientHttp2Stream } from "./http2/client-stream.ts";
+import { connect } from "./http2/connect.ts";
+import { sensitiveHeaders } from "./http2/wire.ts";
 
 let constants: Record<string, number | string> | undefined;
 
@@ -32,9 +37,7 @@ class Http2ServerResponse {
 
 export function createHttp2(): unknown {
   const http2 = {
-    connect: (): never => {
-      throw notSupported("http2.connect (HTTP/2 client sessions)");
-    },
+    connect,
     createServer: (): never => {
       throw notSupported("http2.createServer (HTTP/2 servers)");
     },
@@ -54,7 +57,9 @@ export function createHttp2(): unknown {
       Buffer.from(callSync<Uint8Array>("http2.packSettings", settings ?? {})),
     getUnpackedSettings: (bytes: Uint8Array) =>
       callSync<Record<string, number | boolean>>("http2.unpackSettings", bytes),
-    sensitiveHeaders: Symbol("nodejs.http2.sensitiveHeaders"),
+    sensitiveHeaders,
+    ClientHttp2Session,
+    ClientHttp2Stream,
     Http2ServerRequest,
     Http2ServerResponse,
   };
