@@ -7,9 +7,11 @@ import { cpus } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GC_HELP, gcAvailable, Report } from "./harness.ts";
+import { agentsSuite } from "./suites/agents.ts";
 import { fsSuite } from "./suites/fs.ts";
 import { nodeSuite } from "./suites/node.ts";
 import { shellSuite } from "./suites/shell.ts";
+import { snapshotSuite } from "./suites/snapshot.ts";
 import { toolsSuite } from "./suites/tools.ts";
 import { type SuiteOptions, vmSuite } from "./suites/vm.ts";
 
@@ -21,6 +23,8 @@ const SUITES: Record<string, Suite> = {
   fs: fsSuite,
   node: nodeSuite,
   tools: toolsSuite,
+  agents: agentsSuite,
+  snapshot: snapshotSuite,
 };
 
 const USAGE = `usage: node --expose-gc bench/run.ts [suite...] [--json] [--quick]

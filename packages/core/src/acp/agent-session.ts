@@ -19,6 +19,7 @@ import {
   type SessionNotification,
 } from "@agentclientprotocol/sdk/unstable";
 import type { Caller } from "../fs/namespace.ts";
+import { claimAgentSessionProcess } from "../software/agent-snapshot.ts";
 import type { SoftwareAgent } from "../software/install-software.ts";
 import { PermissionBroker } from "./permission-broker.ts";
 import { processStreams } from "./process-stream.ts";
@@ -157,6 +158,8 @@ export class AgentSession {
         this.#exited(code);
       },
     }).pid;
+    // Its program has not run yet: it will start from the agent's SDK image if it has one.
+    claimAgentSessionProcess(this.#host.kernel, this.#pid, agent.id);
 
     const app = client({ name: "agentos" })
       .onNotification(methods.client.session.update, ({ params }) => this.#update(params))

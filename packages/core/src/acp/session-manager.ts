@@ -4,6 +4,7 @@
  * when the VM is disposed.
  */
 import type { KernelLimits } from "../kernel/limits.ts";
+import { agentSnapshotState, registerAgentSnapshots } from "../software/agent-snapshot.ts";
 import { AgentSession, DEFAULT_REQUEST_TIMEOUT_MS, SessionError } from "./agent-session.ts";
 import { KNOWN_AGENTS } from "./known-agents.ts";
 import { osInstructions } from "./os-instructions.ts";
@@ -43,6 +44,7 @@ export class SessionManager {
   constructor(host: SessionHost, options: SessionManagerOptions) {
     this.#host = host;
     this.#options = options;
+    registerAgentSnapshots(host.kernel, host.softwareAgents);
   }
 
   listAgents(): AgentRegistryEntry[] {
@@ -54,6 +56,7 @@ export class SessionManager {
         acpAdapter: soft?.acpAdapter ?? known.acpAdapter,
         agentPackage: soft?.agentPackage ?? known.agentPackage,
         installed: soft !== undefined,
+        ...(soft ? { snapshot: agentSnapshotState(this.#host.kernel, soft) } : {}),
         ...(known.unsupported ? { unsupported: known.unsupported } : {}),
       };
     });
@@ -64,6 +67,7 @@ export class SessionManager {
           acpAdapter: soft.acpAdapter,
           agentPackage: soft.agentPackage,
           installed: true,
+          snapshot: agentSnapshotState(this.#host.kernel, soft),
         });
     }
     return entries;

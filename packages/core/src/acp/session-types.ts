@@ -153,6 +153,11 @@ export interface AgentRegistryEntry {
   agentPackage: string;
   /** True when a software package in this VM provides it. */
   installed: boolean;
+  /**
+   * Installed agents: its SDK snapshot (`agent.snapshot`): "off", "pending" (built at its first
+   * launch), "ready", or "fallback: <reason>" (loaded per session as without the flag).
+   */
+  snapshot?: "off" | "pending" | "ready" | `fallback: ${string}`;
   /** Why it cannot run here, when it cannot. */
   unsupported?: string;
 }

@@ -122,7 +122,14 @@ describe("software packages", () => {
   });
 
   test("agents are registered with env resolved through the SoftwareContext", () => {
-    const [agent] = vm.softwareAgents;
+    const [{ packages, ...agent }] = vm.softwareAgents;
+    assert.deepEqual(
+      packages.map((p) => [p.name, p.vmDir]),
+      [
+        ["fake-acp", "/root/node_modules/fake-acp"],
+        ["fake-agent", "/root/node_modules/fake-agent"],
+      ],
+    );
     assert.deepEqual(agent, {
       id: "fake",
       software: "fake",

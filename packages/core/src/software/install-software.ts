@@ -30,6 +30,8 @@ export interface SoftwareAgent {
   env: Record<string, string>;
   launchArgs: string[];
   snapshot: boolean;
+  /** The packages visible to this agent in the VM (for its snapshot image). */
+  packages: HostPackage[];
 }
 
 export interface InstalledSoftware {
@@ -111,7 +113,7 @@ export function installSoftware(
         });
       }
     } else {
-      result.agents.push(registerAgent(where, d, ctx, result.agents));
+      result.agents.push(registerAgent(where, d, ctx, visible, result.agents));
     }
   }
   return result;
@@ -121,6 +123,7 @@ function registerAgent(
   where: string,
   d: AgentSoftwareDescriptor,
   ctx: ReturnType<typeof createSoftwareContext>,
+  packages: HostPackage[],
   earlier: SoftwareAgent[],
 ): SoftwareAgent {
   if (earlier.some((a) => a.id === d.agent.id))
@@ -151,6 +154,7 @@ function registerAgent(
     env: { ...(d.agent.staticEnv ?? {}), ...dynamicEnv },
     launchArgs: [...(d.agent.launchArgs ?? [])],
     snapshot: d.agent.snapshot === true,
+    packages,
   };
 }
 

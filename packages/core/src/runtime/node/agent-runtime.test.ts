@@ -26,6 +26,37 @@ const CASES: Record<string, Case> = {
     },
     argv: ["main.mjs"],
   },
+  // Claude Code reads its SDK messages with `for await (... of process.stdin)`: the pending
+  // read keeps the process alive between messages although the stream is not flowing.
+  "stdin read by an async iterator keeps the process alive while data is slow": {
+    files: {
+      "reader.mjs": `
+        const lines = [];
+        for await (const chunk of process.stdin) lines.push(String(chunk).trim());
+        console.log("reader got", JSON.stringify(lines));`,
+      "main.mjs": `
+        import { spawn } from "node:child_process";
+        const child = spawn(process.execPath, ["reader.mjs"], { stdio: ["pipe", "inherit", "inherit"] });
+        child.on("exit", (code) => console.log("reader exit", code));
+        setTimeout(() => child.stdin.write("first\\n"), 100);
+        setTimeout(() => child.stdin.end("second\\n"), 300);`,
+    },
+    argv: ["main.mjs"],
+  },
+  "stdin paused by its reader lets the process end": {
+    files: {
+      "reader.mjs": `
+        process.stdin.on("data", (chunk) => console.log("reader got", JSON.stringify(String(chunk).trim())));
+        setTimeout(() => { console.log("pausing"); process.stdin.pause(); }, 200);`,
+      "main.mjs": `
+        import { spawn } from "node:child_process";
+        const child = spawn(process.execPath, ["reader.mjs"], { stdio: ["pipe", "inherit", "inherit"] });
+        child.on("exit", (code) => { console.log("reader exit", code); child.stdin.destroy(); });
+        // The pipe stays open: only the pause lets the reader end.
+        setTimeout(() => child.stdin.write("only\\n"), 50);`,
+    },
+    argv: ["main.mjs"],
+  },
 };
 
 describe("runtime behaviour agents rely on (host Node 24 vs VM)", () => {

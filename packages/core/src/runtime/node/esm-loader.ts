@@ -10,6 +10,8 @@
 import { init as initCjsLexer, parse as parseCjs } from "cjs-module-lexer";
 import { parse as parseEsm } from "es-module-lexer";
 import type ivm from "isolated-vm";
+import { snapshotModuleSource } from "./agent-image.ts";
+import { withArrow } from "./compile-error-arrow.ts";
 import type { GuestProcess } from "./guest-process.ts";
 import type { ModuleResolver, Resolved } from "./module-resolver.ts";
 import { ESM_HOOKS, rewriteImports, stripTypes } from "./source-transform.ts";
@@ -98,12 +100,19 @@ export class EsmLoader {
    * guest to evaluate.
    */
   requireFacade(resolved: Resolved): ivm.Module {
-    const target = urlOf(resolved);
-    const url = `${target}#agentos-require-facade`;
+    return this.#wrapper(
+      urlOf(resolved),
+      "require-facade",
+      "export * from URL;\nexport { default } from URL;\nexport const __esModule = true;\n",
+    );
+  }
+
+  /** A generated module (`URL` in `template` stands for `target`), linked. */
+  #wrapper(target: string, kind: string, template: string): ivm.Module {
+    const url = `${target}#agentos-${kind}`;
     let record = this.#records.get(url);
     if (!record) {
-      const quoted = JSON.stringify(target);
-      const source = `export * from ${quoted};\nexport { default } from ${quoted};\nexport const __esModule = true;\n`;
+      const source = template.replaceAll("URL", JSON.stringify(target));
       const module = this.#g.isolate.compileModuleSync(source, { filename: url });
       record = { url, module, deps: new Map([[target, target]]) };
       this.#records.set(url, record);
@@ -199,11 +208,8 @@ export class EsmLoader {
         this.#g.isolate.compileModuleSync(source, { filename, ...cache }),
       );
     } catch (error) {
-      // Node's message has no " [file:line:column]" suffix.
-      if (error instanceof SyntaxError) {
-        error.message = error.message.replace(/ \[[^\]]*:\d+:\d+\]$/, "");
-      }
-      throw error;
+      // Node's message has no " [file:line:column]" suffix; its header shows the place.
+      throw withArrow(error, source, "module");
     }
     const record: ModuleRecord = {
       url,
@@ -211,7 +217,8 @@ export class EsmLoader {
       deps: new Map(),
     };
     // Generated modules (builtins, CommonJS, JSON) never await; ES files are asked if required.
-    const isEsFile = sourceText !== undefined || (resolved.kind === "file" && resolved.format === "module");
+    const isEsFile =
+      sourceText !== undefined || (resolved.kind === "file" && resolved.format === "module");
     if (isEsFile && /\bawait\b/.test(source)) record.awaitSource = { text: source, filename };
     this.#records.set(url, record);
     this.#byModule.set(module, record);
@@ -249,6 +256,9 @@ export class EsmLoader {
       };
     }
     const path = resolved.path;
+    // An agent image's SDK entry: already evaluated in this isolate's snapshot.
+    const snapshotted = snapshotModuleSource(this.#g, path);
+    if (snapshotted !== undefined) return { source: snapshotted, filename: url };
     if (resolved.format === "addon") {
       throw Object.assign(
         new Error(`Cannot load native addon ${path}: native addons are not supported in the VM`),

@@ -17,7 +17,13 @@ import { SIGNALS } from "../../kernel/signals.ts";
 import { codeModeKits } from "../../tools/code-mode-ops.ts";
 import { CodeCache } from "./code-cache.ts";
 import { HOST_OPS } from "./host-ops.ts";
-import { type GuestEntry, recycleIsolate, refillSpare, takeIsolate } from "./isolate-pool.ts";
+import {
+  type GuestEntry,
+  recycleIsolate,
+  refillSpare,
+  type SnapshotImage,
+  takeIsolate,
+} from "./isolate-pool.ts";
 
 /** What the guest's bootstrap needs to start the program. Plain data. */
 export interface GuestLaunch {
@@ -53,6 +59,8 @@ export interface GuestErrorData {
   name?: string;
   /** The stack of an error thrown by guest code (never a host stack: it would show host paths). */
   stack?: string;
+  /** Node's "file:line / source / ^^^" header of a compile error (see compile-error-arrow.ts). */
+  arrow?: string;
 }
 
 const codeCache = new CodeCache();
@@ -68,6 +76,8 @@ export class GuestProcess {
   /** Functions to run when the process ends (close host resources it held). */
   readonly cleanups: Array<() => void> = [];
   readonly #entry: GuestEntry;
+  /** The agent image the isolate was made from, if not the plain runtime's. */
+  readonly image: SnapshotImage | undefined;
   #exitCode: number | undefined;
   #resolveDone!: (code: number) => void;
   readonly done: Promise<number>;
@@ -80,8 +90,10 @@ export class GuestProcess {
     context: ivm.Context,
     entry: GuestEntry,
     limits: GuestLimits,
+    image: SnapshotImage | undefined,
   ) {
     this.ctx = ctx;
+    this.image = image;
     this.isolate = isolate;
     this.context = context;
     this.#entry = entry;
@@ -92,9 +104,13 @@ export class GuestProcess {
     });
   }
 
-  static async create(ctx: ProcessContext, limits: GuestLimits): Promise<GuestProcess> {
-    const { isolate, context, entry } = await takeIsolate(limits.memoryMb, ctx.kernel);
-    return new GuestProcess(ctx, isolate, context, entry, limits);
+  static async create(
+    ctx: ProcessContext,
+    limits: GuestLimits,
+    image?: SnapshotImage,
+  ): Promise<GuestProcess> {
+    const { isolate, context, entry } = await takeIsolate(limits.memoryMb, ctx.kernel, image);
+    return new GuestProcess(ctx, isolate, context, entry, limits, image);
   }
 
   get exited(): boolean {
@@ -148,9 +164,9 @@ export class GuestProcess {
       if (this.#endedIdle && !this.isolate.isDisposed) {
         for (const ref of Object.values(this.#entry)) ref.release();
         this.context.release();
-        recycleIsolate(this.ctx.kernel, this.limits.memoryMb, this.isolate);
+        recycleIsolate(this.ctx.kernel, this.limits.memoryMb, this.isolate, this.image);
       } else if (!this.isolate.isDisposed) this.isolate.dispose();
-      setImmediate(() => refillSpare(this.limits.memoryMb));
+      setImmediate(() => refillSpare(this.limits.memoryMb, this.image));
     }
   }
 
@@ -357,11 +373,13 @@ export function errorData(error: unknown): GuestErrorData {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const guestStack = (error as { guestStack?: unknown }).guestStack;
+    const arrow = (error as { arrow?: unknown }).arrow;
     return {
       message: error.message,
       name: error.name,
       ...(typeof code === "string" ? { code } : {}),
       ...(typeof guestStack === "string" ? { stack: guestStack } : {}),
+      ...(typeof arrow === "string" ? { arrow } : {}),
     };
   }
   return { message: String(error) };

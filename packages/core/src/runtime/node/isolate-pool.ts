@@ -13,6 +13,20 @@
 import ivm from "isolated-vm";
 import { runtimeImage } from "./runtime-image.ts";
 
+/**
+ * A startup snapshot other than the plain runtime's: an agent image (the runtime plus an agent
+ * SDK, see agent-image.ts). Isolates made from it are pooled apart, under its id.
+ */
+export interface SnapshotImage {
+  id: string;
+  snapshot: ivm.ExternalCopy<ArrayBuffer>;
+}
+
+/** Pool key: heap size and image (isolates of different snapshots never stand in for each other). */
+function poolKey(memoryMb: number, image: SnapshotImage | undefined): string {
+  return image ? `${memoryMb}:${image.id}` : `${memoryMb}`;
+}
+
 /** The guest functions the host calls, taken out of the fresh context. */
 export interface GuestEntry {
   boot: ivm.Reference;
@@ -29,7 +43,7 @@ export interface FreshIsolate {
   entry: GuestEntry;
 }
 
-const spares = new Map<number, Promise<FreshIsolate>>();
+const spares = new Map<string, Promise<FreshIsolate>>();
 
 /** How long a recycled isolate waits for the next process of its VM before it is disposed. */
 const RECYCLED_IDLE_MS = 2_000;
@@ -39,79 +53,93 @@ interface Recycled {
   timer: NodeJS.Timeout;
 }
 
-/** Per VM (keyed by its kernel) and heap size: one isolate left by a process that ended cleanly. */
-const recycled = new WeakMap<object, Map<number, Recycled>>();
+/** Per VM (keyed by its kernel), heap size and image: one isolate left by a process that ended cleanly. */
+const recycled = new WeakMap<object, Map<string, Recycled>>();
 
 /**
  * A fresh context with `memoryMb` of heap for a process of VM `owner`: in that VM's recycled
  * isolate if there is one, else the spare isolate, else a new one.
  */
-export async function takeIsolate(memoryMb: number, owner: object): Promise<FreshIsolate> {
-  const kept = recycled.get(owner)?.get(memoryMb);
+export async function takeIsolate(
+  memoryMb: number,
+  owner: object,
+  image?: SnapshotImage,
+): Promise<FreshIsolate> {
+  const key = poolKey(memoryMb, image);
+  const kept = recycled.get(owner)?.get(key);
   if (kept) {
-    recycled.get(owner)?.delete(memoryMb);
+    recycled.get(owner)?.delete(key);
     clearTimeout(kept.timer);
     if (!kept.isolate.isDisposed) {
       try {
-        return await makeContext(kept.isolate);
+        return await makeContext(kept.isolate, image);
       } catch {
         if (!kept.isolate.isDisposed) kept.isolate.dispose();
       }
     }
   }
-  const spare = spares.get(memoryMb);
-  spares.delete(memoryMb);
+  const spare = spares.get(key);
+  spares.delete(key);
   let fresh: FreshIsolate | undefined;
   if (spare) fresh = await spare.catch(() => undefined);
   if (fresh?.isolate.isDisposed) fresh = undefined;
-  return fresh ?? (await makeIsolate(memoryMb));
+  return fresh ?? (await makeIsolate(memoryMb, image));
 }
 
 /**
  * Makes the next spare. Called when a guest process ends rather than when it starts, so the
  * ~10 ms of snapshot work does not compete with the program that is starting.
  */
-export function refillSpare(memoryMb: number): void {
-  if (spares.has(memoryMb)) return;
-  const next = makeIsolate(memoryMb);
-  next.catch(() => spares.delete(memoryMb));
-  spares.set(memoryMb, next);
+export function refillSpare(memoryMb: number, image?: SnapshotImage): void {
+  const key = poolKey(memoryMb, image);
+  if (spares.has(key)) return;
+  const next = makeIsolate(memoryMb, image);
+  next.catch(() => spares.delete(key));
+  spares.set(key, next);
 }
 
 /**
  * Keeps the isolate of a process of VM `owner` that ended cleanly (its context already
  * released) for that VM's next process; an isolate already kept is disposed instead.
  */
-export function recycleIsolate(owner: object, memoryMb: number, isolate: ivm.Isolate): void {
+export function recycleIsolate(
+  owner: object,
+  memoryMb: number,
+  isolate: ivm.Isolate,
+  image?: SnapshotImage,
+): void {
+  const key = poolKey(memoryMb, image);
   let byHeap = recycled.get(owner);
   if (!byHeap) recycled.set(owner, (byHeap = new Map()));
-  const previous = byHeap.get(memoryMb);
+  const previous = byHeap.get(key);
   if (previous) {
     clearTimeout(previous.timer);
     if (!previous.isolate.isDisposed) previous.isolate.dispose();
   }
   const timer = setTimeout(() => {
-    if (byHeap.get(memoryMb)?.isolate === isolate) byHeap.delete(memoryMb);
+    if (byHeap.get(key)?.isolate === isolate) byHeap.delete(key);
     if (!isolate.isDisposed) isolate.dispose();
   }, RECYCLED_IDLE_MS);
   timer.unref();
-  byHeap.set(memoryMb, { isolate, timer });
+  byHeap.set(key, { isolate, timer });
 }
 
-async function makeIsolate(memoryMb: number): Promise<FreshIsolate> {
-  const image = await runtimeImage();
+async function makeIsolate(memoryMb: number, agent?: SnapshotImage): Promise<FreshIsolate> {
+  const snapshot = agent?.snapshot ?? (await runtimeImage()).snapshot;
   const isolate = new ivm.Isolate({
     memoryLimit: memoryMb,
-    ...(image.snapshot ? { snapshot: image.snapshot } : {}),
+    ...(snapshot ? { snapshot } : {}),
   });
-  return makeContext(isolate);
+  return makeContext(isolate, agent);
 }
 
 /** A new context from the runtime snapshot in `isolate`, with the guest's entry points. */
-async function makeContext(isolate: ivm.Isolate): Promise<FreshIsolate> {
-  const image = await runtimeImage();
+async function makeContext(isolate: ivm.Isolate, agent?: SnapshotImage): Promise<FreshIsolate> {
   const context = await isolate.createContext();
-  if (!image.snapshot) await context.eval(image.source, { filename: "node:internal/agentos" });
+  if (!agent) {
+    const image = await runtimeImage();
+    if (!image.snapshot) await context.eval(image.source, { filename: "node:internal/agentos" });
+  }
   const entryRef = (await context.global.get("__agentos_entry", {
     reference: true,
   })) as ivm.Reference;

@@ -6,6 +6,7 @@
 import { normalizePath } from "../../fs/path.ts";
 import type { CommandDefinition } from "../../kernel/command-registry.ts";
 import type { ProcessContext } from "../../kernel/process-context.ts";
+import { agentImageFor } from "./agent-image.ts";
 import { type GuestLaunch, GuestProcess } from "./guest-process.ts";
 
 const VALUE_OPTIONS = new Set([
@@ -246,10 +247,18 @@ async function runNode(ctx: ProcessContext): Promise<number> {
     return parsed.error.status;
   }
   const limits = ctx.kernel.limits;
-  const guest = await GuestProcess.create(ctx, {
-    memoryMb: parsed.memoryMb ?? limits.nodeMemoryMb,
-    cpuTimeMs: limits.nodeCpuTimeMs,
-  });
+  const entry = (parsed.launch as GuestLaunch).entry;
+  // An agent's own processes start from its image (its SDK already loaded), when it has one.
+  const image =
+    entry.kind === "file" ? await agentImageFor(ctx, normalizePath(entry.path)) : undefined;
+  const guest = await GuestProcess.create(
+    ctx,
+    {
+      memoryMb: parsed.memoryMb ?? limits.nodeMemoryMb,
+      cpuTimeMs: limits.nodeCpuTimeMs,
+    },
+    image,
+  );
   return guest.run(parsed.launch as GuestLaunch);
 }
 

@@ -6,6 +6,7 @@
  */
 import { transformSync } from "amaro";
 import { init, parse } from "es-module-lexer";
+import { pathToFileURL } from "node:url";
 
 await init;
 
@@ -14,6 +15,8 @@ export const ESM_HOOKS = "__agentos_esm";
 
 export class TypeScriptSyntaxError extends SyntaxError {
   readonly code = "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX";
+  /** Node's "file:line" and amaro's source snippet, printed above the error if it is fatal. */
+  arrow?: string;
 }
 
 /** Removes type annotations, keeping every other character's line and column. */
@@ -23,7 +26,14 @@ export function stripTypes(source: string, filename: string): string {
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     if (/not supported in strip-only mode/.test(message)) {
-      throw new TypeScriptSyntaxError(message.split("\n")[0]);
+      const unsupported = new TypeScriptSyntaxError(message.split("\n")[0]);
+      const { snippet, startLine } = error as { snippet?: unknown; startLine?: unknown };
+      if (typeof snippet === "string" && typeof startLine === "number") {
+        // Node names the file by its URL there.
+        const name = filename.startsWith("/") ? pathToFileURL(filename).href : filename;
+        unsupported.arrow = `${name}:${startLine}\n${snippet.replace(/\n$/, "")}`;
+      }
+      throw unsupported;
     }
     const syntax = new SyntaxError(message.split("\n")[0]);
     throw syntax;

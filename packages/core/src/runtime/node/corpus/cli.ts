@@ -45,6 +45,12 @@ export const CLI_CASES: NodeCase[] = [
   cli("stdin dash", ["-", "x", "y"], { stdin: "console.log(process.argv.slice(2));\n" }),
   cli("stdin module", ["--input-type=module"], { stdin: "console.log(typeof import.meta);\n" }),
   cli("stdin error location", ["-"], { stdin: "\nthrow new Error('stdin err');\n" }),
+  cli("stdin syntax error", ["-"], { stdin: "console.log(1);\nif (true {\n" }),
+  cli("eval syntax error with typescript hint", ["-e", "let x: = 1"]),
+  cli("eval runtime syntax errors stay plain", [
+    "-e",
+    "try { JSON.parse('{'); } catch (e) { console.log(e.stack.split('\\n')[0]); }\ntry { new Function('let = ;'); } catch (e) { console.log(e.stack.split('\\n')[0]); }",
+  ]),
   cli("require preload", ["-r", "./pre.js", "main.js"], {
     files: {
       "pre.js": "console.log('preloaded'); globalThis.PRE = 1;",

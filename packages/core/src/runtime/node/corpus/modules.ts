@@ -218,6 +218,76 @@ export const MODULES_CASES: NodeCase[] = [
     "try { require('./t.mjs'); } catch (e) { console.log(e.code); }",
     { files: { "t.mjs": "await null; export const x = 1;" } },
   ),
+  // require(esm) goes through the ES module loader, as in Node 24: import conditions, one
+  // instance shared with import(), builtins first loaded by the required graph.
+  js(
+    "require esm resolves its imports with import conditions",
+    "const m = require('./e.mjs'); console.log(m.ctx, m.named);",
+    {
+      files: {
+        "e.mjs": "export { ctx } from 'dual/context'; export { named } from 'dual';",
+        "node_modules/dual/package.json": pkg({
+          exports: {
+            ".": { import: "./esm.mjs", require: "./cjs.cjs" },
+            "./context": { import: "./context.mjs" },
+          },
+        }),
+        "node_modules/dual/esm.mjs": "export const named = 'import condition';",
+        "node_modules/dual/cjs.cjs": "exports.named = 'require condition';",
+        "node_modules/dual/context.mjs": "export const ctx = 'import-only subpath';",
+      },
+    },
+  ),
+  js(
+    "require esm importing a builtin not loaded yet",
+    "const m = require('./z.mjs'); console.log(m.kind, m.cjs);",
+    {
+      files: {
+        "z.mjs":
+          "import zlib from 'node:zlib'; import { gunzipSync } from 'zlib'; import c from './c.cjs'; export const kind = typeof zlib.gzipSync + typeof gunzipSync; export const cjs = c;",
+        "c.cjs": "module.exports = require('node:fs').existsSync(__filename);",
+      },
+    },
+  ),
+  js(
+    "require esm namespace shapes",
+    "const util = require('util'); console.log(require('./a.mjs'), util.inspect(require('./b.mjs')), require('./c.mjs')); const d = require('./d.mjs'); console.log(d, Object.getOwnPropertyDescriptor(d, '__esModule'), require('./d.mjs') === d); d.inc(); console.log(d.n); import('./d.mjs').then((ns) => console.log(ns === d, ns.n, ns));",
+    {
+      files: {
+        "a.mjs": "export default 1; const x = 2; export { x as 'module.exports' };",
+        "b.mjs": "export default function f() {} export const __esModule = false;",
+        "c.mjs": "export const x = 1;",
+        "d.mjs": "export default 'D'; export let n = 1; export function inc() { n++; }",
+      },
+    },
+  ),
+  js(
+    "require esm with top level await deep in the graph",
+    "try { require('./u.mjs'); } catch (e) { console.log(e.code, e.message.split('\\n').slice(0, 2).join(' | ').replace(process.cwd(), '.')); } console.log(typeof globalThis.evaluated);",
+    {
+      files: {
+        "u.mjs": "import './t.mjs'; globalThis.evaluated = true; export const y = 2;",
+        "t.mjs": "await null; export const x = 1;",
+      },
+    },
+  ),
+  mjs(
+    "esm createRequire of an esm graph",
+    "import { createRequire } from 'node:module'; const m = createRequire(import.meta.url)('./r.js'); console.log(m.v, m.size); const again = await import('./r.js'); console.log(again.v === m.v);",
+    {
+      files: {
+        "package.json": pkg({ type: "module" }),
+        "r.js":
+          "import { x } from './dep.js'; import { createHash } from 'node:crypto'; export const v = x + 1; export const size = createHash('sha1').update('a').digest('hex').length; console.log('r evaluated');",
+        "dep.js": "export const x = 41;",
+      },
+    },
+  ),
+  js(
+    "require esm error thrown while evaluating",
+    "class Custom extends Error {} globalThis.Custom = Custom; try { require('./bad.mjs'); } catch (e) { console.log(e instanceof Custom, e.message); }",
+    { files: { "bad.mjs": "throw new globalThis.Custom('from esm');" } },
+  ),
   mjs(
     "esm __filename absent and createRequire",
     "import { createRequire } from 'module'; const require = createRequire(import.meta.url); console.log(require('./c.cjs'), typeof __filename);",

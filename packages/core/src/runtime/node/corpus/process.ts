@@ -124,14 +124,45 @@ export const PROCESS_CASES: NodeCase[] = [
   ),
   js("process.abort-like exit codes", "process.exitCode = 300;"),
   mjs("esm uncaught error", "console.log('esm');\nthrow new Error('esm boom');\n"),
+  mjs("esm error after top level await", "await null;\nthrow new Error('late');\n"),
+  js("async function throw output", "async function f() { throw new Error('a'); }\nf();\n"),
+  js("promise callback throw output", "Promise.resolve().then(() => { throw new Error('p'); });"),
+  js("promise executor throw output", "new Promise(() => { throw new Error('ctor'); });"),
+  js("timer callback throw output", "setTimeout(() => { throw new Error('t'); });"),
   mjs("esm process exit code", "process.exitCode = 6; await null; console.log('x')"),
   mjs("esm unhandled rejection", "Promise.reject(new TypeError('esm reject'));"),
   js(
     "error in exit handler",
     "process.on('exit', () => { throw new Error('in exit'); }); console.log('body')",
   ),
+  js(
+    "error in exit handler keeps the exit code",
+    "process.on('exit', () => { throw new Error('in exit'); }); process.exitCode = 3;",
+  ),
+  js(
+    "error in exit handler skips later listeners",
+    "process.on('exit', () => { throw new Error('in exit'); });\nprocess.on('exit', () => console.log('second'));",
+  ),
+  js(
+    "error in exit handler goes to uncaughtException",
+    "process.on('uncaughtException', (e, origin) => console.log('caught', e.message, origin));\nprocess.on('exit', () => { throw new Error('in exit'); });",
+  ),
+  js(
+    "process.exit in exit handler",
+    "process.on('exit', () => { process.exit(4); });\nprocess.on('exit', () => console.log('not reached'));",
+  ),
+  js("listener frames name the process", "process.on('x', function () { console.log(new Error().stack.split('\\n')[1].trim().split(' (')[0]); });\nprocess.emit('x');\nconsole.log(process.constructor.name);"),
   js("syntax error output", "console.log('a';\n"),
   mjs("esm syntax error output", "let x = ;\n"),
+  js("syntax error range over an expression", "const x = 1;\n\tx ++ = 2;\n"),
+  js("syntax error in a nested function", "function f() {\n  return {\n    a: 1,,\n  };\n}\n"),
+  mjs(
+    "esm syntax error only a module has",
+    "import fs from 'node:fs';\nconst fs = 1;\n",
+  ),
+  js("syntax error caught by require stays catchable", "try { require('./bad.js'); } catch (e) { console.log(e.name, e.message, e.stack.split('\\n')[0]); }", {
+    files: { "bad.js": "module.exports = {;\n" },
+  }),
   js("reference error output", "notDefined + 1;"),
   js(
     "custom error class output",

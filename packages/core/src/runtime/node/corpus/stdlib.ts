@@ -155,6 +155,22 @@ export const STDLIB_CASES: NodeCase[] = [
   ),
   // stream
   js(
+    "stream finished and state checks on web streams",
+    "const { finished, isReadable, isErrored, isDisturbed, isWritable } = require('stream'); let c1; const r1 = new ReadableStream({ start(c) { c1 = c; } }); console.log(isReadable(r1), isErrored(r1), isDisturbed(r1)); finished(r1, (err) => { console.log('r1 finished', err ?? null, isReadable(r1), isDisturbed(r1)); let c2; const r2 = new ReadableStream({ start(c) { c2 = c; } }); finished(r2, (e) => { console.log('r2 finished', e.message, isErrored(r2)); const w = new WritableStream({ write() {} }); console.log(isWritable(w)); finished(w, (e2) => console.log('w finished', e2 ?? null, isWritable(w))); const writer = w.getWriter(); writer.write('x').then(() => writer.close()); }); c2.error(new Error('boom')); }); c1.close(); r1.getReader().read().then((x) => console.log('read', x));",
+  ),
+  js(
+    "stream addAbortSignal on a web stream",
+    "const { addAbortSignal } = require('stream'); const ac = new AbortController(); const r = new ReadableStream({ start() {} }); addAbortSignal(ac.signal, r); r.getReader().read().catch((e) => console.log('aborted', e.name)); ac.abort();",
+  ),
+  js(
+    "process getBuiltinModule and node:sea",
+    "const sea = require('node:sea'); console.log(Object.keys(sea), sea.isSea()); for (const f of ['getAsset', 'getAssetAsBlob', 'getRawAsset', 'getAssetKeys']) { try { sea[f]('x'); } catch (e) { console.log(f, e.code, e.message); } } try { sea.getAsset(1); } catch (e) { console.log(e.code, e.message); } console.log(process.getBuiltinModule('fs') === require('fs'), process.getBuiltinModule('node:path') === require('path'), process.getBuiltinModule('test'), process.getBuiltinModule('nope'), process.getBuiltinModule('node:nope'), process.getBuiltinModule('node:sea')?.isSea()); try { process.getBuiltinModule(1); } catch (e) { console.log(e.code, e.message); }",
+  ),
+  js(
+    "performance markResourceTiming",
+    "const { performance, PerformanceObserver, PerformanceResourceTiming } = require('perf_hooks'); const obs = new PerformanceObserver((list) => { console.log('observed', list.getEntries().map((e) => e.name)); obs.disconnect(); }); obs.observe({ entryTypes: ['resource'] }); const info = { startTime: 10, endTime: 25, redirectStartTime: 0, redirectEndTime: 0, postRedirectStartTime: 10, finalServiceWorkerStartTime: 0, finalNetworkRequestStartTime: 12, finalNetworkResponseStartTime: 20, encodedBodySize: 100, decodedBodySize: 120, finalConnectionTimingInfo: { domainLookupStartTime: 10, domainLookupEndTime: 11, connectionStartTime: 11, connectionEndTime: 12, secureConnectionStartTime: 0, ALPNNegotiatedProtocol: 'http/1.1' } }; const e = performance.markResourceTiming(info, 'http://x.test/a', 'fetch', globalThis, '', {}, 200); console.log(e instanceof PerformanceResourceTiming, e.entryType, e.name, e.duration, e.transferSize, e.nextHopProtocol, Object.prototype.toString.call(e)); console.log(JSON.stringify(e.toJSON())); console.log(performance.getEntriesByType('resource').length); performance.clearResourceTimings(); console.log(performance.getEntriesByType('resource').length);",
+  ),
+  js(
     "stream readable from",
     "const { Readable } = require('stream'); Readable.from(['a', 'b', 'c']).on('data', (d) => console.log('data', d)).on('end', () => console.log('end'))",
   ),

@@ -8,6 +8,9 @@ const ERROR_TYPES: Record<string, ErrorConstructor> = {
   ReferenceError,
 };
 
+/** fatal.ts's THROW_SITE: a registered symbol, so that this file need not import fatal.ts. */
+const THROW_SITE = Symbol.for("agentos.throwSite");
+
 /** Rebuilds an error the host reported. Stack frames are the guest's (where the call was). */
 export function systemError(data: HostErrorData): Error {
   const Type = (data.name && ERROR_TYPES[data.name]) || Error;
@@ -17,6 +20,9 @@ export function systemError(data: HostErrorData): Error {
   if (data.syscall !== undefined) error.syscall = data.syscall;
   if (data.path !== undefined) error.path = data.path;
   if (data.dest !== undefined) error.dest = data.dest;
+  // A compile error's "file:line / source / ^^^" header, printed if it ends the process.
+  if (data.arrow !== undefined)
+    Object.defineProperty(error, THROW_SITE, { value: data.arrow, configurable: true });
   if (data.stack !== undefined) error.stack = data.stack;
   else if (data.code?.startsWith("ERR_") && typeof error.stack === "string") {
     // Node's own errors show their code in the stack header: "TypeError [ERR_X]: message".

@@ -2,15 +2,17 @@
  * Streams over the process's own descriptors, the base of process.stdin/stdout/stderr and of
  * tty.ReadStream/WriteStream. Output goes through the batched writer (Node writes to pipes,
  * files and terminals synchronously on Linux, so write() never reports backpressure). Input
- * pulls from the descriptor only while someone reads, and keeps the process alive only while
- * a read is outstanding and the stream is not paused — so `stdin.pause()` (what readline's
- * close() does) lets the process end even with a read still waiting in the kernel.
+ * pulls from the descriptor only while someone reads, and keeps the process alive while a read
+ * is outstanding unless `pause()` stopped it — so `stdin.pause()` (what readline's close()
+ * does) lets the process end even with a read still waiting in the kernel, while a reader in
+ * paused mode ('readable', `for await`) keeps it alive, as in Node, whose stdin stops reading
+ * only on the 'pause' event.
  */
 import { Buffer } from "buffer";
 import { Readable, Writable } from "readable-stream";
 import { invalidArgType } from "./errors.ts";
 import { callAsync } from "./host.ts";
-import { hold } from "./loop.ts";
+import { hold, nextTick } from "./loop.ts";
 import { writeFd } from "./output.ts";
 
 function toBytes(chunk: unknown, encoding?: string): Uint8Array {
@@ -69,16 +71,22 @@ export class FdReadStream extends Readable {
   constructor(fd: number) {
     super({ highWaterMark: 65536 });
     this.fd = fd;
-    this.on("pause", () => this.#releaseHold());
+    // Node's stdin stops reading a tick after 'pause' if nobody resumed it meanwhile.
+    this.on("pause", () =>
+      nextTick(() => {
+        if (!this.readableFlowing) this.#releaseHold();
+      }),
+    );
     this.on("resume", () => {
       if (this.#reading && !this.#release) this.#release = hold();
     });
   }
 
   override _read(): void {
+    // Any read request (flowing, 'readable', a read() after a pause) keeps the process alive.
+    this.#release ??= hold();
     if (this.#reading) return;
     this.#reading = true;
-    if (this.readableFlowing !== false) this.#release = hold();
     callAsync<Uint8Array | null>("fd.read", [this.fd, 65536], (error, data) => {
       this.#reading = false;
       this.#releaseHold();

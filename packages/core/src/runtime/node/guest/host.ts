@@ -27,6 +27,13 @@ const pending = new Map<number, (envelope: Envelope | { guestValue: unknown }) =
 let nextId = 1;
 const COPY = { arguments: { copy: true } };
 
+/**
+ * Host calls attempted before boot. Only code evaluated into an agent image's snapshot runs
+ * then; a call it made (and maybe caught) means its init depends on the host, so the image
+ * must not be used (see runtime/node/agent-image.ts).
+ */
+export const callsBeforeBoot: string[] = [];
+
 export function installHost(sync: IvmReference, async: IvmReference): void {
   syncRef = sync;
   asyncRef = async;
@@ -47,7 +54,10 @@ export function callSyncValue<T>(op: string, ...args: unknown[]): T {
 }
 
 function rawCallSync(op: string, args: unknown[]): unknown {
-  if (!syncRef) throw new Error(`agentos: host call ${op} before boot`);
+  if (!syncRef) {
+    callsBeforeBoot.push(op);
+    throw new Error(`agentos: host call ${op} before boot`);
+  }
   return syncRef.applySyncPromise(undefined, [op, compactViews(args, 0)], COPY);
 }
 
@@ -92,7 +102,10 @@ function compactViews(value: unknown, depth: number): unknown {
  * the process's uncaught exception, as in Node.
  */
 export function callAsync<T>(op: string, args: unknown[], callback: Callback<T>): void {
-  if (!asyncRef) throw new Error(`agentos: host call ${op} before boot`);
+  if (!asyncRef) {
+    callsBeforeBoot.push(op);
+    throw new Error(`agentos: host call ${op} before boot`);
+  }
   const id = nextId++;
   // The answer runs in the async context (AsyncLocalStorage) of the call.
   const answer = bindToFrame(callback);

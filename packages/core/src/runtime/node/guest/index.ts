@@ -9,7 +9,7 @@ import type { CodeModeKit } from "../../../tools/code-mode-ops.ts";
 import type { GuestLaunch } from "../guest-process.ts";
 import { setCodeModeKits } from "./builtins/agentos-tools.ts";
 import { codedError } from "./errors.ts";
-import { printFatal, THROW_SITE } from "./fatal.ts";
+import { type MessagePlace, printFatal, THROW_SITE, withEvalCompileHeader } from "./fatal.ts";
 import { installProcessGlobals, installStaticGlobals } from "./globals.ts";
 import { callAsync, callSync, complete, completeValue, installHost } from "./host.ts";
 import {
@@ -26,6 +26,7 @@ import {
   esmHooks,
   evalModule,
   getBuiltinModule,
+  registerSnapshotModule,
   runMainCjs,
   setMainModule,
 } from "./modules.ts";
@@ -40,7 +41,11 @@ Object.defineProperty(globalThis, "__agentos_esm", { value: esmHooks, enumerable
 
 let proc: GuestProcessObject;
 
-function onUncaught(error: unknown, origin: "uncaughtException" | "unhandledRejection"): void {
+function onUncaught(
+  error: unknown,
+  origin: "uncaughtException" | "unhandledRejection",
+  place?: MessagePlace,
+): void {
   const capture = (proc._captureCallback as () => ((e: unknown) => void) | null)();
   if (capture) {
     capture(error);
@@ -50,7 +55,7 @@ function onUncaught(error: unknown, origin: "uncaughtException" | "unhandledReje
     proc.emit("uncaughtException", error, origin);
     return;
   }
-  printFatal(error, origin);
+  printFatal(error, origin, place);
   proc.exitCode = 1;
   (proc._runExit as () => void)();
 }
@@ -89,12 +94,15 @@ function start(launch: Launch): void {
 function runEntry(launch: Launch): void {
   const entry = launch.entry;
   if (entry.kind === "file") {
-    const resolved = callSync<{ kind: string; path: string; format: string }>(
-      "module.resolve",
-      entry.path,
-      `${process.cwd()}/[main]`,
-      "require",
-    );
+    let resolved: { kind: string; path: string; format: string };
+    try {
+      resolved = callSync("module.resolve", entry.path, `${process.cwd()}/[main]`, "require");
+    } catch (error) {
+      // Node's error for a missing main module has an empty require stack.
+      if ((error as { code?: unknown }).code === "MODULE_NOT_FOUND")
+        (error as { requireStack?: string[] }).requireStack = [];
+      throw error;
+    }
     if (resolved.format === "module") importMain(resolved.path);
     else runMainCjs(resolved.path);
     return;
@@ -126,7 +134,8 @@ function importMain(path: string): void {
   const release = hold();
   callAsync("module.import", [path, `${process.cwd()}/[main]`], (error) => {
     release();
-    if (error) onUncaught(error, "uncaughtException");
+    // An ES module's evaluation is a promise job: Node's header comes from the error's stack.
+    if (error) onUncaught(error, "uncaughtException", "stack");
   });
 }
 
@@ -142,7 +151,7 @@ function runSource(
     // Node names every -e/stdin module "[eval1]".
     callAsync("module.importSource", [source, "[eval1]", typescript], (error) => {
       release();
-      if (error) onUncaught(error, "uncaughtException");
+      if (error) onUncaught(error, "uncaughtException", "stack");
     });
     return;
   }
@@ -155,7 +164,12 @@ function runSource(
   g.__filename = filename;
   g.__dirname = ".";
   const code = callSync<string>("module.prepareEval", source, filename, typescript);
-  const result = globalEval(code);
+  let result: unknown;
+  try {
+    result = globalEval(code);
+  } catch (error) {
+    throw withEvalCompileHeader(error, code, filename, source);
+  }
   if (print) {
     const text = typeof result === "string" ? result : inspect(result);
     (process.stdout as unknown as { write(s: string): void }).write(`${text}\n`);
@@ -280,6 +294,8 @@ const entry = {
     guard(() => proc.emit(name, name, signal));
     drainTicks();
   },
+  /** For an agent image's script only, while its snapshot is made (deleted with the entry). */
+  registerSnapshotModule,
 };
 
 Object.defineProperty(globalThis, "__agentos_entry", { value: entry, configurable: true });

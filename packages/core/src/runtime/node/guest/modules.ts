@@ -7,7 +7,8 @@
 import { BUILTIN_MODULE_LIST, PREFIX_ONLY_BUILTINS } from "../builtin-modules.ts";
 import { isLoadedBuiltin, loadBuiltin } from "./builtins/registry.ts";
 import { codedError, invalidArgType } from "./errors.ts";
-import { callAsync, callSync, callSyncValue } from "./host.ts";
+import { decorateErrorStack } from "./fatal.ts";
+import { callAsync, callSync, callSyncValue, callsBeforeBoot } from "./host.ts";
 import { hold } from "./loop.ts";
 
 type Resolved =
@@ -210,6 +211,13 @@ function loadFile(resolved: Extract<Resolved, { kind: "file" }>, parent: Module 
   }
   const module = new Module(resolved.path, parent);
   cache[resolved.path] = module;
+  const snapshotted = snapshotModules.get(resolved.path);
+  if (snapshotted) {
+    // Evaluated into this isolate's snapshot already (an agent image): not loaded again.
+    module.exports = snapshotted.exports;
+    module.loaded = true;
+    return module.exports;
+  }
   let threw = true;
   try {
     loadInto(module, resolved);
@@ -239,7 +247,13 @@ function loadInto(module: Module, resolved: Extract<Resolved, { kind: "file" }>)
       module.exports = requireEsm(module, path);
       return;
     default: {
-      const wrapper = callSyncValue<CjsWrapper>("module.compileCjs", path);
+      let wrapper: CjsWrapper;
+      try {
+        wrapper = callSyncValue<CjsWrapper>("module.compileCjs", path);
+      } catch (error) {
+        decorateErrorStack(error);
+        throw error;
+      }
       wrapper.call(module.exports, module.exports, module.require, module, path, dirname(path));
     }
   }
@@ -279,6 +293,9 @@ function requireEsm(module: Module, path: string): unknown {
       `${(error as Error).message}\nRequired module: ${path}\nRequire stack:\n- ${stack.join("\n- ")}`,
     );
   }
+  // Evaluated here, on this thread. (A throw during evaluation only rejects V8's evaluation
+  // promise, which isolated-vm keeps out of reach: it surfaces as an uncaught error when the
+  // current task ends, not as an exception of require(); see the corpus's known gaps.)
   handle.evaluateSync();
   const namespace = handle.namespace.deref();
   if (Object.hasOwn(namespace, "module.exports")) return namespace["module.exports"];
@@ -355,6 +372,21 @@ export function dynamicImport(specifier: unknown, parentUrl: string): Promise<un
 
 const metas = new Map<string, Record<string, unknown>>();
 
+/**
+ * Modules evaluated into the startup snapshot by an agent image (runtime/node/agent-image.ts),
+ * by VM path: their exports object (ES module: esbuild's namespace copy) and original format.
+ */
+const snapshotModules = new Map<string, { exports: unknown; esm: boolean }>();
+
+/** Called by an agent image's script while the snapshot is made; refuses an impure init. */
+export function registerSnapshotModule(path: string, exports: unknown, esm: boolean): void {
+  if (callsBeforeBoot.length > 0)
+    throw new Error(
+      `its initialisation called the host (${[...new Set(callsBeforeBoot)].join(", ")})`,
+    );
+  snapshotModules.set(path, { exports, esm });
+}
+
 /** The hooks generated module code calls (see the host's source-transform and esm-loader). */
 export const esmHooks = {
   builtin: (name: string) => loadBuiltin(name),
@@ -376,6 +408,14 @@ export const esmHooks = {
     return [...new Set([...Object.keys(m), ...own])].filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
   },
   require: (path: string) => loadFile({ kind: "file", path, format: "commonjs" }, null),
+  /** A snapshotted ES module's exports (see registerSnapshotModule), for its import facade. */
+  snapshotModule: (path: string) => snapshotModules.get(path)?.exports,
+  /** The export names of the snapshotted module `path`; null when there is none. */
+  snapshotExports: (path: string): string[] | null => {
+    const entry = snapshotModules.get(path);
+    if (!entry || typeof entry.exports !== "object" || entry.exports === null) return null;
+    return Object.keys(entry.exports);
+  },
   json: (path: string, text: string) => parseJson(path, text),
   importFrom: (parentUrl: string) => (specifier: unknown) => dynamicImport(specifier, parentUrl),
   meta: (url: string) => {

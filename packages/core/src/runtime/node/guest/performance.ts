@@ -3,30 +3,11 @@
  * PerformanceObserver, which gets new entries in a later loop turn. The clock is the host's
  * monotonic clock, read through a function given at boot (no host calls at snapshot time).
  */
+import { PerformanceEntry } from "./performance-entry.ts";
+import { type FetchTimingInfo, PerformanceResourceTiming } from "./resource-timing.ts";
 import { DOMException } from "./web/dom-exception.ts";
 
-export class PerformanceEntry {
-  readonly name: string;
-  readonly entryType: string;
-  readonly startTime: number;
-  readonly duration: number;
-
-  constructor(name: string, entryType: string, startTime: number, duration: number) {
-    this.name = name;
-    this.entryType = entryType;
-    this.startTime = startTime;
-    this.duration = duration;
-  }
-
-  toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      entryType: this.entryType,
-      startTime: this.startTime,
-      duration: this.duration,
-    };
-  }
-}
+export { PerformanceEntry };
 
 export class PerformanceMark extends PerformanceEntry {
   readonly detail: unknown;
@@ -167,6 +148,8 @@ export class PerformanceObserver {
 }
 
 const performanceEntries: PerformanceEntry[] = [];
+/** Node's default resource timing buffer size; entries past it are dropped. */
+let resourceBufferLimit = 250;
 
 function record(entry: PerformanceEntry): void {
   performanceEntries.push(entry);
@@ -245,6 +228,39 @@ export class Performance {
 
   getEntriesByType(type: string): PerformanceEntry[] {
     return this.getEntries().filter((entry) => entry.entryType === type);
+  }
+
+  /** Called by fetch implementations (undici) when a response body has been read. */
+  markResourceTiming(
+    timingInfo: FetchTimingInfo,
+    requestedUrl: string,
+    initiatorType: string,
+    _global: unknown,
+    cacheMode: string,
+    _bodyInfo: unknown,
+    responseStatus: number,
+    deliveryType = "",
+  ): PerformanceResourceTiming {
+    const entry = new PerformanceResourceTiming(
+      requestedUrl,
+      initiatorType,
+      timingInfo,
+      cacheMode,
+      responseStatus,
+      deliveryType,
+    );
+    for (const observer of observers) observer.enqueue(entry);
+    const buffered = performanceEntries.filter((e) => e.entryType === "resource").length;
+    if (buffered < resourceBufferLimit) performanceEntries.push(entry);
+    return entry;
+  }
+
+  clearResourceTimings(): void {
+    this.#clear("resource");
+  }
+
+  setResourceTimingBufferSize(maxSize: number): void {
+    resourceBufferLimit = Math.max(0, Math.trunc(Number(maxSize)) || 0);
   }
 
   clearMarks(name?: string): void {

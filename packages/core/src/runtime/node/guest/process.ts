@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from "events";
 import { codedError, invalidArgType } from "./errors.ts";
+import { printFatal } from "./fatal.ts";
 import { callSync } from "./host.ts";
 import { nextTick } from "./loop.ts";
 import { flushOutput } from "./output.ts";
@@ -38,8 +39,20 @@ export class ProcessExitUnwind {
 
 export type GuestProcessObject = EventEmitter & Record<string, unknown>;
 
+/**
+ * Node's process object is made by a function named "process" that inherits from EventEmitter:
+ * stack frames of its listeners read "process.<anonymous>". V8 takes that name from the
+ * function's source, which the bundler would rename (the guest's `process` is a module
+ * binding there), hence the function made from text.
+ */
+const ProcessConstructor = new Function(
+  "EventEmitter",
+  "return function process() { EventEmitter.call(this); };",
+)(EventEmitter) as new () => EventEmitter;
+Object.setPrototypeOf(ProcessConstructor.prototype, EventEmitter.prototype);
+
 export function createProcess(config: BootConfig): GuestProcessObject {
-  const proc = new EventEmitter() as GuestProcessObject;
+  const proc = new ProcessConstructor() as GuestProcessObject;
   let cwd = config.cwd;
   let exitCode: number | undefined;
   let exiting = false;
@@ -253,8 +266,18 @@ export function createProcess(config: BootConfig): GuestProcessObject {
       (proc as Record<string, unknown>)._exiting = true;
       try {
         proc.emit("exit", exitCode ?? 0);
-      } catch {
-        // An exception in an 'exit' listener still ends the process.
+      } catch (error) {
+        // process.exit() in a listener only sets the code. Anything else thrown there is an
+        // uncaught exception, as in Node: printed (or given to an 'uncaughtException' listener),
+        // the later listeners skipped, and the process still ends, with 1 unless a code was set.
+        if (!(error instanceof ProcessExitUnwind)) {
+          if (proc.listenerCount("uncaughtException") > 0) {
+            proc.emit("uncaughtException", error, "uncaughtException");
+          } else {
+            printFatal(error, "uncaughtException");
+            exitCode ??= 1;
+          }
+        }
       }
     }
     flushOutput();

@@ -2,6 +2,7 @@
  * Module loading for the guest: resolution, compiling CommonJS wrappers and eval scripts into
  * the guest's isolate (with V8 code caching), and ES module graphs.
  */
+import { withArrow } from "../compile-error-arrow.ts";
 import { EsmLoader, fileUrl } from "../esm-loader.ts";
 import { GuestHandle, type GuestProcess, GuestValue } from "../guest-process.ts";
 import type { HostOp } from "../host-ops.ts";
@@ -50,17 +51,6 @@ function compileScript(
   return new GuestValue(script.runSync(g.context, { reference: true }));
 }
 
-/**
- * V8 (through isolated-vm) appends " [file:line:column]" to the message of a compile error;
- * Node's message has no such suffix.
- */
-export function withoutLocationSuffix(error: unknown): unknown {
-  if (error instanceof SyntaxError) {
-    error.message = error.message.replace(/ \[[^\]]*:\d+:\d+\]$/, "");
-  }
-  return error;
-}
-
 export const MODULE_OPS: Record<string, HostOp> = {
   /** → {kind, name} for builtins or {kind, path, format} for files. */
   "module.resolve": async (g, [request, parent, mode]) => {
@@ -101,7 +91,8 @@ export const MODULE_OPS: Record<string, HostOp> = {
         -CJS_WRAPPER_HEAD.length,
       );
     } catch (error) {
-      throw withoutLocationSuffix(error);
+      // Node's message has no " [file:line:column]" suffix; its header shows the place.
+      throw withArrow(error, source, "commonjs");
     }
   },
   /**
@@ -114,6 +105,26 @@ export const MODULE_OPS: Record<string, HostOp> = {
     if (typescript) code = stripTypes(code, `${filename as string}.ts`);
     code = rewriteImports(code, fileUrl(`${g.ctx.cwd}/${filename as string}`)).code;
     return `${code}\n//# sourceURL=${filename as string}`;
+  },
+  /**
+   * The header Node prints above a SyntaxError in `-e`/stdin code, or null when `code` (from
+   * module.prepareEval) compiles, i.e. the SyntaxError came from running it. Node adds what
+   * the TypeScript parser says of the source (it retries eval code as TypeScript).
+   */
+  "module.evalCompileError": (g, [code, filename, source]) => {
+    try {
+      g.isolate.compileScriptSync(code as string, { filename: filename as string });
+      return null;
+    } catch (error) {
+      const arrow = (withArrow(error, code as string, "script") as { arrow?: string }).arrow;
+      if (arrow === undefined) return null;
+      try {
+        stripTypes(source as string, `${filename as string}.ts`);
+      } catch (tsError) {
+        if (tsError instanceof SyntaxError) return `${arrow}\n${tsError.message}`;
+      }
+      return arrow;
+    }
   },
   /** Imports an ES module (entry point or dynamic import); answers with its namespace. */
   "module.import": async (g, [request, parent]) => {

@@ -8,6 +8,7 @@ import {
   PerformanceObserver,
   PerformanceObserverEntryList,
 } from "../performance.ts";
+import { PerformanceResourceTiming } from "../resource-timing.ts";
 
 export function createPerfHooks(): unknown {
   return {
@@ -18,6 +19,7 @@ export function createPerfHooks(): unknown {
     PerformanceMeasure,
     PerformanceObserver,
     PerformanceObserverEntryList,
+    PerformanceResourceTiming,
     constants: {
       NODE_PERFORMANCE_GC_MAJOR: 4,
       NODE_PERFORMANCE_GC_MINOR: 1,

@@ -4,6 +4,9 @@
  */
 import * as polyfill from "web-streams-polyfill";
 import { TextDecoderStream, TextEncoderStream } from "./text-streams.ts";
+import { installWebStreamNodeInterop } from "./web-stream-node-interop.ts";
+
+installWebStreamNodeInterop(polyfill);
 
 export const WEB_STREAM_CLASSES: Record<string, unknown> = {
   ReadableStream: polyfill.ReadableStream,
