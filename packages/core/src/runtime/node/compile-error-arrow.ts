@@ -69,7 +69,12 @@ const TOKEN =
   /^(?:'(?:[^'\\\n]|\\.)*'?|"(?:[^"\\\n]|\\.)*"?|`(?:[^`\\]|\\.)*`?|(?:0[xob][\da-f_]+|\d[\d_]*(?:\.[\d_]*)?(?:e[+-]?\d+)?|\.\d[\d_]*(?:e[+-]?\d+)?)n?|#?[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*|>>>=|\.\.\.|===|!==|\*\*=|<<=|>>=|>>>|&&=|\|\|=|\?\?=|\?\.|=>|==|!=|<=|>=|&&|\|\||\?\?|\+\+|--|[-+*/%&|^]=|<<|>>|\*\*)/iu;
 
 /** The header with carets under the token at `column` (0-based). */
-function tokenArrow(source: string, file: string, line: number, column: number): string | undefined {
+function tokenArrow(
+  source: string,
+  file: string,
+  line: number,
+  column: number,
+): string | undefined {
   const text = source.split("\n")[line - 1];
   if (text === undefined) return undefined;
   const start = Math.min(Math.max(0, column), text.length);

@@ -7,12 +7,15 @@
  * `require()` of an ES module loads and links its graph here too (import conditions, one
  * instance per file shared with `import`), then the guest evaluates it synchronously.
  */
+
+import { fileURLToPath } from "node:url";
 import { init as initCjsLexer, parse as parseCjs } from "cjs-module-lexer";
 import { parse as parseEsm } from "es-module-lexer";
 import type ivm from "isolated-vm";
 import { snapshotModuleSource } from "./agent-image.ts";
 import { withArrow } from "./compile-error-arrow.ts";
 import type { GuestProcess } from "./guest-process.ts";
+import { decorateLinkError } from "./link-error-arrow.ts";
 import type { ModuleResolver, Resolved } from "./module-resolver.ts";
 import { ESM_HOOKS, rewriteImports, stripTypes } from "./source-transform.ts";
 import { hasTopLevelAwait } from "./top-level-await.ts";
@@ -54,9 +57,23 @@ export class EsmLoader {
     const url = urlOf(resolved);
     const record = await this.#load(url, resolved, source);
     await this.#compileBuiltins(record, true);
-    record.module.instantiateSync(this.#g.context, (specifier, referrer) =>
-      this.#link(specifier, referrer),
-    );
+    try {
+      record.module.instantiateSync(this.#g.context, (specifier, referrer) =>
+        this.#link(specifier, referrer),
+      );
+    } catch (error) {
+      throw await decorateLinkError(error, {
+        graph: this.#graph(record),
+        source: (each) => this.#fileText(each.url),
+        isCommonJs: async (specifier) => {
+          if (resolved.kind !== "file") return false;
+          const dep = await this.#resolver
+            .resolve(specifier, resolved.path, "import")
+            .catch(() => undefined);
+          return dep?.kind === "file" && dep.format === "commonjs";
+        },
+      });
+    }
     // Asynchronous evaluation runs on the isolate's own thread, where guest code may make
     // synchronous host calls; it settles once any top-level await has.
     try {
@@ -122,6 +139,16 @@ export class EsmLoader {
       this.#link(specifier, referrer),
     );
     return record.module;
+  }
+
+  /** The text of a module read from a file (for error headers), if it is one. */
+  async #fileText(url: string): Promise<string | undefined> {
+    if (!url.startsWith("file://") || url.includes("#")) return undefined;
+    try {
+      return new TextDecoder().decode(await this.#g.ctx.readFile(fileURLToPath(url)));
+    } catch {
+      return undefined;
+    }
   }
 
   /** The records of `root`'s import graph, each once. */

@@ -61,6 +61,8 @@ export interface GuestErrorData {
   stack?: string;
   /** Node's "file:line / source / ^^^" header of a compile error (see compile-error-arrow.ts). */
   arrow?: string;
+  /** The file URL an ES module resolution error is about. */
+  url?: string;
 }
 
 const codeCache = new CodeCache();
@@ -374,12 +376,14 @@ export function errorData(error: unknown): GuestErrorData {
     const code = (error as { code?: unknown }).code;
     const guestStack = (error as { guestStack?: unknown }).guestStack;
     const arrow = (error as { arrow?: unknown }).arrow;
+    const url = (error as { url?: unknown }).url;
     return {
       message: error.message,
       name: error.name,
       ...(typeof code === "string" ? { code } : {}),
       ...(typeof guestStack === "string" ? { stack: guestStack } : {}),
       ...(typeof arrow === "string" ? { arrow } : {}),
+      ...(typeof url === "string" ? { url } : {}),
     };
   }
   return { message: String(error) };

@@ -4,6 +4,8 @@
  * self-references, and the format rules (`type`, .mjs/.cjs, ESM syntax detection). Errors carry
  * Node's codes (MODULE_NOT_FOUND, ERR_MODULE_NOT_FOUND, ERR_PACKAGE_PATH_NOT_EXPORTED, ...).
  */
+import { relative as relativePath } from "node:path/posix";
+import { pathToFileURL } from "node:url";
 import { isKernelError } from "../../fs/errors.ts";
 import { isDirMode } from "../../fs/types.ts";
 import type { ProcessContext } from "../../kernel/process-context.ts";
@@ -15,6 +17,9 @@ const BARE_BUILTINS = new Set(BUILTIN_MODULE_LIST);
 
 export type ModuleFormat = "commonjs" | "module" | "json" | "addon";
 export type ResolveMode = "require" | "import";
+
+/** Import failures Node follows with "Did you mean to import ...?" when require would work. */
+const HINTED = new Set(["ERR_MODULE_NOT_FOUND", "ERR_UNSUPPORTED_DIR_IMPORT"]);
 
 export type Resolved =
   | { kind: "builtin"; name: string }
@@ -33,9 +38,12 @@ const REQUIRE_EXTENSIONS = [".js", ".json", ".node"];
 
 export class ModuleResolutionError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** The file URL that was looked for (Node sets it on ES module resolution errors). */
+  url?: string;
+  constructor(code: string, message: string, url?: string) {
     super(message);
     this.code = code;
+    if (url !== undefined) this.url = url;
   }
 }
 
@@ -50,6 +58,58 @@ export class ModuleResolver {
   }
 
   async resolve(request: string, parentPath: string, mode: ResolveMode): Promise<Resolved> {
+    try {
+      return await this.#resolve(request, parentPath, mode);
+    } catch (error) {
+      if (mode === "import" && error instanceof ModuleResolutionError && HINTED.has(error.code)) {
+        const hint = await this.#commonJsHint(request, parentPath);
+        if (hint !== undefined)
+          error.message += `\nDid you mean to import ${JSON.stringify(hint)}?`;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * What `require` would have found for an import that failed, as Node suggests it: relative
+   * to the importing file ("./dir/index.js"), inside its package for a bare name, else a URL.
+   */
+  async #commonJsHint(request: string, parentPath: string): Promise<string | undefined> {
+    const specifier = request.startsWith("file://")
+      ? decodeURIComponent(new URL(request).pathname)
+      : request;
+    let found: string;
+    try {
+      const resolved = await this.#resolve(specifier, parentPath, "require");
+      if (resolved.kind !== "file") return undefined;
+      found = resolved.path;
+    } catch {
+      return undefined;
+    }
+    if (isRelative(specifier) && !specifier.startsWith("/")) {
+      const relative = relativePath(dirOf(parentPath), found);
+      found = relative.startsWith("../") ? relative : `./${relative}`;
+    } else if (!isRelative(specifier)) {
+      const slash = specifier.indexOf(
+        "/",
+        specifier.startsWith("@") ? specifier.indexOf("/") + 1 : 0,
+      );
+      const pkg = slash === -1 ? specifier : specifier.slice(0, slash);
+      const needle = `/node_modules/${pkg}/`;
+      const at = found.lastIndexOf(needle);
+      found =
+        at === -1
+          ? pathToFileURL(found).href
+          : `${pkg}/${found
+              .slice(at + needle.length)
+              .split("/")
+              .map(encodeURIComponent)
+              .join("/")}`;
+    }
+    return found === specifier ? undefined : found;
+  }
+
+  async #resolve(request: string, parentPath: string, mode: ResolveMode): Promise<Resolved> {
     if (request.startsWith("node:")) {
       const name = request.slice(5);
       if (BUILTIN_MODULES.has(name)) return { kind: "builtin", name };
@@ -166,6 +226,7 @@ export class ModuleResolver {
       throw new ModuleResolutionError(
         "ERR_UNSUPPORTED_DIR_IMPORT",
         `Directory import '${path}' is not supported resolving ES modules imported from ${parent}`,
+        pathToFileURL(path).href,
       );
     }
     void request;
@@ -290,11 +351,17 @@ export class ModuleResolver {
   #notFound(request: string, parent: string, mode: ResolveMode, path?: string): Error {
     if (mode === "import") {
       const isPackage = !isRelative(request) && !request.startsWith("file:");
+      if (isPackage && !path) {
+        return new ModuleResolutionError(
+          "ERR_MODULE_NOT_FOUND",
+          `Cannot find package '${splitPackageRequest(request).name}' imported from ${parent}`,
+        );
+      }
+      const missing = path ?? joinPath(dirOf(parent), request);
       return new ModuleResolutionError(
         "ERR_MODULE_NOT_FOUND",
-        isPackage && !path
-          ? `Cannot find package '${splitPackageRequest(request).name}' imported from ${parent}`
-          : `Cannot find module '${path ?? joinPath(dirOf(parent), request)}' imported from ${parent}`,
+        `Cannot find module '${missing}' imported from ${parent}`,
+        pathToFileURL(missing).href,
       );
     }
     // The main entry has no require stack (Node prints none).

@@ -4,9 +4,10 @@
  * `import.meta`, which isolated-vm does not wire up to a host loader: they become calls into the
  * guest's module system that carry the importing module's URL.
  */
+
+import { pathToFileURL } from "node:url";
 import { transformSync } from "amaro";
 import { init, parse } from "es-module-lexer";
-import { pathToFileURL } from "node:url";
 
 await init;
 

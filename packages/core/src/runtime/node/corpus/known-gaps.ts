@@ -36,34 +36,6 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     reason:
       "fatal header caret: VM points at `new Error` (stack column), Node at the `throw` statement (V8 message location)",
   },
-  "esm uncaught error": {
-    owner: "lead",
-    reason:
-      "fatal header caret for ESM: Node points at the error expression (col 7), VM moves it to `throw`",
-  },
-  "error in microtask is uncaught": {
-    owner: "lead",
-    reason:
-      "fatal header caret: VM moves it to `throw`, Node points at the `new Error` expression for this frame",
-  },
-  "error in exit handler": {
-    owner: "lead",
-    reason: "throw inside an 'exit' listener: Node prints it and exits 1, VM ignores it (exit 0)",
-  },
-  "syntax error output": {
-    owner: "lead",
-    reason:
-      "SyntaxError in the main file: Node prints the 'file:line / source / ^^^' header (decorated stack); VM prints the bare message",
-  },
-  "esm syntax error output": {
-    owner: "lead",
-    reason: "SyntaxError in an ES module: Node's 'file:line / source / ^' header missing in the VM",
-  },
-  "syntax error in required file": {
-    owner: "lead",
-    reason:
-      "SyntaxError in a required file: Node's decorated 'broken.js:2 / source / ^' header missing (needs an arrow-message hook in fatal.ts; module-ops strips V8's ' [file:l:c]' suffix already)",
-  },
   "esm ordering": {
     owner: "lead",
     reason:
@@ -84,90 +56,34 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     reason:
       "node -e stack frames: Node 'at [eval]:1:7 / at [eval]-wrapper:6:24', VM 'at eval ([eval]:1:7) / at eval (<anonymous>)'",
   },
-  "eval syntax error": {
-    owner: "lead",
-    reason:
-      "node -e SyntaxError: Node prints the '[eval]:1 / source / ^ / Expression expected' header, VM an 'at eval (<anonymous>)' frame",
-  },
   "stdin error location": {
     owner: "lead",
     reason:
       "script from stdin: stack frames named 'eval ([stdin]:2:7)' instead of Node's '[stdin]:2:7' / '[stdin]-wrapper'",
-  },
-  "missing script": {
-    owner: "lead",
-    reason:
-      "main entry not found: Node's error has `requireStack: []`; the VM's error (resolved in guest/index.ts) lacks it",
-  },
-  "script dir without index": {
-    owner: "lead",
-    reason:
-      "main entry directory without index: error lacks `requireStack: []` (see 'missing script')",
   },
   "preload missing": {
     owner: "lead",
     reason:
       "-r of a missing file: Node's require stack is 'internal/preload', the VM's '<cwd>/[eval]'",
   },
-  "esm missing module": {
-    owner: "modules",
+  "esm syntax error only a module has": {
+    owner: "lead",
     reason:
-      "ERR_MODULE_NOT_FOUND lacks the `url` property Node adds (host op errors carry no extra props)",
+      "compile error only a module has: the host cannot compile an ES module to learn V8's range, so the carets cover the token at the column (V8 marks 1 character of a redeclared name)",
   },
-  "esm import directory fails": {
+  "esm import of a package file without extension hints it": {
     owner: "modules",
     reason:
-      "ERR_UNSUPPORTED_DIR_IMPORT lacks Node's 'Did you mean to import \"./dir/index.js\"?' line and `url` property",
-  },
-  "esm missing named export": {
-    owner: "modules",
-    reason:
-      "link error: Node prints a 'file:line / source / ^^^^' header over the missing name; VM the bare SyntaxError",
+      "import 'pkg/lib/x' (no exports, no extension): the resolver tries CommonJS extensions where Node's ESM resolution takes the subpath exactly and fails",
   },
   "esm top level await order": {
     owner: "modules",
     reason:
       "isolated-vm resolves module.evaluate() before a dynamically imported module's top-level await settles",
   },
-  "typescript enum unsupported": {
-    owner: "modules",
-    reason:
-      "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX: Node prints the 'file:line / source / ^^^' header; VM the bare error",
-  },
-  "console table": {
-    owner: "stdlib",
-    reason: "console.table pads index/values left-aligned in Node 24, centred in the VM",
-  },
-  "console time labels": {
-    owner: "stdlib",
-    reason: "console.timeLog warning names console.timeEnd() instead of console.timeLog()",
-  },
-  "import.meta fields": {
-    owner: "stdlib",
-    reason: "node:url not importable from ESM yet ('node:url is not supported')",
-  },
   "require node prefix only modules": {
     owner: "stdlib",
     reason: "node:test and node:sqlite not provided (ERR_AGENTOS_NOT_SUPPORTED)",
-  },
-  "events max listeners warning": {
-    owner: "stdlib",
-    reason:
-      "MaxListenersExceededWarning printed as a raw error object, not Node's '(node:PID) ... added to [EventEmitter]' warning",
-  },
-  "buffer errors": {
-    owner: "stdlib",
-    reason:
-      "Buffer range/type errors lack Node's codes (ERR_OUT_OF_RANGE, ERR_INVALID_ARG_TYPE, ERR_BUFFER_OUT_OF_BOUNDS) and messages",
-  },
-  "url invalid": {
-    owner: "stdlib",
-    reason:
-      "new URL('not a url') error lacks code ERR_INVALID_URL and Node's message 'Invalid URL'",
-  },
-  "os constants and eol": {
-    owner: "stdlib",
-    reason: "os.constants.signals / os.constants.errno missing",
   },
   "vm module runInNewContext": {
     owner: "stdlib",

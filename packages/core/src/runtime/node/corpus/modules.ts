@@ -183,7 +183,31 @@ export const MODULES_CASES: NodeCase[] = [
     "import.meta fields",
     "import { fileURLToPath } from 'url'; console.log(import.meta.filename === fileURLToPath(import.meta.url), import.meta.dirname === process.cwd(), import.meta.resolve('./x.mjs') === new URL('./x.mjs', import.meta.url).href);",
   ),
+  mjs(
+    "import.meta.resolve of missing files and packages",
+    "const base = new URL('.', import.meta.url).href;\nconsole.log(import.meta.resolve('./gone.js').slice(base.length), import.meta.resolve('./dir').slice(base.length));\ntry { import.meta.resolve('no-such-pkg'); } catch (e) { console.log(e.code, e.url); }",
+    { files: { "dir/index.js": "" } },
+  ),
   mjs("esm missing module", "import './nope.mjs';"),
+  mjs(
+    "esm missing named export on a later line",
+    "import {\n  a,\n  zz as z\n} from './e.mjs';\n",
+    {
+      files: { "e.mjs": "export const a = 1;\n" },
+    },
+  ),
+  mjs("esm missing named export from commonjs", "import { foo, bar as b } from './c.cjs';\n", {
+    files: { "c.cjs": "module.exports = { bar: 1 };\n" },
+  }),
+  mjs("esm missing default export", "import d from './e.mjs';\nconsole.log(d);\n", {
+    files: { "e.mjs": "export const a = 1;\n" },
+  }),
+  mjs("esm missing export deeper in the graph", "import './mid.mjs';\n", {
+    files: {
+      "mid.mjs": "export * from './e.mjs';\nimport { nope } from './e.mjs';\n",
+      "e.mjs": "export const a = 1;\n",
+    },
+  }),
   mjs("esm missing named export", "import { nothere } from './m.mjs'; console.log(nothere);", {
     files: { "m.mjs": "export const here = 1;" },
   }),
@@ -361,6 +385,20 @@ export const MODULES_CASES: NodeCase[] = [
     cwd: "sub",
   }),
   mjs("esm import directory fails", "import './dir';", { files: { "dir/index.js": "" } }),
+  mjs("esm import without extension hints the file", "import './util';", {
+    files: { "util.js": "export const u = 1;\n" },
+  }),
+  mjs("esm import of a package file without extension hints it", "import 'pkg/lib/x';", {
+    files: {
+      "node_modules/pkg/package.json": '{"name":"pkg"}',
+      "node_modules/pkg/lib/x.js": "",
+    },
+  }),
+  mjs(
+    "esm resolution error properties",
+    "for (const s of ['./nope.mjs', 'nopkg', './dir']) {\n  try { await import(s); } catch (e) { console.log(e.code, e.url, e.message.split('\\n').length); }\n}\n",
+    { files: { "dir/index.js": "" } },
+  ),
   mjs(
     "esm top level await order",
     "console.log('main before'); await import('./slow.mjs'); console.log('main after');",

@@ -151,18 +151,22 @@ export const PROCESS_CASES: NodeCase[] = [
     "process.exit in exit handler",
     "process.on('exit', () => { process.exit(4); });\nprocess.on('exit', () => console.log('not reached'));",
   ),
-  js("listener frames name the process", "process.on('x', function () { console.log(new Error().stack.split('\\n')[1].trim().split(' (')[0]); });\nprocess.emit('x');\nconsole.log(process.constructor.name);"),
+  js(
+    "listener frames name the process",
+    "process.on('x', function () { console.log(new Error().stack.split('\\n')[1].trim().split(' (')[0]); });\nprocess.emit('x');\nconsole.log(process.constructor.name);",
+  ),
   js("syntax error output", "console.log('a';\n"),
   mjs("esm syntax error output", "let x = ;\n"),
   js("syntax error range over an expression", "const x = 1;\n\tx ++ = 2;\n"),
   js("syntax error in a nested function", "function f() {\n  return {\n    a: 1,,\n  };\n}\n"),
-  mjs(
-    "esm syntax error only a module has",
-    "import fs from 'node:fs';\nconst fs = 1;\n",
+  mjs("esm syntax error only a module has", "import fs from 'node:fs';\nconst fs = 1;\n"),
+  js(
+    "syntax error caught by require stays catchable",
+    "try { require('./bad.js'); } catch (e) { console.log(e.name, e.message, e.stack.split('\\n')[0]); }",
+    {
+      files: { "bad.js": "module.exports = {;\n" },
+    },
   ),
-  js("syntax error caught by require stays catchable", "try { require('./bad.js'); } catch (e) { console.log(e.name, e.message, e.stack.split('\\n')[0]); }", {
-    files: { "bad.js": "module.exports = {;\n" },
-  }),
   js("reference error output", "notDefined + 1;"),
   js(
     "custom error class output",

@@ -78,6 +78,10 @@ export const STDLIB_CASES: NodeCase[] = [
     "const E = require('events'); const e = new E(); e.setMaxListeners(1); e.on('a', () => {}); e.on('a', () => {}); console.log(e.getMaxListeners(), E.defaultMaxListeners)",
   ),
   js(
+    "events max listeners warning on subclass and process",
+    "const E = require('events');\nclass Bus extends E {}\nconst b = new Bus();\nfor (let i = 0; i < 12; i++) b.prependListener('x', () => {});\nfor (let i = 0; i < 12; i++) process.on('y', () => {});\nfor (let i = 0; i < 12; i++) b.once('z', () => {});\nprocess.on('warning', (w) => console.log(w.name, w.count, w.type, w.emitter === b || w.emitter === process));\nconsole.log(b.on.name, b.on === b.addListener, b.prependListener.name);",
+  ),
+  js(
     "events removeListener and off",
     "const E = require('events'); const e = new E(); const f = () => console.log('f'); e.on('x', f); e.on('removeListener', (n) => console.log('removed', n)); e.off('x', f); e.emit('x'); e.removeAllListeners(); console.log(e.listenerCount('x'))",
   ),
@@ -103,6 +107,10 @@ export const STDLIB_CASES: NodeCase[] = [
     "try { Buffer.alloc(-1); } catch (e) { console.log(e.code, e.name); } try { Buffer.from({}); } catch (e) { console.log(e.code); } try { Buffer.alloc(2).readUInt32LE(0); } catch (e) { console.log(e.code, e.message); }",
   ),
   js(
+    "buffer read and write range errors",
+    "const b = Buffer.alloc(4);\nconst tries = [() => b.readUInt8(5), () => b.readInt16BE(-1), () => b.readUInt16LE(1.5), () => b.readDoubleLE(0), () => b.readUInt8('1'), () => b.writeUInt8(300, 0), () => b.writeInt8(1, 9), () => b.writeUInt16LE(1, 3), () => b.writeInt32BE(2 ** 40), () => b.writeBigUInt64LE(1n), () => Buffer.alloc(16).writeBigInt64BE(2n ** 70n), () => b.writeFloatLE(1, 1), () => Buffer.alloc('x'), () => Buffer.allocUnsafe(-5), () => Buffer.from(5), () => Buffer.from(null)];\nfor (const t of tries) { try { console.log('ok', t()); } catch (e) { console.log(e.code, e.name, e.message); } }\nconsole.log(b.readUint8 === b.readUInt8, b.writeUInt32LE(0xdeadbeef, 0), b.readUInt32LE(), b.readInt8(3), Buffer.alloc(3, 'ab'));",
+  ),
+  js(
     "buffer fill and utf16",
     "console.log(Buffer.alloc(5, 'ab'), Buffer.from('hi', 'utf16le'), Buffer.from('aGk', 'base64').toString(), Buffer.from('ÿ', 'latin1'), Buffer.from([0xe2, 0x82]).toString())",
   ),
@@ -122,6 +130,10 @@ export const STDLIB_CASES: NodeCase[] = [
   js(
     "url invalid",
     "try { new URL('not a url'); } catch (e) { console.log(e.code, e.name, e.message); } console.log(URL.canParse('http://x'), URL.canParse('::'))",
+  ),
+  js(
+    "url invalid error properties",
+    "for (const args of [['not a url'], ['x', 'bad base'], ['/p', 'http://ok']]) {\n  try { console.log(new URL(...args).href); } catch (e) { console.log(e.stack.split('\\n')[0], Object.entries(e)); }\n}\nconsole.log(URL.parse('nope'), URL.parse('http://a/b') instanceof URL, new URL('http://x') instanceof URL, URL.name, URL.canParse('::'));",
   ),
   js(
     "url search params",
@@ -202,6 +214,10 @@ export const STDLIB_CASES: NodeCase[] = [
   js(
     "os constants and eol",
     "const os = require('os'); console.log(os.EOL === '\\n', os.platform(), os.type(), os.constants.signals.SIGTERM, os.constants.errno.ENOENT, os.endianness(), typeof os.cpus().length, os.devNull)",
+  ),
+  js(
+    "os constants layout",
+    "const { constants } = require('os');\nconsole.log(Object.keys(constants), Object.getPrototypeOf(constants.errno), Object.isFrozen(constants.signals), constants.priority, constants.dlopen.RTLD_NOW, Object.keys(constants.signals).length, Object.keys(constants.errno).length);",
   ),
   js(
     "readline lines from stream",

@@ -117,15 +117,15 @@ export class Console {
     this.#timers.set(`${label}`, performance.now());
   }
   timeEnd(label = "default"): void {
-    if (this.#printTime(`${label}`, [])) this.#timers.delete(`${label}`);
+    if (this.#printTime(`${label}`, [], "timeEnd")) this.#timers.delete(`${label}`);
   }
   timeLog(label = "default", ...data: unknown[]): void {
-    this.#printTime(`${label}`, data);
+    this.#printTime(`${label}`, data, "timeLog");
   }
-  #printTime(label: string, data: unknown[]): boolean {
+  #printTime(label: string, data: unknown[], method: "timeEnd" | "timeLog"): boolean {
     const start = this.#timers.get(label);
     if (start === undefined) {
-      process.emitWarning(`No such label '${label}' for console.timeEnd()`);
+      process.emitWarning(`No such label '${label}' for console.${method}()`);
       return false;
     }
     this.log(`${label}: ${formatDuration(performance.now() - start)}`, ...data);
@@ -187,18 +187,16 @@ function renderTable(data: Record<string, unknown>, properties?: string[]): stri
     ...header.slice(1).map((column) => cells[i][column] ?? ""),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)) + 2);
-  const center = (text: string, width: number) => {
-    const left = Math.floor((width - text.length) / 2);
-    return " ".repeat(left) + text + " ".repeat(width - text.length - left);
-  };
+  // Node 24 left-aligns every cell, one space in from each border.
+  const cell = (text: string, width: number) => ` ${text}${" ".repeat(width - text.length - 1)}`;
   const line = (l: string, m: string, r: string) =>
     l + widths.map((w) => "─".repeat(w)).join(m) + r;
   const out = [
     line("┌", "┬", "┐"),
-    `│${header.map((h, c) => center(h, widths[c])).join("│")}│`,
+    `│${header.map((h, c) => cell(h, widths[c])).join("│")}│`,
     line("├", "┼", "┤"),
   ];
-  for (const row of table) out.push(`│${row.map((cell, c) => center(cell, widths[c])).join("│")}│`);
+  for (const row of table) out.push(`│${row.map((text, c) => cell(text, widths[c])).join("│")}│`);
   out.push(line("└", "┴", "┘"));
   return out.join("\n");
 }

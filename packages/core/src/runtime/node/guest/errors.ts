@@ -20,6 +20,7 @@ export function systemError(data: HostErrorData): Error {
   if (data.syscall !== undefined) error.syscall = data.syscall;
   if (data.path !== undefined) error.path = data.path;
   if (data.dest !== undefined) error.dest = data.dest;
+  if (data.url !== undefined) error.url = data.url;
   // A compile error's "file:line / source / ^^^" header, printed if it ends the process.
   if (data.arrow !== undefined)
     Object.defineProperty(error, THROW_SITE, { value: data.arrow, configurable: true });

@@ -13,6 +13,14 @@ const encoder = new TextEncoder();
 /** Own property (a string) naming where inside Node's builtins the error was thrown. */
 export const THROW_SITE = Symbol.for("agentos.throwSite");
 
+/**
+ * What separates a THROW_SITE header from the error: a blank line, or nothing for a header
+ * that ends in a newline itself (Node prints a link error right under its carets).
+ */
+function afterSite(site: string): string {
+  return site.endsWith("\n") ? "" : "\n\n";
+}
+
 /** Marks an error whose stack already begins with its THROW_SITE header. */
 const DECORATED = Symbol("agentos.decorated");
 
@@ -26,7 +34,7 @@ export function decorateErrorStack(error: unknown): void {
   const record = error as unknown as Record<symbol, unknown>;
   const site = record[THROW_SITE];
   if (typeof site !== "string" || record[DECORATED]) return;
-  error.stack = `${site}\n\n${error.stack}`;
+  error.stack = `${site}${afterSite(site)}${error.stack}`;
   Object.defineProperty(error, DECORATED, { value: true });
 }
 
@@ -44,7 +52,7 @@ function sourceHeader(error: unknown, place: MessagePlace): string {
   if ((error as unknown as Record<symbol, unknown>)[DECORATED]) return "";
   // Errors thrown by a builtin carry the internal throw site Node would show (node:assert...).
   const site = (error as unknown as Record<symbol, unknown>)[THROW_SITE];
-  if (typeof site === "string") return `${site}\n\n`;
+  if (typeof site === "string") return `${site}${afterSite(site)}`;
   const frame = /\(?((?:file:\/\/)?\/[^\s():]*|\[eval\]|\[stdin\]):(\d+):(\d+)\)?/.exec(
     error.stack.split("\n").slice(1).join("\n"),
   );

@@ -9,7 +9,9 @@ import { AbortController, AbortSignal } from "./abort.ts";
 import { installBase64Url } from "./buffer-encodings.ts";
 import { installBufferInspect } from "./buffer-inspect.ts";
 import { installBufferInternals } from "./buffer-internals.ts";
+import { installBufferChecks } from "./builtins/buffer-checks.ts";
 import { installCryptoGlobal } from "./builtins/crypto/global.ts";
+import { withNodeUrlErrors } from "./builtins/url-class.ts";
 import { installProxyTracking } from "./builtins/util-types.ts";
 import { Console } from "./console.ts";
 import { SNAPSHOT_SAB_STANDIN } from "./early-globals.ts";
@@ -56,6 +58,7 @@ export function installStaticGlobals(): void {
   });
   installBase64Url();
   installBufferInternals();
+  installBufferChecks();
   installBufferInspect();
   defineGlobal("Buffer", Buffer);
   defineGlobal("TextEncoder", TextEncoder);
@@ -83,7 +86,7 @@ export function installStaticGlobals(): void {
     }
     return Buffer.from(text, "latin1").toString("base64");
   });
-  defineGlobal("URL", URL);
+  defineGlobal("URL", withNodeUrlErrors(URL));
   defineGlobal("URLSearchParams", URLSearchParams);
   defineGlobal("EventTarget", EventTargetShim);
   defineGlobal("Event", EventShim);

@@ -430,7 +430,17 @@ export const esmHooks = {
         meta.dirname = dirname(filename);
       }
       meta.resolve = (specifier: string) => {
-        const resolved = resolveFrom(specifier, filename ?? `${process.cwd()}/[eval]`, "import");
+        let resolved: Resolved;
+        try {
+          resolved = resolveFrom(specifier, filename ?? `${process.cwd()}/[eval]`, "import");
+        } catch (error) {
+          // As in Node, a file that is not there (or a directory) still resolves to its URL.
+          const { code, url } = error as { code?: unknown; url?: unknown };
+          const fileError =
+            code === "ERR_MODULE_NOT_FOUND" || code === "ERR_UNSUPPORTED_DIR_IMPORT";
+          if (fileError && typeof url === "string") return url;
+          throw error;
+        }
         if (resolved.kind === "file") return `file://${encodeURI(resolved.path)}`;
         // agentos:tools keeps its own scheme.
         return resolved.name.includes(":") ? resolved.name : `node:${resolved.name}`;

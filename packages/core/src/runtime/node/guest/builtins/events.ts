@@ -106,6 +106,7 @@ function patchEmitter(
     }
     return true;
   };
+  patchLeakWarning(EventEmitter, proto);
   // `new EventEmitter({ captureRejections: true })`.
   const originalInit = EventEmitter.init as ((this: Emitter, opts?: unknown) => void) | undefined;
   EventEmitter.init = function init(this: Emitter, options?: { captureRejections?: unknown }) {
@@ -120,6 +121,48 @@ function patchEmitter(
       this[kCapture] = options.captureRejections;
     }
   };
+}
+
+const kWarned = Symbol("kLeakWarned");
+
+/**
+ * The listener-leak warning as Node 24 gives it: through process.emitWarning, naming the
+ * emitter and the limit. (The package's own check hands a bare error object to console.warn;
+ * it is kept quiet by a limit of 0 while the package adds the listener.)
+ */
+function patchLeakWarning(
+  EventEmitter: Record<string | symbol, unknown>,
+  proto: Record<string | symbol, unknown>,
+): void {
+  const wrap = (add: (this: Emitter, type: string | symbol, listener: Listener) => unknown) =>
+    function addWithLeakCheck(this: Emitter, type: string | symbol, listener: Listener): unknown {
+      const own = this._maxListeners;
+      const max = (own ?? EventEmitter.defaultMaxListeners) as number;
+      this._maxListeners = 0;
+      try {
+        add.call(this, type, listener);
+      } finally {
+        // A 'newListener' listener may have set a limit of its own meanwhile.
+        if (this._maxListeners === 0) this._maxListeners = own;
+      }
+      const list = (this._events as Record<string | symbol, unknown> | undefined)?.[type];
+      if (Array.isArray(list) && max > 0 && list.length > max && !(list as never)[kWarned]) {
+        Object.defineProperty(list, kWarned, { value: true });
+        const warning = new Error(
+          `Possible EventEmitter memory leak detected. ${list.length} ${String(type)} listeners added to ${inspect(this, { depth: -1 })}. MaxListeners is ${max}. Use emitter.setMaxListeners() to increase limit`,
+        );
+        warning.name = "MaxListenersExceededWarning";
+        Object.assign(warning, { emitter: this, type, count: list.length });
+        process.emitWarning(warning);
+      }
+      return this;
+    };
+  const named = (name: string, fn: unknown) =>
+    Object.defineProperty(fn as object, "name", { value: name });
+  const addListener = named("addListener", wrap(proto.addListener as never));
+  proto.addListener = addListener;
+  proto.on = addListener;
+  proto.prependListener = named("prependListener", wrap(proto.prependListener as never));
 }
 
 function once(

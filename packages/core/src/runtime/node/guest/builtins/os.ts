@@ -1,4 +1,12 @@
 /** node:os: the VM's view (its hostname, user, home; the host's CPU facts are not exposed). */
+import {
+  DLOPEN_CONSTANTS,
+  ERRNO_CONSTANTS,
+  PRIORITY_CONSTANTS,
+  SIGNALS_CONSTANTS,
+  UV_UDP_REUSEADDR,
+} from "./system-constants.ts";
+
 export function createOs(): unknown {
   const env = process.env;
   return {
@@ -47,6 +55,20 @@ export function createOs(): unknown {
     }),
     getPriority: () => 0,
     setPriority: () => {},
-    constants: { signals: {}, errno: {}, priority: {} },
+    constants: osConstants(),
   };
+}
+
+const nullProto = (values: Record<string, number>) =>
+  Object.assign(Object.create(null) as Record<string, number>, values);
+
+/** os.constants as Node lays it out: null-prototype objects, the signals frozen. */
+function osConstants(): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, {
+    UV_UDP_REUSEADDR,
+    dlopen: nullProto(DLOPEN_CONSTANTS),
+    errno: nullProto(ERRNO_CONSTANTS),
+    signals: Object.freeze(nullProto(SIGNALS_CONSTANTS)),
+    priority: nullProto(PRIORITY_CONSTANTS),
+  });
 }
