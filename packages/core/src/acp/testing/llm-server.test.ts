@@ -159,10 +159,43 @@ describe("scripted LLM server", () => {
       });
       assert.equal(data[9]?.delta.stop_reason, "tool_use");
 
+      // Usage carries the cache counters the real API reports.
+      assert.deepEqual(Object.keys(data[0]?.message.usage).sort(), [
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+        "input_tokens",
+        "output_tokens",
+      ]);
+
       const plain = await post(`${server.url}/v1/messages`, { model: "m", messages: [] });
-      const message = (await plain.json()) as { content: unknown[]; stop_reason: string };
+      const message = (await plain.json()) as {
+        content: unknown[];
+        stop_reason: string;
+        usage: Record<string, number>;
+      };
       assert.deepEqual(message.content, [{ type: "text", text: "end" }]);
       assert.equal(message.stop_reason, "end_turn");
+      assert.equal(message.usage.cache_read_input_tokens, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("Anthropic count_tokens: an estimate that consumes no turn", async () => {
+    const server = await startScriptedLlmServer([{ text: "only turn" }]);
+    try {
+      const body = { model: "m", messages: [{ role: "user", content: "x".repeat(400) }] };
+      const res = await post(`${server.url}/v1/messages/count_tokens?beta=true`, body);
+      assert.equal(res.status, 200);
+      const counted = (await res.json()) as { input_tokens: number };
+      assert.ok(counted.input_tokens >= 100, `estimate ${counted.input_tokens}`);
+      assert.equal(server.remaining, 1);
+      assert.equal(server.requests.length, 0);
+      const bad = await fetch(`${server.url}/v1/messages/count_tokens`, {
+        method: "POST",
+        body: "{nope",
+      });
+      assert.equal(bad.status, 400);
     } finally {
       await server.close();
     }

@@ -3,7 +3,9 @@
  * chat-completions API (`POST /v1/chat/completions`) and the Anthropic messages API
  * (`POST /v1/messages`), streamed as SSE when the request asks for it. Each request consumes
  * the next turn of the script, in order, so an agent under test gets the same answers every
- * run; every request is recorded so tests can assert on prompts and tool results.
+ * run; every request is recorded so tests can assert on prompts and tool results. Token counting
+ * (`POST /v1/messages/count_tokens`, which Claude Code calls on the side) is answered with an
+ * estimate and consumes no turn.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -63,6 +65,15 @@ export async function startScriptedLlmServer(
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (req.method === "POST" && path.endsWith("/messages/count_tokens")) {
+      const raw = await readBody(req);
+      try {
+        sendJson(res, 200, { input_tokens: estimateTokens(JSON.parse(raw)) });
+      } catch {
+        sendJson(res, 400, { error: { message: "request body is not JSON" } });
+      }
+      return;
+    }
     const api = path.endsWith("/chat/completions")
       ? "openai"
       : path.endsWith("/messages")
@@ -289,8 +300,26 @@ function anthropicMessage(answer: Answer): unknown {
     content,
     stop_reason: answer.calls.length > 0 ? "tool_use" : "end_turn",
     stop_sequence: null,
-    usage: { input_tokens: u.input, output_tokens: u.output },
+    usage: anthropicUsage(u.input, u.output),
   };
+}
+
+/**
+ * Usage as the Anthropic API reports it, cache counters included (clients such as
+ * claude-agent-acp add them up and would get NaN without them).
+ */
+function anthropicUsage(input: number, output: number): Record<string, number> {
+  return {
+    input_tokens: input,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: output,
+  };
+}
+
+/** A rough token count (4 characters a token), for count_tokens. */
+function estimateTokens(body: unknown): number {
+  return Math.max(1, Math.ceil(JSON.stringify(body).length / 4));
 }
 
 async function streamAnthropic(res: ServerResponse, answer: Answer): Promise<void> {
@@ -307,7 +336,7 @@ async function streamAnthropic(res: ServerResponse, answer: Answer): Promise<voi
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: u.input, output_tokens: 1 },
+      usage: anthropicUsage(u.input, 1),
     },
   });
   if (!started) return;

@@ -112,8 +112,13 @@ const crypto = require("crypto");
 const { pipeline, Readable, Writable } = require("stream");
 const log = (...a) => console.log(JSON.stringify(a));
 // Chained: callbacks of parallel thread-pool jobs may come back in any order.
+const filled = new Uint32Array(4);
 crypto.pbkdf2("pw", "salt", 10, 16, "sha1", (e, k) => {
   log("pbkdf2 cb", e, k.toString("hex"));
+  crypto.randomBytes(12, (e, b) => {
+  log("randomBytes cb", e, b.length);
+  crypto.randomFill(filled, 1, 2, (e, arr) => {
+  log("randomFill", e, arr === filled, arr[0] === 0, arr[3] === 0);
   crypto.scrypt("pw", "salt", 16, { N: 1024 }, (e2, k2) => {
     log("scrypt cb", e2, k2.toString("hex"));
     crypto.hkdf("sha256", "k", "s", "i", 8, (e3, k3) => {
@@ -125,12 +130,11 @@ crypto.pbkdf2("pw", "salt", 10, 16, "sha1", (e, k) => {
       });
     });
   });
+  });
+  });
 });
 try { crypto.pbkdf2("pw", "salt", 10, 16, "nope", () => {}); } catch (e) { log("pbkdf2 sync throw", e.name, e.code, e.message); }
 try { crypto.pbkdf2("pw", "salt", 10, 16, "sha1"); } catch (e) { log("no callback", e.code, e.message); }
-crypto.randomBytes(12, (e, b) => log("randomBytes cb", e, b.length));
-const filled = new Uint32Array(4);
-crypto.randomFill(filled, 1, 2, (e, arr) => log("randomFill", e, arr === filled, arr[0] === 0, arr[3] === 0));
 log("randomFillSync", crypto.randomFillSync(Buffer.alloc(8), 4).subarray(0, 4).toString("hex"));
 try { crypto.randomBytes(-1); } catch (e) { log("randomBytes range", e.code, e.message); }
 try { crypto.randomInt(1.5); } catch (e) { log("randomInt type", e.code, e.message); }

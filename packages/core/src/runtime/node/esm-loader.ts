@@ -46,6 +46,8 @@ export class EsmLoader {
   readonly #byModule = new Map<ivm.Module, ModuleRecord>();
   /** Export names of builtins read while the guest waited (see #compileBuiltins). */
   readonly #builtinNames = new Map<string, string[]>();
+  /** URL → name of every builtin a module imports. */
+  readonly #builtinUrls = new Map<string, string>();
 
   constructor(g: GuestProcess, resolver: ModuleResolver) {
     this.#g = g;
@@ -177,8 +179,8 @@ export class EsmLoader {
     const missing: string[] = [];
     for (const record of this.#graph(root)) {
       for (const url of record.deps.values()) {
-        if (!url.startsWith("node:") || this.#records.has(url)) continue;
-        const name = url.slice("node:".length);
+        const name = this.#builtinUrls.get(url);
+        if (name === undefined || this.#records.has(url)) continue;
         if (!load) {
           const names = this.#g.context.evalSync(
             `${ESM_HOOKS}.builtinExports(${JSON.stringify(name)}, false)`,
@@ -262,7 +264,8 @@ export class EsmLoader {
       }
       record.deps.set(specifier, depUrl);
       // Builtins come once the graph is known: see #compileBuiltins.
-      if (dep.kind !== "builtin") await this.#load(depUrl, dep);
+      if (dep.kind === "builtin") this.#builtinUrls.set(depUrl, dep.name);
+      else await this.#load(depUrl, dep);
     }
     return record;
   }

@@ -122,7 +122,10 @@ export class GuestProcess {
   /** Runs the program to its end; resolves to the exit status. */
   async run(launch: GuestLaunch): Promise<number> {
     const onAbort = (): void => this.finish(128 + SIGNALS.SIGKILL);
-    this.ctx.signal.addEventListener("abort", onAbort, { once: true });
+    // Kept: once the kernel has reaped the process (a VM shutdown does at once), its context
+    // can no longer look the signal up, and the cleanups below must still run.
+    const killed = this.ctx.signal;
+    killed.addEventListener("abort", onAbort, { once: true });
     const cpuWatch = this.#watchCpu();
     const syncCall = new ivm.Reference((op: string, args: unknown[]) => this.#syncCall(op, args));
     const asyncCall = new ivm.Reference((op: string, args: unknown[], id: number) =>
@@ -153,7 +156,7 @@ export class GuestProcess {
       return await this.done;
     } finally {
       clearInterval(cpuWatch);
-      this.ctx.signal.removeEventListener("abort", onAbort);
+      killed.removeEventListener("abort", onAbort);
       for (const cleanup of this.cleanups.splice(0)) {
         try {
           cleanup();

@@ -83,8 +83,11 @@ export class FdReadStream extends Readable {
   }
 
   override _read(): void {
-    // Any read request (flowing, 'readable', a read() after a pause) keeps the process alive.
-    this.#release ??= hold();
+    // A read keeps the process alive while the stream flows or someone waits on 'readable'
+    // (paused-mode readers, `for await`); a stream paused with no reader left (readline's
+    // close()) must not, even if the stream machinery asks for more data.
+    if (this.readableFlowing !== false || this.listenerCount("readable") > 0)
+      this.#release ??= hold();
     if (this.#reading) return;
     this.#reading = true;
     callAsync<Uint8Array | null>("fd.read", [this.fd, 65536], (error, data) => {
