@@ -13,13 +13,15 @@ import { defineSoftware } from "@agentos/core";
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export const PI_ACP_PACKAGE = "pi-acp";
+/** This package: its `agentos-pi` launcher runs pi with the session's OS instructions. */
+const SELF_PACKAGE = "@agentos/agent-pi";
 export const PI_AGENT_PACKAGE = "@earendil-works/pi-coding-agent";
 
 const pi = defineSoftware({
   name: "pi",
   type: "agent",
   packageDir,
-  requires: [PI_ACP_PACKAGE, PI_AGENT_PACKAGE],
+  requires: [SELF_PACKAGE, PI_ACP_PACKAGE, PI_AGENT_PACKAGE],
   agent: {
     id: "pi",
     acpAdapter: PI_ACP_PACKAGE,
@@ -32,8 +34,8 @@ const pi = defineSoftware({
     },
     env: (ctx) => ({
       // pi-acp spawns this command directly (`<cmd> --mode rpc`); the kernel runs it through
-      // its `#!/usr/bin/env node` line.
-      PI_ACP_PI_COMMAND: ctx.resolveBin(PI_AGENT_PACKAGE, "pi"),
+      // its `#!/usr/bin/env node` line. The launcher appends the OS instructions, then runs pi.
+      PI_ACP_PI_COMMAND: ctx.resolveBin(SELF_PACKAGE, "agentos-pi"),
     }),
   },
 });

@@ -67,6 +67,8 @@ const script: ScriptedTurn[] = [
     expect: (request) => {
       const messages = request.body.messages as ChatMessage[];
       assert.equal(messages[0]?.role, "system");
+      // agentOS's OS instructions reach Pi's system prompt (through the launcher).
+      assert.match(JSON.stringify(messages[0]?.content), /inside agentOS/);
       assert.match(JSON.stringify(messages.at(-1)?.content), /set up the project/);
     },
     toolCalls: [

@@ -146,7 +146,15 @@ export class AgentSession {
     const decoder = new TextDecoder();
     this.#pid = this.#host.spawn("node", [agent.adapterBin, ...agent.launchArgs], {
       cwd: this.#options.cwd,
-      env: { ...agent.env, ...this.#options.env },
+      env: {
+        ...agent.env,
+        // Also in the environment, for adapters that drop ACP's systemPrompt: an agent
+        // package's launcher can hand it to its agent (agent-pi does).
+        ...(this.#options.instructions !== ""
+          ? { AGENTOS_SYSTEM_PROMPT: this.#options.instructions }
+          : {}),
+        ...this.#options.env,
+      },
       onStdout: (data) => streams.push(data),
       onStderr: (data) => {
         this.#stderrTail = (this.#stderrTail + decoder.decode(data, { stream: true })).slice(
