@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { AgentOs, hostTool, type SessionEvent, toolKit } from "@agentos/core";
+import { AgentOs, type CronEvent, hostTool, type SessionEvent, toolKit } from "@agentos/core";
 import { z } from "zod";
 import {
   type RecordedRequest,
@@ -125,6 +125,13 @@ const script: ScriptedTurn[] = [
   // 4. two sessions in one VM
   { text: "from the second session" },
   { text: "from the first session" },
+  // 6. the turn of a session a cron job starts
+  {
+    expect: (request) => {
+      assert.match(JSON.stringify(request.body.messages), /cron check-in/);
+    },
+    text: "checked in",
+  },
 ];
 
 describe("the Pi coding agent in a VM", { timeout: 300_000 }, () => {
@@ -239,7 +246,38 @@ describe("the Pi coding agent in a VM", { timeout: 300_000 }, () => {
     // Each transcript holds only its own session's turns.
     const secondText = JSON.stringify(vm.getSessionEvents(second));
     assert.ok(!secondText.includes("from the first session"));
-    assert.equal(llm.remaining, 0);
+    assert.equal(llm.remaining, 1); // the cron test's turn
     await vm.destroySession(second);
+  });
+
+  test("a cron job starts a Pi session that runs its prompt", async () => {
+    const events: CronEvent[] = [];
+    const settled = new Promise<void>((resolve) => {
+      vm.onCronEvent((event) => {
+        events.push(event);
+        if (event.type !== "cron:fire") resolve();
+      });
+    });
+    const sessionsBefore = vm.listSessions().length;
+    vm.scheduleCron({
+      id: "pi-check-in",
+      schedule: new Date(Date.now() + 300).toISOString(),
+      action: {
+        type: "session",
+        agentType: "pi",
+        prompt: "cron check-in",
+        options: { cwd: PROJECT },
+      },
+    });
+    await settled;
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ["cron:fire", "cron:complete"],
+      JSON.stringify(events),
+    );
+    assert.equal(llm.remaining, 0);
+    assert.equal(llm.requests.at(-1)?.error, undefined);
+    // The job's session was destroyed after its turn.
+    assert.equal(vm.listSessions().filter((s) => s.state !== "closed").length, sessionsBefore);
   });
 });
