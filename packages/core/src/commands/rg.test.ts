@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type Fixture, hostHas, runBoth, runInVm } from "./testing.ts";
+import { type Fixture, hostHas, runBoth, runInVm, runScriptBoth } from "./testing.ts";
 
 const skip = hostHas("rg") ? false : "host rg missing";
 
@@ -77,6 +77,10 @@ const CASES: string[][] = [
   ["zzz"],
   ["hello", "nope"],
   ["hello", "a.txt", "nope"],
+  ["--max-columns", "10", "hello", "a.txt"],
+  ["-n", "-M", "10", "-C1", "hello", "a.txt"],
+  ["-o", "--max-columns=3", "hel+", "a.txt"],
+  ["--max-columns", "0", "hello", "a.txt"],
   ["-k", "x"],
   ["-A"],
   [],
@@ -97,6 +101,24 @@ test("rg honours .gitignore only inside a git repository", { skip }, async () =>
     files: { ...files, ".git/HEAD": "ref: refs/heads/main\n" },
   });
   assert.deepEqual(git.vm, git.host);
+});
+
+test("rg globs match an absolute search root's files relative to the working directory", {
+  skip,
+}, async () => {
+  // What Claude Code's Grep tool runs: an absolute root with negated directory globs.
+  const files: Fixture = {
+    "proj/a.js": "hello\n",
+    "proj/.git/config": "hello\n",
+    "proj/sub/b.txt": "hello\n",
+  };
+  const script = [
+    `rg --hidden --glob '!.git' --glob '!.svn' -l hello "$PWD/proj" | sed "s|$PWD/||" | sort`,
+    `rg -l --glob '*.js' hello "$PWD/proj" | sed "s|$PWD/||"`,
+    `rg -l --glob 'proj/sub/*' hello "$PWD/proj" | sed "s|$PWD/||"`,
+  ].join("; ");
+  const { vm, host } = await runScriptBoth(script, { files });
+  assert.deepEqual(vm, host);
 });
 
 test("rg searches piped stdin", { skip }, async () => {

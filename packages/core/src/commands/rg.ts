@@ -106,6 +106,10 @@ interface RgOptions {
   before: number;
   maxCount: number;
   maxDepth: number;
+  /** Lines longer than this many bytes print as "[Omitted long ... line]" (0: no limit). */
+  maxColumns: number;
+  /** The working directory: globs match paths relative to it, as ripgrep's overrides do. */
+  cwd: string;
   nul: boolean;
   files: boolean;
   replace: string | undefined;
@@ -135,6 +139,8 @@ const VALUE_FLAGS: Record<string, string> = {
   "--max-count": "max-count",
   "--max-depth": "max-depth",
   "--maxdepth": "max-depth",
+  "-M": "max-columns",
+  "--max-columns": "max-columns",
   "-r": "replace",
   "--replace": "replace",
   "--sort": "sort",
@@ -191,7 +197,7 @@ const BOOL_FLAGS: Record<string, string> = {
   "--version": "version",
 };
 
-function parseArgs(args: string[]): { opts: RgOptions; paths: string[] } {
+function parseArgs(args: string[], cwd: string): { opts: RgOptions; paths: string[] } {
   const o: RgOptions = {
     patterns: [],
     fixed: false,
@@ -216,6 +222,8 @@ function parseArgs(args: string[]): { opts: RgOptions; paths: string[] } {
     before: 0,
     maxCount: Number.POSITIVE_INFINITY,
     maxDepth: Number.POSITIVE_INFINITY,
+    maxColumns: 0,
+    cwd,
     nul: false,
     files: false,
     replace: undefined,
@@ -257,6 +265,9 @@ function parseArgs(args: string[]): { opts: RgOptions; paths: string[] } {
         break;
       case "max-depth":
         o.maxDepth = num(flag, value ?? "");
+        break;
+      case "max-columns":
+        o.maxColumns = num(flag, value ?? "");
         break;
       case "replace":
         o.replace = value;
@@ -526,6 +537,12 @@ class Searcher {
       if (this.lineNumbers) s += `${lineNo}${mark}`;
       return s;
     };
+    const tooLong = (text: string): boolean =>
+      o.maxColumns > 0 && Buffer.byteLength(text, "utf8") > o.maxColumns;
+    const matching = (text: string): string =>
+      tooLong(text) ? "[Omitted long matching line]" : text;
+    const contextLine = (text: string): string =>
+      tooLong(text) ? "[Omitted long context line]" : text;
     let lastPrinted = -1;
     let afterLeft = 0;
     const context = o.after > 0 || o.before > 0;
@@ -542,25 +559,25 @@ class Searcher {
         if (context) {
           const from = Math.max(lastPrinted + 1, i - o.before);
           if (lastPrinted >= 0 && from > lastPrinted + 1) parts.push("--\n");
-          for (let k = from; k < i; k++) parts.push(`${prefix(k + 1, "-")}${lines[k]}\n`);
+          for (let k = from; k < i; k++)
+            parts.push(`${prefix(k + 1, "-")}${contextLine(lines[k])}\n`);
         }
         if (o.onlyMatching && !o.invert) {
           for (const [s, e] of m.find(line)) {
             const piece =
               o.replace !== undefined ? this.replaceText(line.slice(s, e)) : line.slice(s, e);
-            parts.push(`${prefix(i + 1, ":")}${piece}\n`);
+            parts.push(`${prefix(i + 1, ":")}${matching(piece)}\n`);
           }
         } else if (o.replace !== undefined && !o.invert) {
           m.regex.lastIndex = 0;
-          parts.push(
-            `${prefix(i + 1, ":")}${line.replace(m.regex, (...args) => this.expand(args))}\n`,
-          );
-        } else parts.push(`${prefix(i + 1, ":")}${line}\n`);
+          const replaced = line.replace(m.regex, (...args) => this.expand(args));
+          parts.push(`${prefix(i + 1, ":")}${matching(replaced)}\n`);
+        } else parts.push(`${prefix(i + 1, ":")}${matching(line)}\n`);
         lastPrinted = i;
         afterLeft = o.after;
       } else if (afterLeft > 0 && !quietMode) {
         if (count >= o.maxCount && isMatch) break;
-        parts.push(`${prefix(i + 1, "-")}${line}\n`);
+        parts.push(`${prefix(i + 1, "-")}${contextLine(line)}\n`);
         lastPrinted = i;
         afterLeft--;
       }
@@ -645,7 +662,7 @@ export const rg: CommandDefinition = {
     let parsed: ReturnType<typeof parseArgs>;
     let matcher: Matcher | undefined;
     try {
-      parsed = parseArgs(ctx.argv.slice(1));
+      parsed = parseArgs(ctx.argv.slice(1), ctx.cwd);
       if (parsed.opts.typeList) {
         const lines = Object.keys(TYPES)
           .sort()
@@ -847,8 +864,15 @@ async function walk(
   }
 }
 
-function globRel(display: string): string {
-  return display.replace(/^\.\//, "");
+/**
+ * The path globs are matched against: relative, as the glob matcher requires. An absolute
+ * path (the search root was given absolute) is taken relative to the working directory when
+ * inside it, else from the filesystem root.
+ */
+function globRel(o: RgOptions, display: string): string {
+  if (!display.startsWith("/")) return display.replace(/^\.\//, "");
+  const cwd = o.cwd.endsWith("/") ? o.cwd : `${o.cwd}/`;
+  return display.startsWith(cwd) ? display.slice(cwd.length) : display.replace(/^\/+/, "");
 }
 
 function globExcludesDir(o: RgOptions, childDisplay: string, _parent: string): boolean {
@@ -856,12 +880,12 @@ function globExcludesDir(o: RgOptions, childDisplay: string, _parent: string): b
   if (negs.length === 0) return false;
   return ignore()
     .add(negs)
-    .ignores(`${globRel(childDisplay)}/`);
+    .ignores(`${globRel(o, childDisplay)}/`);
 }
 
 function fileSelected(o: RgOptions, name: string, childDisplay: string, _parent: string): boolean {
   if (o.globs.length > 0) {
-    const rel = globRel(childDisplay);
+    const rel = globRel(o, childDisplay);
     const pos = o.globs.filter((g) => !g.startsWith("!"));
     const neg = o.globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1));
     if (pos.length > 0 && !ignore().add(pos).ignores(rel)) return false;
