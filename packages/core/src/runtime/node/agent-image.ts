@@ -254,7 +254,9 @@ async function bundleSdk(
             const owner = packageOf(packages, args.path, "hostDir");
             if (!owner) throw new Error(`${args.path} is outside the agent's packages in the VM`);
             const vmPath = `${owner.vmDir}/${relative(owner.hostDir, args.path).split(sep).join("/")}`;
-            const text = await readFile(args.path, "utf8");
+            // A `#!` line (an adapter's bin) is only valid at the very start of a script; inside
+            // the bundle it would be a syntax error, so it becomes a comment (lines unchanged).
+            const text = (await readFile(args.path, "utf8")).replace(/^#!/, "//#!");
             const rewritten = rewriteImports(text, vmFileUrl(vmPath));
             let contents = rewritten.code;
             if (!rewritten.hasModuleSyntax && /\b__(?:file|dir)name\b/.test(contents))
