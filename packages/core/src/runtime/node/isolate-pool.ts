@@ -11,7 +11,7 @@
  * VM, whose processes already share a filesystem.
  */
 import ivm from "isolated-vm";
-import { runtimeImage } from "./runtime-image.ts";
+import { RUNTIME_FILENAME, runtimeImage } from "./runtime-image.ts";
 
 /**
  * A startup snapshot other than the plain runtime's: an agent image (the runtime plus an agent
@@ -66,9 +66,10 @@ export async function takeIsolate(
   image?: SnapshotImage,
 ): Promise<FreshIsolate> {
   const key = poolKey(memoryMb, image);
-  const kept = recycled.get(owner)?.get(key);
+  const byKey = recycled.get(owner);
+  const kept = byKey?.get(key);
   if (kept) {
-    recycled.get(owner)?.delete(key);
+    byKey?.delete(key);
     clearTimeout(kept.timer);
     if (!kept.isolate.isDisposed) {
       try {
@@ -109,19 +110,19 @@ export function recycleIsolate(
   image?: SnapshotImage,
 ): void {
   const key = poolKey(memoryMb, image);
-  let byHeap = recycled.get(owner);
-  if (!byHeap) recycled.set(owner, (byHeap = new Map()));
-  const previous = byHeap.get(key);
+  let byKey = recycled.get(owner);
+  if (!byKey) recycled.set(owner, (byKey = new Map()));
+  const previous = byKey.get(key);
   if (previous) {
     clearTimeout(previous.timer);
     if (!previous.isolate.isDisposed) previous.isolate.dispose();
   }
   const timer = setTimeout(() => {
-    if (byHeap.get(key)?.isolate === isolate) byHeap.delete(key);
+    if (byKey.get(key)?.isolate === isolate) byKey.delete(key);
     if (!isolate.isDisposed) isolate.dispose();
   }, RECYCLED_IDLE_MS);
   timer.unref();
-  byHeap.set(key, { isolate, timer });
+  byKey.set(key, { isolate, timer });
 }
 
 async function makeIsolate(memoryMb: number, agent?: SnapshotImage): Promise<FreshIsolate> {
@@ -138,7 +139,7 @@ async function makeContext(isolate: ivm.Isolate, agent?: SnapshotImage): Promise
   const context = await isolate.createContext();
   if (!agent) {
     const image = await runtimeImage();
-    if (!image.snapshot) await context.eval(image.source, { filename: "node:internal/agentos" });
+    if (!image.snapshot) await context.eval(image.source, { filename: RUNTIME_FILENAME });
   }
   const entryRef = (await context.global.get("__agentos_entry", {
     reference: true,
@@ -153,6 +154,7 @@ async function makeContext(isolate: ivm.Isolate, agent?: SnapshotImage): Promise
     fatal: await get("fatal"),
     signal: await get("signal"),
   };
+  entryRef.release();
   // Only the references above can reach the bootstrap from now on.
   await context.global.delete("__agentos_entry");
   return { isolate, context, entry };
