@@ -13,14 +13,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import {
-  AgentOs,
-  hostTool,
-  type PermissionRequest,
-  type SessionEvent,
-  toolKit,
-} from "@agentos/core";
-import { z } from "zod";
+import { AgentOs, type PermissionRequest } from "@agentos/core";
+import { sessionUpdates, trackerToolKit } from "../../core/src/acp/testing/agent-fixtures.ts";
 import {
   type RecordedRequest,
   type ScriptedLlmServer,
@@ -69,30 +63,7 @@ function systemText(request: RecordedRequest): string {
   return (system ?? []).map((block) => block.text ?? "").join("\n");
 }
 
-function updates(events: SessionEvent[]): Array<Record<string, unknown>> {
-  return events
-    .filter((e) => e.event.method === "session/update")
-    .map((e) => (e.event.params as { update: Record<string, unknown> }).update);
-}
-
-const tickets: unknown[] = [];
-const tracker = toolKit({
-  name: "tracker",
-  description: "The team's issue tracker",
-  tools: {
-    createTicket: hostTool({
-      description: "Open a ticket",
-      inputSchema: z.object({
-        title: z.string().describe("Ticket title"),
-        priority: z.enum(["low", "high"]).describe("Priority"),
-      }),
-      execute: (input) => {
-        tickets.push(input);
-        return { id: `T-${tickets.length}`, ...input };
-      },
-    }),
-  },
-});
+const { kit: tracker, tickets } = trackerToolKit();
 
 const script: ScriptedTurn[] = [
   // 1. a turn with every kind of tool call
@@ -261,13 +232,13 @@ describe("Claude Code inside the VM (claude-agent-acp, scripted model)", () => {
     assert.ok(methods.includes("_agentos/permission_response"));
 
     // Every tool call is reported and completes.
-    const completed = updates(events)
+    const completed = sessionUpdates(events)
       .filter((u) => u.sessionUpdate === "tool_call_update" && u.status === "completed")
       .map((u) => u.toolCallId);
     for (const id of ["w1", "b1", "e1", "g1", "h1"])
       assert.ok(completed.includes(id), `${id} completed`);
     // The turn's usage reaches the transcript (context used, window size, cost).
-    const usage = updates(events).find((u) => u.sessionUpdate === "usage_update");
+    const usage = sessionUpdates(events).find((u) => u.sessionUpdate === "usage_update");
     assert.equal(typeof usage?.used, "number");
 
     // 2. The host rejects a write: Claude Code is told, nothing is written.

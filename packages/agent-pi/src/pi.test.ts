@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { AgentOs, type CronEvent, hostTool, type SessionEvent, toolKit } from "@agentos/core";
-import { z } from "zod";
+import { AgentOs, type CronEvent } from "@agentos/core";
+import { sessionUpdates, trackerToolKit } from "../../core/src/acp/testing/agent-fixtures.ts";
 import {
   type RecordedRequest,
   type ScriptedLlmServer,
@@ -36,30 +36,7 @@ function toolResult(request: RecordedRequest, callId: string): string {
   return (content as Array<{ text?: string }>).map((part) => part.text ?? "").join("");
 }
 
-function updates(events: SessionEvent[]): Array<Record<string, unknown>> {
-  return events
-    .filter((e) => e.event.method === "session/update")
-    .map((e) => (e.event.params as { update: Record<string, unknown> }).update);
-}
-
-const tickets: unknown[] = [];
-const tracker = toolKit({
-  name: "tracker",
-  description: "The team's issue tracker",
-  tools: {
-    createTicket: hostTool({
-      description: "Open a ticket",
-      inputSchema: z.object({
-        title: z.string().describe("Ticket title"),
-        priority: z.enum(["low", "high"]).describe("Priority"),
-      }),
-      execute: (input) => {
-        tickets.push(input);
-        return { id: `T-${tickets.length}`, ...input };
-      },
-    }),
-  },
-});
+const { kit: tracker, tickets } = trackerToolKit();
 
 const script: ScriptedTurn[] = [
   // 1. a turn with every kind of tool call
@@ -197,7 +174,7 @@ describe("the Pi coding agent in a VM", { timeout: 300_000 }, () => {
 
     // Every tool call was reported over ACP and finished.
     const calls = new Map<string, string>();
-    for (const update of updates(vm.getSessionEvents(first))) {
+    for (const update of sessionUpdates(vm.getSessionEvents(first))) {
       if (update.sessionUpdate === "tool_call" || update.sessionUpdate === "tool_call_update") {
         const status = update.status as string | undefined;
         if (status) calls.set(update.toolCallId as string, status);
