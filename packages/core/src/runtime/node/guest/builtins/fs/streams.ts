@@ -79,6 +79,24 @@ export function fsStreams(): { ReadStream: any; WriteStream: any } {
     call("close", [fd], (e) => callback(error ?? e));
   }
 
+  /** Opens the stream's path unless it was given an fd; then 'open' and 'ready', as Node. */
+  function openFd(stream: any, callback: (error?: Error | null) => void) {
+    if (stream.fd !== null) {
+      callback();
+      return;
+    }
+    call<number>("open", [stream.path, stream.flags, stream.mode], (error, fd) => {
+      if (error) {
+        callback(error);
+        return;
+      }
+      stream.fd = fd as number;
+      callback();
+      stream.emit("open", stream.fd);
+      stream.emit("ready");
+    });
+  }
+
   class ReadStream extends Readable {
     path: string | undefined;
     fd: number | null;
@@ -121,20 +139,7 @@ export function fsStreams(): { ReadStream: any; WriteStream: any } {
     }
 
     _construct(callback: (error?: Error | null) => void): void {
-      if (this.fd !== null) {
-        callback();
-        return;
-      }
-      call<number>("open", [this.path, this.flags, this.mode], (error, fd) => {
-        if (error) {
-          callback(error);
-          return;
-        }
-        this.fd = fd as number;
-        callback();
-        this.emit("open", this.fd);
-        this.emit("ready");
-      });
+      openFd(this, callback);
     }
 
     _read(size: number): void {
@@ -204,20 +209,7 @@ export function fsStreams(): { ReadStream: any; WriteStream: any } {
     }
 
     _construct(callback: (error?: Error | null) => void): void {
-      if (this.fd !== null) {
-        callback();
-        return;
-      }
-      call<number>("open", [this.path, this.flags, this.mode], (error, fd) => {
-        if (error) {
-          callback(error);
-          return;
-        }
-        this.fd = fd as number;
-        callback();
-        this.emit("open", this.fd);
-        this.emit("ready");
-      });
+      openFd(this, callback);
     }
 
     _write(chunk: Uint8Array, _encoding: string, callback: (error?: Error | null) => void): void {
