@@ -1,10 +1,10 @@
 /** expand: converts tabs to spaces, as GNU coreutils expand: -t N / -t LIST, -i (leading only). */
-import { O_RDONLY } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import { describeError } from "./errors.ts";
 import { parseArgs, UsageError, usageText } from "./lib/line-getopt.ts";
 import { Output, quoteIfNeeded } from "./lib/line-io.ts";
 import { nextStop, parseTabStops, type TabStops } from "./lib/line-tabs.ts";
+import { type Input, inputChunks, openInput } from "./lib/text-io.ts";
 
 /** Collects -t arguments (and the obsolete -N form) into one tab list. */
 export function tabOptions(
@@ -62,9 +62,9 @@ export const expand: CommandDefinition = {
     let column = 0;
     let leading = true;
     for (const name of files) {
-      let fd = 0;
+      let input: Input;
       try {
-        if (name !== "-") fd = await ctx.open(name, O_RDONLY);
+        input = await openInput(ctx, name);
       } catch (err) {
         if (!ctx.alive) throw err;
         await out.flush();
@@ -73,9 +73,7 @@ export const expand: CommandDefinition = {
         continue;
       }
       try {
-        for (;;) {
-          const chunk = await ctx.read(fd);
-          if (chunk === null || chunk.length === 0) break;
+        for await (const chunk of inputChunks(ctx, input.fd)) {
           const buf: number[] = [];
           for (const b of chunk) {
             if (b === 0x09 && leading) {
@@ -106,7 +104,7 @@ export const expand: CommandDefinition = {
         await ctx.err(`expand: ${quoteIfNeeded(name)}: ${describeError(err)}\n`);
         status = 1;
       } finally {
-        if (name !== "-") ctx.close(fd);
+        input.close();
       }
     }
     await out.flush();

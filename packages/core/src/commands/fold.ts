@@ -1,9 +1,9 @@
 /** fold: wraps lines to a width, as GNU coreutils fold: -w N (and -N), -b (bytes), -s (at blanks). */
-import { O_RDONLY } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import { describeError } from "./errors.ts";
 import { parseArgs, UsageError, usageText } from "./lib/line-getopt.ts";
 import { Output, quoteAlways, quoteIfNeeded } from "./lib/line-io.ts";
+import { type Input, inputChunks, openInput } from "./lib/text-io.ts";
 
 export const fold: CommandDefinition = {
   name: "fold",
@@ -62,9 +62,9 @@ export const fold: CommandDefinition = {
     const files = parsed.operands.length > 0 ? parsed.operands : ["-"];
     let status = 0;
     for (const name of files) {
-      let fd = 0;
+      let input: Input;
       try {
-        if (name !== "-") fd = await ctx.open(name, O_RDONLY);
+        input = await openInput(ctx, name);
       } catch (err) {
         if (!ctx.alive) throw err;
         await out.flush();
@@ -75,9 +75,7 @@ export const fold: CommandDefinition = {
       let line: number[] = [];
       let column = 0;
       try {
-        for (;;) {
-          const chunk = await ctx.read(fd);
-          if (chunk === null || chunk.length === 0) break;
+        for await (const chunk of inputChunks(ctx, input.fd)) {
           const buf: number[] = [];
           for (const c of chunk) {
             if (c === 0x0a) {
@@ -126,7 +124,7 @@ export const fold: CommandDefinition = {
         await ctx.err(`fold: ${quoteIfNeeded(name)}: ${describeError(err)}\n`);
         status = 1;
       } finally {
-        if (name !== "-") ctx.close(fd);
+        input.close();
       }
     }
     await out.flush();

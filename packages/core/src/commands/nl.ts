@@ -2,12 +2,12 @@
  * nl: numbers lines, as GNU coreutils nl: -b/-h/-f STYLE (a, t, n, pBRE), -n ln|rn|rz, -w, -s,
  * -v, -i, -l, -p, -d, and the \:\:\: / \:\: / \: logical page sections.
  */
-import { O_RDONLY } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import { describeError } from "./errors.ts";
 import { regexSource } from "./lib/find-regex.ts";
 import { parseArgs, UsageError, usageText } from "./lib/line-getopt.ts";
 import { fromLatin1, LineReader, latin1, Output, quoteAlways } from "./lib/line-io.ts";
+import { type Input, openInput } from "./lib/text-io.ts";
 
 type Style = { kind: "a" | "t" | "n" } | { kind: "p"; re: RegExp };
 
@@ -144,9 +144,9 @@ export const nl: CommandDefinition = {
       return text.padStart(width, " ");
     };
     for (const name of files) {
-      let fd = 0;
+      let input: Input;
       try {
-        if (name !== "-") fd = await ctx.open(name, O_RDONLY);
+        input = await openInput(ctx, name);
       } catch (err) {
         if (!ctx.alive) throw err;
         await out.flush();
@@ -155,7 +155,7 @@ export const nl: CommandDefinition = {
         continue;
       }
       try {
-        const reader = new LineReader(ctx, fd);
+        const reader = new LineReader(ctx, input.fd);
         for (;;) {
           const raw = await reader.next();
           if (raw === null) break;
@@ -197,7 +197,7 @@ export const nl: CommandDefinition = {
         await ctx.err(`nl: ${name}: ${describeError(err)}\n`);
         status = 1;
       } finally {
-        if (name !== "-") ctx.close(fd);
+        input.close();
       }
     }
     await out.flush();

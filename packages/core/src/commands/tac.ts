@@ -3,7 +3,6 @@
  * -r (SEP is a regular expression), -b (separator before each record). tac has to buffer.
  */
 import { isKernelError } from "../fs/errors.ts";
-import { O_RDONLY } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import { describeError } from "./errors.ts";
 import { regexSource } from "./lib/find-regex.ts";
@@ -16,6 +15,7 @@ import {
   quoteAlways,
   quoteIfNeeded,
 } from "./lib/line-io.ts";
+import { type Input, openInput } from "./lib/text-io.ts";
 
 export const tac: CommandDefinition = {
   name: "tac",
@@ -71,9 +71,9 @@ export const tac: CommandDefinition = {
     let status = 0;
     for (const name of files) {
       let data: Uint8Array;
-      let fd = 0;
+      let input: Input;
       try {
-        if (name !== "-") fd = await ctx.open(name, O_RDONLY);
+        input = await openInput(ctx, name);
       } catch (err) {
         if (!ctx.alive) throw err;
         await out.flush();
@@ -84,7 +84,7 @@ export const tac: CommandDefinition = {
         continue;
       }
       try {
-        data = await ctx.readAll(fd);
+        data = await ctx.readAll(input.fd);
       } catch (err) {
         if (!ctx.alive) throw err;
         await out.flush();
@@ -94,7 +94,7 @@ export const tac: CommandDefinition = {
         status = 1;
         continue;
       } finally {
-        if (name !== "-") ctx.close(fd);
+        input.close();
       }
       const text = latin1(data);
       if (sepText === "") {

@@ -2,13 +2,13 @@
  * unexpand: converts runs of blanks to tabs, as GNU coreutils unexpand: leading blanks only by
  * default, -a for all, -t N / -t LIST (implies -a), --first-only.
  */
-import { O_RDONLY } from "../fs/types.ts";
 import type { CommandDefinition } from "../kernel/command-registry.ts";
 import { describeError } from "./errors.ts";
 import { tabOptions } from "./expand.ts";
 import { parseArgs, UsageError, usageText } from "./lib/line-getopt.ts";
 import { Output, quoteIfNeeded } from "./lib/line-io.ts";
 import { nextStop, parseTabStops, type TabStops } from "./lib/line-tabs.ts";
+import { type Input, inputChunks, openInput } from "./lib/text-io.ts";
 
 export const unexpand: CommandDefinition = {
   name: "unexpand",
@@ -61,9 +61,9 @@ export const unexpand: CommandDefinition = {
       pending = [];
     };
     for (const name of files) {
-      let fd = 0;
+      let input: Input;
       try {
-        if (name !== "-") fd = await ctx.open(name, O_RDONLY);
+        input = await openInput(ctx, name);
       } catch (err) {
         if (!ctx.alive) throw err;
         await out.flush();
@@ -72,9 +72,7 @@ export const unexpand: CommandDefinition = {
         continue;
       }
       try {
-        for (;;) {
-          const chunk = await ctx.read(fd);
-          if (chunk === null || chunk.length === 0) break;
+        for await (const chunk of inputChunks(ctx, input.fd)) {
           for (const b of chunk) {
             if ((b === 0x20 || b === 0x09) && convert) {
               if (pending.length === 0) pendingStart = column;
@@ -122,7 +120,7 @@ export const unexpand: CommandDefinition = {
         await ctx.err(`unexpand: ${quoteIfNeeded(name)}: ${describeError(err)}\n`);
         status = 1;
       } finally {
-        if (name !== "-") ctx.close(fd);
+        input.close();
       }
     }
     flushPending();
