@@ -67,7 +67,7 @@ const CASES: Record<string, string> = {
   "statSync fields": `
     fs.writeFileSync("s", "12345");
     const st = fs.statSync("s");
-    show(() => [st.size, st.isFile(), st.isDirectory(), st.isSymbolicLink(), st.nlink, st.mode.toString(8), typeof st.mtimeMs, st.mtime instanceof Date, st.mtime.getTime() === Math.floor(st.mtimeMs) || st.mtime.getTime() === st.mtimeMs]);
+    show(() => [st.size, st.isFile(), st.isDirectory(), st.isSymbolicLink(), st.nlink, st.mode.toString(8), typeof st.mtimeMs, st.mtime instanceof Date, Math.abs(st.mtime.getTime() - st.mtimeMs) < 1]);
     show(() => Object.keys(st));
     show(() => st.constructor.name);
     show(() => fs.statSync(".").isDirectory());`,

@@ -10,6 +10,7 @@
  * context is reachable from the new one; isolate-wide state (heap, code cache) stays inside one
  * VM, whose processes already share a filesystem.
  */
+import { requireGuestV8Addon } from "@agentos/guest-v8";
 import ivm from "isolated-vm";
 import { RUNTIME_FILENAME, runtimeImage } from "./runtime-image.ts";
 
@@ -41,6 +42,13 @@ export interface FreshIsolate {
   isolate: ivm.Isolate;
   context: ivm.Context;
   entry: GuestEntry;
+}
+
+/** Our native module of the V8 calls isolated-vm lacks (packages/guest-v8), loaded once. */
+let guestV8: ivm.NativeModule | undefined;
+function guestV8Module(): ivm.NativeModule {
+  guestV8 ??= new ivm.NativeModule(requireGuestV8Addon());
+  return guestV8;
 }
 
 const spares = new Map<string, Promise<FreshIsolate>>();
@@ -154,6 +162,11 @@ async function makeContext(isolate: ivm.Isolate, agent?: SnapshotImage): Promise
     fatal: await get("fatal"),
     signal: await get("signal"),
   };
+  const attach = await get("attachV8");
+  const native = await guestV8Module().create(context);
+  await attach.apply(undefined, [native.derefInto()]);
+  attach.release();
+  native.release();
   entryRef.release();
   // Only the references above can reach the bootstrap from now on.
   await context.global.delete("__agentos_entry");

@@ -6,6 +6,7 @@
  *
  * Built lazily, once per host process: esbuild bundles in ~100 ms, the snapshot takes ~50 ms.
  */
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,7 +49,11 @@ async function buildImage(): Promise<RuntimeImage> {
       events: packageDir("events"),
       string_decoder: packageDir("string_decoder"),
       "abort-controller": fileURLToPath(new URL("./guest/abort.ts", import.meta.url)),
+      [PROMISE_DETAILS_MODULE]: fileURLToPath(
+        new URL("./guest/promise-details.ts", import.meta.url),
+      ),
     },
+    plugins: [inspectPromiseState],
     define: { global: "globalThis" },
     logLevel: "silent",
     legalComments: "none",
@@ -65,6 +70,34 @@ async function buildImage(): Promise<RuntimeImage> {
   }
   return { source, snapshot };
 }
+
+const PROMISE_DETAILS_MODULE = "agentos-promise-details";
+/** node-inspect-extracted's stand-in for V8's promise state: always pending. */
+const PENDING_STUB = "getPromiseDetails:()=>[g,void 0]";
+
+/**
+ * Makes util.inspect show promise states (`Promise { 4 }`, `<rejected>`): the stub in
+ * node-inspect-extracted's bundle calls guest/promise-details.ts instead. The package has no
+ * option for it; a release that changes the stub fails the build here, not silently.
+ */
+const inspectPromiseState: esbuild.Plugin = {
+  name: "inspect-promise-state",
+  setup(build) {
+    build.onLoad({ filter: /node-inspect-extracted[\\/]dist[\\/]inspect\.js$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      if (!text.includes(PENDING_STUB)) {
+        throw new Error(
+          `node-inspect-extracted changed: ${PENDING_STUB} not found in ${args.path}`,
+        );
+      }
+      const patched = text.replace(
+        PENDING_STUB,
+        `getPromiseDetails:(t)=>require("${PROMISE_DETAILS_MODULE}").promiseDetails(t,g,h)`,
+      );
+      return { contents: patched, loader: "js" };
+    });
+  },
+};
 
 const requireHere = createRequire(import.meta.url);
 

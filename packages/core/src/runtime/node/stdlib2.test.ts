@@ -148,6 +148,18 @@ const ASYNC_HOOKS_CASES: Case[] = [
     "AsyncResource.bind and snapshot",
     "const als = new AsyncLocalStorage(); const bound = als.run(7, () => AsyncResource.bind(() => als.getStore())); const snap = als.run(9, () => AsyncLocalStorage.snapshot()); console.log(bound(), snap(() => als.getStore()), typeof bound.asyncResource); await new Promise((r) => setTimeout(r, 1))",
   ],
+  [
+    "ALS across await in interleaved async functions",
+    "const als = new AsyncLocalStorage(); const work = async (n) => { await null; await new Promise((r) => setTimeout(r, 3 - n)); const a = als.getStore(); await Promise.all([1, 2]); return [n, a, als.getStore()]; }; console.log(await Promise.all([als.run('x', () => work(1)), als.run('y', () => work(2))]), als.getStore())",
+  ],
+  [
+    "ALS across await of a thenable, for await and an async generator",
+    "const als = new AsyncLocalStorage(); async function* gen() { yield als.getStore(); await new Promise((r) => setImmediate(r)); yield als.getStore(); } const seen = await als.run('g', async () => { const out = [await { then: (r) => r(als.getStore()) }]; for await (const v of gen()) out.push(v, als.getStore()); return out; }); console.log(seen, als.getStore())",
+  ],
+  [
+    "ALS enterWith inside an async function stays in that function",
+    "const als = new AsyncLocalStorage(); const f = async () => { als.enterWith('inner'); await null; return als.getStore(); }; const r = await als.run('outer', async () => { const v = await f(); return [v, als.getStore()]; }); console.log(r)",
+  ],
   ["AsyncResource bad type", "new AsyncResource(1)"],
   [
     "createHook and ids",

@@ -6,6 +6,7 @@
 import { inspect } from "node-inspect-extracted";
 import { callSync } from "./host.ts";
 import { flushOutput, writeFd } from "./output.ts";
+import { UnhandledPromiseRejection } from "./rejections.ts";
 import { TextEncoder } from "./text-encoding.ts";
 
 const encoder = new TextEncoder();
@@ -103,13 +104,18 @@ export function printFatal(
   place: MessagePlace = origin === "unhandledRejection" ? "stack" : "throw",
 ): void {
   let body: string;
-  if (error instanceof Error) {
+  if (error instanceof Error && !(error instanceof UnhandledPromiseRejection)) {
     body = inspect(error);
   } else if (origin === "unhandledRejection") {
+    const message = (
+      error instanceof UnhandledPromiseRejection
+        ? error
+        : new UnhandledPromiseRejection(error, (value) => inspect(value))
+    ).message;
     // Node reports a non-error rejection through an error it makes in its own internals.
     body =
       "node:internal/process/promises:392\n      new UnhandledPromiseRejection(reason);\n      ^\n\n" +
-      `UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${inspect(error)}".\n` +
+      `UnhandledPromiseRejection: ${message}\n` +
       "    at throwUnhandledRejectionsMode (node:internal/process/promises:392:7)\n" +
       "    at processPromiseRejections (node:internal/process/promises:475:17)\n" +
       "    at process.processTicksAndRejections (node:internal/process/task_queues:106:37) {\n" +
@@ -117,7 +123,7 @@ export function printFatal(
   } else {
     body = `Uncaught ${inspect(error)}`;
   }
-  const header = sourceHeader(error, place);
+  const header = error instanceof UnhandledPromiseRejection ? "" : sourceHeader(error, place);
   const text =
     error instanceof Error || origin === "unhandledRejection"
       ? `${header}${body}\n\nNode.js ${process.version}\n`

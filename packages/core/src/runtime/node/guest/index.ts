@@ -32,7 +32,9 @@ import {
 } from "./modules.ts";
 import { flushOutput } from "./output.ts";
 import { type BootConfig, createProcess, type GuestProcessObject } from "./process.ts";
+import { onPromiseReject, setRejectionSink } from "./rejections.ts";
 import { SIGNAL_NAMES } from "./signals.ts";
+import { attachV8, type GuestV8, v8 } from "./v8-extras.ts";
 
 type Launch = GuestLaunch;
 
@@ -55,9 +57,10 @@ function onUncaught(
     proc.emit("uncaughtException", error, origin);
     return;
   }
-  printFatal(error, origin, place);
   proc.exitCode = 1;
-  (proc._runExit as () => void)();
+  (proc._runExit as (idle: boolean, lastWords: () => void) => void)(false, () =>
+    printFatal(error, origin, place),
+  );
 }
 
 /** The loop ran dry: exit, telling the host that no guest code is left running. */
@@ -253,6 +256,19 @@ const entry = {
     });
     installProcessGlobals(proc);
     setUncaughtHandler((error) => onUncaught(error, "uncaughtException"));
+    setRejectionSink({
+      emitUnhandled: (reason, promise) => proc.emit("unhandledRejection", reason, promise),
+      emitHandled: (promise, id) => {
+        if (proc.emit("rejectionHandled", promise)) return;
+        const warning = new Error(
+          `Promise rejection was handled asynchronously (rejection id: ${id})`,
+        );
+        warning.name = "PromiseRejectionHandledWarning";
+        (proc.emitWarning as (w: Error) => void)(warning);
+      },
+      uncaught: (error) => onUncaught(error, "unhandledRejection"),
+      describe: (value) => v8.detailString(value),
+    });
     guard(() => start(config.launch));
     drainTicks();
     if (liveRefs() === 0) reportIdle();
@@ -293,6 +309,13 @@ const entry = {
     const name = SIGNAL_NAMES[signal];
     guard(() => proc.emit(name, name, signal));
     drainTicks();
+  },
+  /** The native V8 functions, handed over before boot (see v8-extras.ts). */
+  attachV8(native: GuestV8): void {
+    attachV8(native);
+    native.setPromiseRejectHandler(onPromiseReject);
+    // A recycled isolate still holds the async context its last process left current.
+    native.setContinuationData(undefined);
   },
   /** For an agent image's script only, while its snapshot is made (deleted with the entry). */
   registerSnapshotModule,

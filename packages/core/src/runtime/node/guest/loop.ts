@@ -6,6 +6,8 @@
  */
 import { bindToFrame } from "./async-context.ts";
 import { callAsync, notifyHost } from "./host.ts";
+import { processRejections, setDraining } from "./rejections.ts";
+import { v8 } from "./v8-extras.ts";
 
 let refs = 0;
 let idleReported = false;
@@ -47,18 +49,42 @@ let tickScheduled = false;
 
 export function nextTick(callback: () => void): void {
   ticks.push(bindToFrame(callback));
-  if (!tickScheduled) {
+  // Inside drainTicks the loop there runs it; elsewhere (microtasks V8 runs after a host
+  // call) a microtask does.
+  if (!tickScheduled && !draining) {
     tickScheduled = true;
     queueMicrotask(runTicks);
   }
 }
 
+let draining = false;
+
 /**
- * Runs the nextTick queue now. Node drains it when a callback from the loop returns, before
- * the promise microtasks that callback queued; the host-called entry points do the same.
+ * What Node does when a callback from the loop returns (processTicksAndRejections): the
+ * nextTick queue, then the microtasks, again while either refills, then the promise
+ * rejections left unhandled, whose listeners may queue more. With no tick queued the
+ * microtasks go first, as in Node. Every host-called entry point ends with it.
  */
 export function drainTicks(): void {
-  runTicks();
+  if (draining) {
+    // Called from a microtask the loop below is running (code that emulates Node's "each
+    // event from a callback of its own" within one host call): its ticks run now; the
+    // microtasks and rejections are the outer loop's to finish.
+    runTicks();
+    return;
+  }
+  draining = true;
+  setDraining(true);
+  try {
+    if (ticks.length === 0) v8.runMicrotasks();
+    while (ticks.length > 0 || processRejections()) {
+      runTicks();
+      v8.runMicrotasks();
+    }
+  } finally {
+    draining = false;
+    setDraining(false);
+  }
 }
 
 function runTicks(): void {
@@ -96,30 +122,16 @@ export function cancelImmediate(entry: ImmediateEntry): void {
   if (liveRefs() === 0) reportIdle();
 }
 
+/** Immediates queued while these run wait for the next turn, as in Node. */
 function runImmediates(): void {
   immediateTurnPending = false;
-  // Immediates queued while these run wait for the next turn, as in Node.
   const batch = immediates;
   immediates = [];
-  runImmediateBatch(batch, 0);
-}
-
-/**
- * Node runs each immediate's nextTicks and microtasks before the next immediate. The ticks are
- * drained here; the next immediate waits behind the microtasks this one queued.
- */
-function runImmediateBatch(batch: ImmediateEntry[], start: number): void {
-  let index = start;
-  while (index < batch.length) {
-    const entry = batch[index++];
+  for (const entry of batch) {
     if (entry.cancelled) continue;
     guard(entry.callback);
-    runTicks();
-    if (index < batch.length) {
-      const next = index;
-      Promise.resolve().then(() => runImmediateBatch(batch, next));
-      return;
-    }
+    // Node runs each immediate's nextTicks, microtasks and rejections before the next one.
+    drainTicks();
   }
   if (immediates.length > 0 && !immediateTurnPending) {
     immediateTurnPending = true;

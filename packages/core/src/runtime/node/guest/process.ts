@@ -259,8 +259,9 @@ export function createProcess(config: BootConfig): GuestProcessObject {
    * Emits 'exit' once and hands the final code to the host. `idle`: called when the loop ran
    * dry, with nothing of the program left on the stack; the host then answers instead of
    * leaving this call blocked until the isolate is gone, so the isolate can be reused.
+   * `lastWords`: a fatal error's report, which Node prints after the 'exit' listeners ran.
    */
-  function runExit(idle = false): never | void {
+  function runExit(idle = false, lastWords?: () => void): never | void {
     if (!exiting) {
       exiting = true;
       (proc as Record<string, unknown>)._exiting = true;
@@ -280,6 +281,7 @@ export function createProcess(config: BootConfig): GuestProcessObject {
         }
       }
     }
+    lastWords?.();
     flushOutput();
     callSync("exit", exitCode ?? 0, idle);
   }

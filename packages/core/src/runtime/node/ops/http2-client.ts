@@ -178,10 +178,13 @@ export class Http2Client {
       pushed.close(constants.NGHTTP2_REFUSED_STREAM),
     );
     session.on("error", (error) => this.#push({ t: "error", error: errorData(error) }));
-    session.on("close", () => {
-      this.#closed = true;
-      this.#push({ t: "close" });
-    });
+    // A tick late, as its streams' 'close' events are (see #watchStream): they come first.
+    session.on("close", () =>
+      process.nextTick(() => {
+        this.#closed = true;
+        this.#push({ t: "close" });
+      }),
+    );
   }
 
   /** Starts a request; throws Node's own validation errors. */
@@ -219,7 +222,9 @@ export class Http2Client {
       const event: Http2Event = { t: "data", s, chunk: bytes(chunk) };
       process.nextTick(() => this.#push(event));
     });
-    stream.on("end", () => this.#push({ t: "end", s }));
+    // 'end' and 'close' follow the same tick, or a resumed stream's last data (queued a tick
+    // late) would reach the guest after them.
+    stream.on("end", () => process.nextTick(() => this.#push({ t: "end", s })));
     stream.on("wantTrailers", () => this.#push({ t: "wantTrailers", s }));
     stream.on("frameError", (type: number, code: number, id: number) =>
       this.#push({ t: "frameError", s, type, code, id }),
@@ -230,7 +235,13 @@ export class Http2Client {
     });
     stream.on("close", () => {
       this.#streams.delete(s);
-      this.#push({ t: "streamClose", s, rstCode: stream.rstCode ?? 0, error: failure });
+      const event: Http2Event = {
+        t: "streamClose",
+        s,
+        rstCode: stream.rstCode ?? 0,
+        error: failure,
+      };
+      process.nextTick(() => this.#push(event));
     });
   }
 

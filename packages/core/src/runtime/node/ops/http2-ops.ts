@@ -26,8 +26,14 @@ function http2State(g: GuestProcess): Http2State {
     state = created;
     g.state.set("http2", created);
     g.cleanups.push(() => {
-      for (const client of created.sessions.values()) void client.destroy(constants.NGHTTP2_CANCEL);
+      const left = [...created.sessions.values()];
       created.sessions.clear();
+      // Cleanups run in a promise continuation that may sit inside isolated-vm's callback;
+      // node:http2 closing a session there trips Node's async-context check and aborts the
+      // host. A fresh turn of the host loop is a proper callback scope.
+      setImmediate(() => {
+        for (const client of left) void client.destroy(constants.NGHTTP2_CANCEL);
+      });
     });
   }
   return state;

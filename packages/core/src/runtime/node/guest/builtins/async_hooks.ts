@@ -1,16 +1,10 @@
 /**
  * node:async_hooks: AsyncLocalStorage and AsyncResource over the guest's async context frames
- * (see ../async-context.ts for how far they propagate). Async ids are counted per resource;
+ * (see ../async-context.ts for how they propagate). Async ids are counted per resource;
  * createHook returns a hook whose enable/disable do nothing, because the runtime has no
  * per-resource lifecycle events to report (init/before/after/destroy are never called).
  */
-import {
-  currentFrame,
-  enterFrame,
-  type Frame,
-  installPromiseContext,
-  runInFrame,
-} from "../async-context.ts";
+import { currentFrame, enterFrame, type Frame, runInFrame } from "../async-context.ts";
 import { codedError, invalidArgType } from "../errors.ts";
 
 let nextAsyncId = 2;
@@ -46,7 +40,6 @@ class AsyncLocalStorage<T> {
   }
 
   run<R>(store: T, callback: (...args: unknown[]) => R, ...args: unknown[]): R {
-    installPromiseContext();
     return runInFrame(withStore(currentFrame(), this, store), () => callback(...args));
   }
 
@@ -55,7 +48,6 @@ class AsyncLocalStorage<T> {
   }
 
   enterWith(store: T): void {
-    installPromiseContext();
     enterFrame(withStore(currentFrame(), this, store));
   }
 

@@ -111,6 +111,13 @@ export function fsStreams(): { ReadStream: any; WriteStream: any } {
 
     constructor(path: unknown, options?: unknown) {
       const opts = streamOptions(options);
+      // Checked before the stream exists, as Node does: a rejected range must not open the file.
+      const end = opts.end ?? Number.POSITIVE_INFINITY;
+      if (opts.start !== undefined) validateInteger(opts.start, "start", 0);
+      if (opts.end !== undefined) validateInteger(opts.end, "end", 0);
+      if (opts.start !== undefined && opts.start > end) {
+        throw outOfRange("start", `<= "end" (here: ${end})`, opts.start);
+      }
       super({
         highWaterMark: opts.highWaterMark ?? 64 * 1024,
         encoding: opts.encoding,
@@ -125,12 +132,7 @@ export function fsStreams(): { ReadStream: any; WriteStream: any } {
       this.mode = opts.mode ?? 0o666;
       this.autoClose = opts.autoClose ?? true;
       this.start = opts.start;
-      this.end = opts.end ?? Number.POSITIVE_INFINITY;
-      if (this.start !== undefined) validateInteger(this.start, "start", 0);
-      if (opts.end !== undefined) validateInteger(opts.end, "end", 0);
-      if (this.start !== undefined && this.start > this.end) {
-        throw outOfRange("start", `<= "end" (here: ${this.end})`, this.start);
-      }
+      this.end = end;
       this.pos = this.start;
     }
 
@@ -185,6 +187,7 @@ export function fsStreams(): { ReadStream: any; WriteStream: any } {
 
     constructor(path: unknown, options?: unknown) {
       const opts = streamOptions(options);
+      if (opts.start !== undefined) validateInteger(opts.start, "start", 0);
       super({
         highWaterMark: opts.highWaterMark,
         decodeStrings: true,
@@ -200,7 +203,6 @@ export function fsStreams(): { ReadStream: any; WriteStream: any } {
       this.mode = opts.mode ?? 0o666;
       this.autoClose = opts.autoClose ?? true;
       this.start = opts.start;
-      if (this.start !== undefined) validateInteger(this.start, "start", 0);
       this.pos = this.start;
     }
 

@@ -1,0 +1,104 @@
+/**
+ * Unhandled promise rejections, tracked as Node tracks them (lib/internal/process/promises.js,
+ * default mode `throw`). V8 reports each rejection without a handler and each handler attached
+ * after the fact (v8-extras.ts `setPromiseRejectHandler`); once the ticks and microtasks of a
+ * callback are drained, the rejections still unhandled are emitted as 'unhandledRejection' with
+ * the real promise and reason, or, when nobody listens, become the uncaught exception.
+ */
+import { callAsync } from "./host.ts";
+
+/** What Node raises for a rejection whose reason is not an error. */
+export class UnhandledPromiseRejection extends Error {
+  readonly code = "ERR_UNHANDLED_REJECTION";
+  readonly reason: unknown;
+  constructor(reason: unknown, describe: (value: unknown) => string) {
+    super(
+      "This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch()." +
+        ` The promise rejected with the reason "${describe(reason)}".`,
+    );
+    this.name = "UnhandledPromiseRejection";
+    this.reason = reason;
+  }
+}
+
+export interface RejectionSink {
+  /** process.emit('unhandledRejection', reason, promise): true when a listener took it. */
+  emitUnhandled(reason: unknown, promise: Promise<unknown>): boolean;
+  /** process.emit('rejectionHandled', promise), or Node's warning when nobody listens. */
+  emitHandled(promise: Promise<unknown>, id: number): void;
+  /** The reason as the process's uncaught exception (origin 'unhandledRejection'). */
+  uncaught(error: unknown): void;
+  describe(value: unknown): string;
+}
+
+const REJECTED_WITHOUT_HANDLER = 0;
+const HANDLER_ADDED_LATER = 1;
+
+/** Rejected without a handler so far, in the order V8 reported them. */
+const pending = new Map<Promise<unknown>, unknown>();
+/** Reported as unhandled, with their rejection ids: a handler attached later means 'rejectionHandled'. */
+const reported = new WeakMap<Promise<unknown>, number>();
+/** Reported ones that got a handler since. */
+const handledLater: Array<[Promise<unknown>, number]> = [];
+let lastRejectionId = 0;
+let sink: RejectionSink | undefined;
+let draining = false;
+let turnRequested = false;
+
+export function setRejectionSink(next: RejectionSink): void {
+  sink = next;
+}
+
+/** V8's report (the native reject callback). */
+export function onPromiseReject(event: number, promise: Promise<unknown>, reason: unknown): void {
+  if (event === REJECTED_WITHOUT_HANDLER) {
+    pending.set(promise, reason);
+    // Rejected outside a drained callback (in microtasks V8 ran after a host call): ask the
+    // host for a turn, so it is looked at once those microtasks are done.
+    if (!draining && !turnRequested) {
+      turnRequested = true;
+      callAsync("loop.yield", [], () => {
+        turnRequested = false;
+      });
+    }
+  } else if (event === HANDLER_ADDED_LATER) {
+    if (pending.delete(promise)) return;
+    const id = reported.get(promise);
+    if (id !== undefined) {
+      reported.delete(promise);
+      handledLater.push([promise, id]);
+    }
+  }
+}
+
+export function hasPendingRejections(): boolean {
+  return pending.size > 0 || handledLater.length > 0;
+}
+
+/** Marks the tick/microtask drain loop as running (rejections then wait for its end). */
+export function setDraining(value: boolean): void {
+  draining = value;
+}
+
+/**
+ * Emits or raises every rejection still unhandled. True when there were any: their listeners
+ * may have queued more ticks and microtasks, which the caller drains before asking again.
+ */
+export function processRejections(): boolean {
+  if (!sink || !hasPendingRejections()) return false;
+  for (const [promise, id] of handledLater.splice(0)) sink.emitHandled(promise, id);
+  const batch = [...pending];
+  pending.clear();
+  for (const [promise, reason] of batch) {
+    reported.set(promise, ++lastRejectionId);
+    if (sink.emitUnhandled(reason, promise)) continue;
+    sink.uncaught(
+      isErrorLike(reason) ? reason : new UnhandledPromiseRejection(reason, sink.describe),
+    );
+  }
+  return true;
+}
+
+function isErrorLike(value: unknown): boolean {
+  return typeof value === "object" && value !== null && Object.hasOwn(value, "stack");
+}
