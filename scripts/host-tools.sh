@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs the host reference tools the differential tests compare against (Debian packages).
+# Installs the host reference tools the differential tests compare against, and the C++
+# toolchain the native module needs (Debian packages).
 # Skips quietly when everything is present; needs root (or sudo) and apt otherwise.
 set -euo pipefail
 PACKAGES=(bash coreutils findutils grep sed gawk diffutils patch jq ripgrep tree zip unzip bc
-  xxd file bsdextrautils tar gzip procps curl wget)
+  xxd file bsdextrautils tar gzip procps curl wget
+  # node-gyp's toolchain for packages/guest-v8, built by npm install
+  g++ make python3)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -133,9 +133,9 @@ export class ModuleResolver {
       if (mode === "require") path = await this.#loadAsFileOrDir(target);
       else path = await this.#exactFile(target, request, parentPath);
     } else if (request.startsWith("#")) {
-      path = await this.#resolveImports(request, parentDir, mode);
+      path = await this.#resolveImports(request, parentPath, mode);
     } else {
-      path = await this.#resolvePackage(request, parentDir, mode);
+      path = await this.#resolvePackage(request, parentPath, mode);
     }
     if (path === undefined) throw this.#notFound(request, parentPath, mode);
     return { kind: "file", path, format: await this.formatOf(path) };
@@ -266,9 +266,10 @@ export class ModuleResolver {
 
   async #resolvePackage(
     request: string,
-    parentDir: string,
+    parentPath: string,
     mode: ResolveMode,
   ): Promise<string | undefined> {
+    const parentDir = dirOf(parentPath);
     const { name, subpath } = splitPackageRequest(request);
     // A package may import itself by name through its own exports.
     const scope = await this.packageScope(parentDir);
@@ -284,9 +285,11 @@ export class ModuleResolver {
             return this.#resolveExports(pkgDir, pkg, subpath, mode, request);
           }
           const target = subpath === "." ? pkgDir : joinPath(pkgDir, subpath);
+          // ES resolution takes a subpath as it is written: no extensions, no index files.
           if (mode === "import" && subpath !== ".") {
-            const exact = await this.#kind(target);
-            if (exact === "file") return target;
+            const exact = await this.#exactFile(target, request, parentPath);
+            if (exact) return exact;
+            throw this.#notFound(request, parentPath, mode, target);
           }
           const found = await this.#loadAsFileOrDir(target);
           if (found) return found;
@@ -327,9 +330,10 @@ export class ModuleResolver {
 
   async #resolveImports(
     request: string,
-    parentDir: string,
+    parentPath: string,
     mode: ResolveMode,
   ): Promise<string | undefined> {
+    const parentDir = dirOf(parentPath);
     const scope = await this.packageScope(parentDir);
     if (!scope || !isObject(scope.imports)) {
       throw new ModuleResolutionError(
@@ -344,7 +348,7 @@ export class ModuleResolver {
         `Package import specifier "${request}" is not defined in package ${scope.path}`,
       );
     }
-    if (!target.startsWith("./")) return this.#resolvePackage(target, parentDir, mode);
+    if (!target.startsWith("./")) return this.#resolvePackage(target, parentPath, mode);
     return joinPath(dirOf(scope.path), target);
   }
 

@@ -41,16 +41,6 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     reason:
       "ordering after an ES module body: Node runs microtasks before nextTick there, the VM the other way round",
   },
-  "inspect promises": {
-    owner: "lead",
-    reason:
-      "util.inspect(Promise.resolve(4)) prints '<pending>': isolated-vm exposes no promise state (V8's is C++-only; natives syntax is process-wide and unsafe; a wrapped then misses async functions' promises), so it stays",
-  },
-  "print promise": {
-    owner: "lead",
-    reason:
-      "node -p of a resolved promise prints '<pending>' (promise state not visible to inspect)",
-  },
   "eval throws": {
     owner: "lead",
     reason:
@@ -71,11 +61,6 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     reason:
       "compile error only a module has: the host cannot compile an ES module to learn V8's range, so the carets cover the token at the column (V8 marks 1 character of a redeclared name)",
   },
-  "esm import of a package file without extension hints it": {
-    owner: "modules",
-    reason:
-      "import 'pkg/lib/x' (no exports, no extension): the resolver tries CommonJS extensions where Node's ESM resolution takes the subpath exactly and fails",
-  },
   "esm top level await order": {
     owner: "modules",
     reason:
@@ -89,5 +74,4 @@ export const KNOWN_GAPS: Record<string, KnownGap> = {
     owner: "stdlib",
     reason: "vm module (runInNewContext/Script/createContext) missing",
   },
-  "fetch global types": { owner: "net", reason: "WebSocket global missing" },
 };
