@@ -6,6 +6,8 @@
 // values of that isolate: nothing here reaches the host.
 #include <v8.h>
 
+#include <vector>
+
 namespace {
 
 using v8::Array;
@@ -136,13 +138,12 @@ void CallCatching(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
   if (!info[0]->IsFunction()) return ThrowTypeError(isolate, "fn must be a function");
   Local<Context> context = isolate->GetCurrentContext();
-  const int argc = info.Length() > 2 ? info.Length() - 2 : 0;
-  Local<Value>* argv = argc > 0 ? new Local<Value>[argc] : nullptr;
-  for (int i = 0; i < argc; i++) argv[i] = info[i + 2];
+  std::vector<Local<Value>> args;
+  for (int i = 2; i < info.Length(); i++) args.push_back(info[i]);
   TryCatch try_catch(isolate);
   try_catch.SetCaptureMessage(true);
-  MaybeLocal<Value> result = info[0].As<Function>()->Call(context, info[1], argc, argv);
-  delete[] argv;
+  MaybeLocal<Value> result = info[0].As<Function>()->Call(context, info[1],
+                                                          static_cast<int>(args.size()), args.data());
   if (!result.IsEmpty()) return;
   if (try_catch.HasTerminated() || !try_catch.CanContinue()) {
     try_catch.ReThrow();
@@ -161,6 +162,14 @@ void RunScript(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
   if (!info[0]->IsString() || !info[1]->IsString()) {
     return ThrowTypeError(isolate, "source and filename must be strings");
+  }
+  // As isolated-vm bounds eval: parsing takes memory outside the heap limit, so a source
+  // larger than an eighth of the heap is refused.
+  v8::HeapStatistics heap;
+  isolate->GetHeapStatistics(&heap);
+  if (static_cast<size_t>(info[0].As<String>()->Length()) > heap.heap_size_limit() / 8) {
+    isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, "source too large to compile")));
+    return;
   }
   Local<Context> context = isolate->GetCurrentContext();
   ScriptOrigin origin(info[1]);
