@@ -17,7 +17,7 @@ import { withArrow } from "./compile-error-arrow.ts";
 import type { GuestProcess } from "./guest-process.ts";
 import { decorateLinkError } from "./link-error-arrow.ts";
 import type { ModuleResolver, Resolved } from "./module-resolver.ts";
-import { ESM_HOOKS, rewriteImports, stripTypes } from "./source-transform.ts";
+import { ESM_HOOKS, markEvaluated, rewriteImports, stripTypes } from "./source-transform.ts";
 import { hasTopLevelAwait } from "./top-level-await.ts";
 
 await initCjsLexer();
@@ -230,7 +230,10 @@ export class EsmLoader {
     const { source, filename } =
       sourceText === undefined
         ? await this.#sourceOf(url, resolved)
-        : { source: rewriteImports(sourceText, url).code, filename: url };
+        : {
+            source: markEvaluated(rewriteImports(sourceText, url).code, markKey(url, resolved)),
+            filename: url,
+          };
     let module: ivm.Module;
     try {
       module = this.#g.codeCache.compile(url, source, (cache) =>
@@ -313,7 +316,10 @@ export class EsmLoader {
     }
     let source = stripShebang(text);
     if (/\.[mc]?ts$/.test(path)) source = stripTypes(source, path);
-    return { source: rewriteImports(source, url).code, filename: url };
+    return {
+      source: markEvaluated(rewriteImports(source, url).code, markKey(url, resolved)),
+      filename: url,
+    };
   }
 
   /**
@@ -386,6 +392,11 @@ function withGuestStack(error: unknown): unknown {
 }
 
 /** The URL an ES module is known by (what import.meta.url says). */
+/** What a module's end-of-body marker names it by (see markEvaluated). */
+function markKey(url: string, resolved: Resolved): string {
+  return resolved.kind === "file" ? resolved.path : url;
+}
+
 export function urlOf(resolved: Resolved): string {
   if (resolved.kind === "file") return fileUrl(resolved.path);
   // agentos:tools is builtin-like but not Node's: it keeps its own scheme.

@@ -96,3 +96,13 @@ export function rewriteImports(source: string, url: string): { code: string } & 
   }
   return { code: code + source.slice(last), hasModuleSyntax };
 }
+
+/**
+ * An ES module's source with a last statement that tells the guest the body ran to its end.
+ * require() of an ES module needs it: a throw while evaluating only rejects V8's evaluation
+ * promise, and isolated-vm's in-isolate evaluateSync returns nothing either way. `key`: the
+ * module's file path (its URL when it has none).
+ */
+export function markEvaluated(code: string, key: string): string {
+  return `${code}\n;${ESM_HOOKS}.evaluated(${JSON.stringify(key)});`;
+}

@@ -12,11 +12,6 @@ export interface KnownGap {
 }
 
 export const KNOWN_GAPS: Record<string, KnownGap> = {
-  "require esm error thrown while evaluating": {
-    owner: "modules",
-    reason:
-      "require() of an ES module that throws while evaluating: VM require() returns and the error ends the process as uncaught when the task ends (isolated-vm's in-isolate evaluateSync keeps V8's rejected evaluation promise out of reach); Node throws it from require()",
-  },
   "throw a string": {
     owner: "lead",
     reason:

@@ -10,6 +10,7 @@ import { codedError, invalidArgType } from "./errors.ts";
 import { decorateErrorStack } from "./fatal.ts";
 import { callAsync, callSync, callSyncValue, callsBeforeBoot } from "./host.ts";
 import { hold } from "./loop.ts";
+import { captureRejections, forgetRejection } from "./rejections.ts";
 
 type Resolved =
   | { kind: "builtin"; name: string }
@@ -293,10 +294,20 @@ function requireEsm(module: Module, path: string): unknown {
       `${(error as Error).message}\nRequired module: ${path}\nRequire stack:\n- ${stack.join("\n- ")}`,
     );
   }
-  // Evaluated here, on this thread. (A throw during evaluation only rejects V8's evaluation
-  // promise, which isolated-vm keeps out of reach: it surfaces as an uncaught error when the
-  // current task ends, not as an exception of require(); see the corpus's known gaps.)
-  handle.evaluateSync();
+  // Evaluated here, on this thread. A throw while evaluating only rejects V8's evaluation
+  // promise, which isolated-vm keeps out of reach: when the module's last statement (added by
+  // the host, see markEvaluated) did not run, that promise is the last one V8 reported
+  // rejected, and its reason is what require() throws, as in Node.
+  // V8 keeps an errored module's rejected promise and reports it once: later requires throw
+  // the remembered error, as Node's do.
+  if (failedModules.has(path)) throw failedModules.get(path);
+  const rejected = captureRejections(() => handle.evaluateSync());
+  const failure = evaluatedModules.has(path) ? undefined : rejected.at(-1);
+  if (failure) {
+    forgetRejection(failure[0]);
+    failedModules.set(path, failure[1]);
+    throw failure[1];
+  }
   const namespace = handle.namespace.deref();
   if (Object.hasOwn(namespace, "module.exports")) return namespace["module.exports"];
   if (!Object.hasOwn(namespace, "default") || Object.hasOwn(namespace, "__esModule"))
@@ -388,8 +399,16 @@ export function registerSnapshotModule(path: string, exports: unknown, esm: bool
 }
 
 /** The hooks generated module code calls (see the host's source-transform and esm-loader). */
+/** ES modules whose body ran to its end (their paths; see markEvaluated). */
+const evaluatedModules = new Set<string>();
+/** Required ES modules whose evaluation threw, with what they threw. */
+const failedModules = new Map<string, unknown>();
+
 export const esmHooks = {
   builtin: (name: string) => loadBuiltin(name),
+  evaluated: (key: string) => {
+    evaluatedModules.add(key);
+  },
   /**
    * The names a builtin's ES module facade exports; null, without running its factory, when
    * `load` is false and it is not loaded yet. A builtin that is a class (module, events, ...)

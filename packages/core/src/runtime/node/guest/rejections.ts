@@ -45,6 +45,28 @@ let sink: RejectionSink | undefined;
 let draining = false;
 let turnRequested = false;
 
+/** While captureRejections runs: the rejections reported without a handler, in order. */
+let captured: Array<[Promise<unknown>, unknown]> | undefined;
+
+/** Runs `fn`; returns the rejections V8 reported without a handler meanwhile (still pending). */
+export function captureRejections(fn: () => void): Array<[Promise<unknown>, unknown]> {
+  const outer = captured;
+  const list: Array<[Promise<unknown>, unknown]> = [];
+  captured = list;
+  try {
+    fn();
+  } finally {
+    captured = outer;
+    outer?.push(...list);
+  }
+  return list;
+}
+
+/** Takes a rejection off the unhandled list: the runtime delivered its reason itself. */
+export function forgetRejection(promise: Promise<unknown>): void {
+  pending.delete(promise);
+}
+
 export function setRejectionSink(next: RejectionSink): void {
   sink = next;
 }
@@ -53,6 +75,7 @@ export function setRejectionSink(next: RejectionSink): void {
 export function onPromiseReject(event: number, promise: Promise<unknown>, reason: unknown): void {
   if (event === REJECTED_WITHOUT_HANDLER) {
     pending.set(promise, reason);
+    captured?.push([promise, reason]);
     // Rejected outside a drained callback (in microtasks V8 ran after a host call): ask the
     // host for a turn, so it is looked at once those microtasks are done.
     if (!draining && !turnRequested) {
