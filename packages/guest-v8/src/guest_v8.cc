@@ -6,7 +6,11 @@
 // values of that isolate: nothing here reaches the host.
 #include <v8.h>
 
+#include "contexts.h"
+
 #include <vector>
+
+#include "module_evaluation.h"
 
 namespace {
 
@@ -208,4 +212,6 @@ extern "C" void InitForContext(Isolate* isolate, Local<Context> context, Local<O
   SetFunction(isolate, context, target, "callCatching", CallCatching);
   SetFunction(isolate, context, target, "runScript", RunScript);
   SetFunction(isolate, context, target, "detailString", DetailString);
+  agentos::InstallContextFunctions(isolate, context, target);
+  agentos::InstallModuleEvaluationFunctions(isolate, context, target);
 }

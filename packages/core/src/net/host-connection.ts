@@ -99,7 +99,11 @@ class HostConnection implements Connection {
 /** Opens a host TCP connection; rejects with a Node-shaped NetworkError. */
 export function connectHost(options: HostConnectOptions): Promise<Connection> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: options.address, port: options.port });
+    // allowHalfOpen: the peer's FIN must not end our side. A Connection half-closes only when
+    // its owner calls shutdown(), as a kernel socket does; Node's automatic end() on 'end' is
+    // the guest's own net.Socket's business. (Ending here made a write that follows the peer's
+    // FIN, such as TLS's close_notify, fail with EPIPE where Linux takes it.)
+    const socket = net.connect({ host: options.address, port: options.port, allowHalfOpen: true });
     let timer: NodeJS.Timeout | undefined;
     const cleanup = (): void => {
       if (timer) clearTimeout(timer);

@@ -4,8 +4,8 @@
  * memory bombs, fork bombs, ReDoS end that process; the host and other VMs carry on).
  *
  * SharedArrayBuffer/Atomics: they work inside one guest process, but a guest has no second
- * thread to share memory with (no worker thread runs in parallel with it, and isolates never
- * share an ArrayBuffer), so the classic shared-counter timer cannot be built; the only clocks
+ * thread to share memory with (worker threads are isolates of their own and a SharedArrayBuffer
+ * never crosses to one), so the classic shared-counter timer cannot be built; the only clocks
  * are `performance.now()`/`process.hrtime()`, which is what any Node program has.
  */
 import assert from "node:assert/strict";
@@ -187,6 +187,39 @@ describe("guest escape attempts", () => {
     assertNoHostPaths(JSON.stringify(r));
   });
 
+  test("a node:vm context reaches the guest's own world at most, never the host", async () => {
+    const r = await report(`
+      const vm = require("vm");
+      // Through a contextified {} the constructor chain leads to this process's own realm (as in
+      // Node); an ordinary new global has no process at all.
+      const viaSandbox = vm.runInNewContext('this.constructor.constructor("return process")()');
+      const viaLogger = vm.runInNewContext('log.constructor.constructor("return process")()', { log: console.log });
+      const bare = vm.createContext(vm.constants.DONT_CONTEXTIFY);
+      const inBare = vm.runInContext('[typeof process, typeof require, this.constructor.constructor("return typeof process")()]', bare);
+      const frames = vm.runInNewContext('Error.prepareStackTrace = (e, fs) => fs.map((f) => [f.getFileName(), typeof f.getThis(), typeof f.getFunction()].join("|")); new Error("x").stack');
+      let thrown = "";
+      try { vm.runInNewContext("null.x", {}, { filename: "esc.js" }); } catch (e) { thrown = e.stack; }
+      console.log(JSON.stringify({
+        sameProcess: viaSandbox === process && viaLogger === process,
+        env: JSON.stringify(viaSandbox.env),
+        inBare,
+        frames,
+        thrown,
+        globals: vm.runInContext("Reflect.ownKeys(this).map(String)", bare),
+      }));`);
+    assert.equal(r.sameProcess, true);
+    assert.ok(!(r.env as string).includes(HOST_SECRET), "host env var visible");
+    assert.deepEqual(r.inBare, ["undefined", "undefined", "undefined"]);
+    // Only the vm code's own frame has a receiver (its global); runtime frames show none.
+    for (const frame of (r.frames as string[]).slice(1))
+      assert.match(frame, /\|undefined\|undefined$/);
+    assert.ok(
+      !(r.globals as string[]).some((name) => name.startsWith("__agentos")),
+      String(r.globals),
+    );
+    assertNoHostPaths(JSON.stringify(r));
+  });
+
   test("SharedArrayBuffer and Atomics work within one process", async () => {
     const r = await report(`
       const sab = new SharedArrayBuffer(16);
@@ -244,6 +277,31 @@ describe("guest abuse is contained", () => {
       await small.dispose();
     }
     assert.ok(process.memoryUsage().rss > 0, "host alive");
+  });
+
+  test("a worker bomb hits the per-process worker cap, nested workers included", async () => {
+    const r = await guest(
+      `
+      const { Worker } = require("worker_threads");
+      const workers = [];
+      let failed = null;
+      try {
+        for (let i = 0; i < 1000; i++) workers.push(new Worker("setInterval(() => {}, 1000)", { eval: true }));
+      } catch (e) { failed = e.code; }
+      console.log(workers.length, failed);
+      Promise.all(workers.map((w) => w.terminate())).then(() => {
+        // Every worker starts two more, forever: the cap counts the whole process.
+        const bomb = "const { Worker, workerData } = require('worker_threads');" +
+          "for (let i = 0; i < 2; i++) try { new Worker(workerData, { eval: true, workerData }); } catch {}" +
+          "setInterval(() => {}, 1000);";
+        new Worker(bomb, { eval: true, workerData: bomb });
+        setTimeout(() => { console.log("still in control"); process.exit(0); }, 1000);
+      });`,
+      "workerbomb",
+    );
+    assert.equal(r.stdout, "64 ERR_AGENTOS_WORKER_LIMIT\nstill in control\n", r.stderr);
+    assert.equal(r.exitCode, 0);
+    assert.equal((await guest("console.log('after')", "after-workers")).stdout, "after\n");
   });
 
   test("a fork bomb through child_process hits the process limit (EAGAIN)", async () => {

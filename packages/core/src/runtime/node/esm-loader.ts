@@ -54,9 +54,16 @@ export class EsmLoader {
     this.#resolver = resolver;
   }
 
-  /** Loads, links and evaluates `resolved`; returns its namespace (a guest object). */
+  /**
+   * Loads and links `resolved` under its evaluation wrapper (see #evaluationWrapper); returns a
+   * guest object `{ module, key }` with the wrapper's handle, which the guest evaluates itself
+   * (guest/modules.ts evaluateImport): isolated-vm's evaluate() on this side would neither wait
+   * for top-level awaits nor hand over V8's evaluation promise, and would run the body outside
+   * the promise job Node runs it in.
+   */
   async import(resolved: Resolved, source?: string): Promise<ivm.Reference> {
-    const url = urlOf(resolved);
+    const url =
+      source !== undefined && resolved.kind === "file" ? sourceUrl(resolved.path) : urlOf(resolved);
     const record = await this.#load(url, resolved, source);
     await this.#compileBuiltins(record, true);
     try {
@@ -76,16 +83,49 @@ export class EsmLoader {
         },
       });
     }
-    // Asynchronous evaluation runs on the isolate's own thread, where guest code may make
-    // synchronous host calls; it settles once any top-level await has.
-    try {
-      await record.module.evaluate();
-    } catch (error) {
-      throw withGuestStack(error);
-    } finally {
-      this.#forgetSources(record);
+    const wrapper = this.#evaluationWrapper(record.url);
+    // Evaluated next (the guest's next turn): require() no longer needs to look for awaits.
+    this.#forgetSources(record);
+    return this.#g.context.evalClosureSync("return { module: $0, key: $1 };", [wrapper, url], {
+      result: { reference: true },
+    }) as ivm.Reference;
+  }
+
+  /**
+   * The module an imported graph is evaluated under, linked: it imports a probe, then the
+   * target. The probe imports the wrapper back (a cycle, so it runs first, the wrapper being
+   * the cycle's root whose evaluation promise V8 keeps) and hands the guest, keyed by the
+   * target's URL, what the wrapper's hoisted function gives before the target runs: the
+   * wrapper's import.meta, behind which V8 keeps the wrapper (packages/guest-v8's
+   * module_evaluation.cc: the graph's evaluation promise, its stalled top-level awaits), and
+   * the target's namespace. One wrapper per target: a later import gets the same promise.
+   */
+  #evaluationWrapper(target: string): ivm.Module {
+    const url = `${target}#agentos-evaluation`;
+    const probeUrl = `${target}#agentos-evaluation-probe`;
+    for (const [each, source, deps] of [
+      [
+        url,
+        `import ${JSON.stringify(probeUrl)};\nimport * as namespace from ${JSON.stringify(target)};\nexport function evaluation() {\n  return [import.meta, namespace];\n}\n`,
+        [probeUrl, target],
+      ],
+      [
+        probeUrl,
+        `import { evaluation } from ${JSON.stringify(url)};\n${ESM_HOOKS}.evaluating(${JSON.stringify(target)}, evaluation());\n`,
+        [url],
+      ],
+    ] as const) {
+      if (this.#records.has(each)) continue;
+      const module = this.#g.isolate.compileModuleSync(source, { filename: each });
+      const record = { url: each, module, deps: new Map(deps.map((dep) => [dep, dep])) };
+      this.#records.set(each, record);
+      this.#byModule.set(module, record);
     }
-    return record.module.namespace;
+    const wrapper = this.#records.get(url) as ModuleRecord;
+    wrapper.module.instantiateSync(this.#g.context, (specifier, referrer) =>
+      this.#link(specifier, referrer),
+    );
+    return wrapper.module;
   }
 
   /**
@@ -379,18 +419,6 @@ function jsonImportSpecifiers(source: string): Set<string> {
   return found;
 }
 
-/**
- * An error guest code threw while a module evaluated reaches the host as a copy whose stack
- * runs on into the host's frames; keep the guest's part, so the guest can rebuild the error
- * with its real stack (and nothing of the host's).
- */
-function withGuestStack(error: unknown): unknown {
-  if (!(error instanceof Error) || typeof error.stack !== "string") return error;
-  const boundary = error.stack.indexOf("\n    at (<isolated-vm boundary>)");
-  if (boundary < 0) return error;
-  return Object.assign(error, { guestStack: error.stack.slice(0, boundary) });
-}
-
 /** The URL an ES module is known by (what import.meta.url says). */
 /** What a module's end-of-body marker names it by (see markEvaluated). */
 function markKey(url: string, resolved: Resolved): string {
@@ -401,6 +429,12 @@ export function urlOf(resolved: Resolved): string {
   if (resolved.kind === "file") return fileUrl(resolved.path);
   // agentos:tools is builtin-like but not Node's: it keeps its own scheme.
   return resolved.name.includes(":") ? resolved.name : `node:${resolved.name}`;
+}
+
+/** Node's URL of `-e`/stdin module code: the cwd's URL plus "/[eval1]", brackets as they are. */
+function sourceUrl(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return `${fileUrl(path.slice(0, slash))}/${path.slice(slash + 1)}`;
 }
 
 export function fileUrl(path: string): string {

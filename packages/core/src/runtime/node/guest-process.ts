@@ -16,7 +16,7 @@ import type { ProcessContext } from "../../kernel/process-context.ts";
 import { SIGNALS } from "../../kernel/signals.ts";
 import { codeModeKits } from "../../tools/code-mode-ops.ts";
 import { CodeCache } from "./code-cache.ts";
-import { HOST_OPS } from "./host-ops.ts";
+import { HOST_OPS, type HostOp } from "./host-ops.ts";
 import {
   type GuestEntry,
   recycleIsolate,
@@ -31,12 +31,31 @@ export interface GuestLaunch {
   execArgv: string[];
   entry:
     | { kind: "file"; path: string }
-    | { kind: "eval"; source: string; print: boolean; module: boolean; typescript: boolean }
+    | {
+        kind: "eval";
+        source: string;
+        print: boolean;
+        module: boolean;
+        typescript: boolean;
+        /** The script's name in stacks ("[eval]" unless set; "[worker eval]" for a worker). */
+        name?: string;
+      }
     | { kind: "stdin"; module: boolean; typescript: boolean };
   /** No --input-type: the -e/stdin source runs as an ES module if it has module syntax. */
   detectModule?: boolean;
   requires: string[];
   imports: string[];
+}
+
+/**
+ * What makes an isolate a worker thread of its process rather than the process itself (see
+ * worker-thread.ts): extra boot fields, the operations it answers differently (exit, chdir,
+ * signals), and who hears that it ran out of heap.
+ */
+export interface ThreadRole {
+  boot: Record<string, unknown>;
+  ops: Record<string, HostOp>;
+  outOfMemory(): void;
 }
 
 export interface GuestLimits {
@@ -85,6 +104,8 @@ export class GuestProcess {
   readonly done: Promise<number>;
   /** Host-side writes are chained so output keeps the guest's order. */
   writeChain: Promise<unknown> = Promise.resolve();
+  /** Set when this isolate is a worker thread of the process (worker-thread.ts). */
+  thread: ThreadRole | undefined;
 
   private constructor(
     ctx: ProcessContext,
@@ -146,6 +167,7 @@ export class GuestProcess {
       arch: process.arch,
       // Names only (for `agentos:tools`); calls go through the tools.call operation.
       toolKits: codeModeKits(this.ctx.kernel),
+      ...this.thread?.boot,
     };
     this.#guestCall(this.#entry.boot, [
       syncCall,
@@ -166,12 +188,13 @@ export class GuestProcess {
       }
       syncCall.release();
       asyncCall.release();
-      if (this.#endedIdle && !this.isolate.isDisposed) {
+      // A worker's isolate is not kept: its heap size may be one of the guest's choosing.
+      if (this.#endedIdle && !this.isolate.isDisposed && !this.thread) {
         for (const ref of Object.values(this.#entry)) ref.release();
         this.context.release();
         recycleIsolate(this.ctx.kernel, this.limits.memoryMb, this.isolate, this.image);
       } else if (!this.isolate.isDisposed) this.isolate.dispose();
-      setImmediate(() => refillSpare(this.limits.memoryMb, this.image));
+      if (!this.thread) setImmediate(() => refillSpare(this.limits.memoryMb, this.image));
     }
   }
 
@@ -255,7 +278,11 @@ export class GuestProcess {
     if (this.exited) return;
     const message = error instanceof Error ? error.message : String(error);
     if (this.isolate.isDisposed || /Isolate was disposed/.test(message)) {
-      if (/memory limit/.test(message)) {
+      if (/memory limit/.test(message) && this.thread) {
+        // A worker's heap limit ends only the worker; its parent hears of it as an 'error'.
+        this.thread.outOfMemory();
+        this.finish(1);
+      } else if (/memory limit/.test(message)) {
         this.#writeFatal(
           "\n<--- JS stacktrace --->\n\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n",
         );
@@ -294,9 +321,21 @@ export class GuestProcess {
     return timer;
   }
 
-  #ttyInfo(fd: number): { isTTY: boolean; columns?: number; rows?: number } {
+  #ttyInfo(fd: number): {
+    isTTY: boolean;
+    columns?: number;
+    rows?: number;
+    file?: boolean;
+    closed?: boolean;
+  } {
     try {
-      if (!this.ctx.isatty(fd)) return { isTTY: false };
+      if (!this.ctx.isatty(fd)) {
+        // What Node's stdout is made of: nothing open makes it a black hole, a regular file a
+        // SyncWriteStream, anything else a net.Socket.
+        const fds = this.ctx.kernel.process(this.ctx.pid).fds;
+        if (!fds.has(fd)) return { isTTY: false, closed: true };
+        return { isTTY: false, file: fds.get(fd).kind === "file" };
+      }
       const size = this.ctx.getWindowSize(fd);
       return { isTTY: true, columns: size.cols, rows: size.rows };
     } catch {
@@ -308,7 +347,7 @@ export class GuestProcess {
     // After exit nothing of the program may act any more (a microtask left by an 'exit'
     // listener still runs when the isolate is kept for reuse).
     if (this.exited) return copyOut({ e: { message: "the process has exited" } });
-    const handler = HOST_OPS[op];
+    const handler = this.thread?.ops[op] ?? HOST_OPS[op];
     if (!handler) return copyOut({ e: { message: `unknown host operation ${op}` } });
     try {
       const value = await handler(this, args);
@@ -323,7 +362,7 @@ export class GuestProcess {
 
   #asyncCall(op: string, args: unknown[], id: number): void {
     if (this.exited) return;
-    const handler = HOST_OPS[op];
+    const handler = this.thread?.ops[op] ?? HOST_OPS[op];
     if (!handler) {
       this.complete(id, { e: { message: `unknown host operation ${op}` } });
       return;

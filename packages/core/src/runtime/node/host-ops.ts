@@ -13,6 +13,7 @@ import { NET_OPS } from "./ops/net-ops.ts";
 import { PROCESS_OPS } from "./ops/process-ops.ts";
 import { TIMER_OPS } from "./ops/timer-ops.ts";
 import { V8_OPS } from "./ops/v8-ops.ts";
+import { WORKER_OPS } from "./ops/worker-ops.ts";
 import { ZLIB_OPS } from "./ops/zlib-ops.ts";
 
 /** A host operation: arguments arrive copied from the guest; the result is copied back. */
@@ -29,4 +30,5 @@ export const HOST_OPS: Record<string, HostOp> = {
   ...NET_OPS,
   ...TOOL_OPS,
   ...V8_OPS,
+  ...WORKER_OPS,
 };

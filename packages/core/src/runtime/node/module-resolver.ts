@@ -12,6 +12,7 @@ import type { ProcessContext } from "../../kernel/process-context.ts";
 import { CODE_MODE_SPECIFIER } from "../../tools/code-mode-names.ts";
 import { toolKitsOf } from "../../tools/vm-tool-kits.ts";
 import { BUILTIN_MODULE_LIST, BUILTIN_MODULES } from "./builtin-modules.ts";
+import { rewriteImports } from "./source-transform.ts";
 
 const BARE_BUILTINS = new Set(BUILTIN_MODULE_LIST);
 
@@ -52,6 +53,8 @@ export class ModuleResolver {
   readonly #ctx: ProcessContext;
   readonly #kinds = new Map<string, "file" | "dir" | null>();
   readonly #packages = new Map<string, PackageJson | null>();
+  /** Syntax detection results by path (see #detectModule). */
+  readonly #detected = new Map<string, boolean>();
 
   constructor(ctx: ProcessContext) {
     this.#ctx = ctx;
@@ -59,7 +62,7 @@ export class ModuleResolver {
 
   async resolve(request: string, parentPath: string, mode: ResolveMode): Promise<Resolved> {
     try {
-      return await this.#resolve(request, parentPath, mode);
+      return await this.#detectModule(await this.#resolve(request, parentPath, mode));
     } catch (error) {
       if (mode === "import" && error instanceof ModuleResolutionError && HINTED.has(error.code)) {
         const hint = await this.#commonJsHint(request, parentPath);
@@ -147,6 +150,23 @@ export class ModuleResolver {
     const error = this.#notFound(request, parentPath, mode);
     if (mode === "import") error.message += " (this VM has no host tools: no toolKits were given)";
     throw error;
+  }
+
+  /**
+   * Node 24's syntax detection: a .js or .ts file whose package.json does not give a `type`
+   * is an ES module when it has import/export syntax. Here, in resolution, so that require,
+   * the main entry and import all see the same format.
+   */
+  async #detectModule(resolved: Resolved): Promise<Resolved> {
+    if (resolved.kind !== "file" || resolved.format !== "commonjs") return resolved;
+    if (!(await this.typeUnspecified(resolved.path))) return resolved;
+    let detected = this.#detected.get(resolved.path);
+    if (detected === undefined) {
+      const text = new TextDecoder().decode(await this.#ctx.readFile(resolved.path));
+      detected = rewriteImports(text, "").hasModuleSyntax;
+      this.#detected.set(resolved.path, detected);
+    }
+    return detected ? { ...resolved, format: "module" } : resolved;
   }
 
   /** The module format of a file, from its extension and the nearest package.json. */

@@ -6,8 +6,10 @@
 import { normalizePath } from "../../fs/path.ts";
 import type { CommandDefinition } from "../../kernel/command-registry.ts";
 import type { ProcessContext } from "../../kernel/process-context.ts";
+import { SIGNALS } from "../../kernel/signals.ts";
 import { agentImageFor } from "./agent-image.ts";
 import { type GuestLaunch, GuestProcess } from "./guest-process.ts";
+import { nodeDisposition } from "./ops/process-ops.ts";
 
 const VALUE_OPTIONS = new Set([
   "-e",
@@ -24,7 +26,21 @@ const VALUE_OPTIONS = new Set([
   "--conditions",
   "-C",
   "--env-file",
+  "--test-name-pattern",
+  "--test-skip-pattern",
+  "--test-reporter",
+  "--test-reporter-destination",
+  "--test-concurrency",
+  "--test-timeout",
+  "--test-isolation",
+  "--test-shard",
 ]);
+
+/** Test runner switches (read by node:test from execArgv). */
+const TEST_FLAGS = new Set(["--test", "--test-only", "--test-force-exit"]);
+
+/** What `node --test` runs: node:test's runner entry (see guest/builtins/test/runner.ts). */
+const TEST_RUNNER_SOURCE = 'require("node:test")[Symbol.for("agentos.testRunnerMain")]()';
 
 /** Options Node accepts that change nothing here (the VM decides these itself). */
 const IGNORED_FLAGS = new Set([
@@ -58,8 +74,9 @@ const UNSUPPORTED_FLAGS = [
   "--inspect",
   "--inspect-brk",
   "--inspect-wait",
-  "--test",
   "--watch",
+  "--experimental-test-coverage",
+  "--test-update-snapshots",
   "--prof",
   "--cpu-prof",
   "--heap-prof",
@@ -90,6 +107,7 @@ export function parseNodeCommandLine(argv: string[], cwd: string): ParsedCommand
   const args = argv.slice(1);
   let script: string | undefined;
   let readStdin = false;
+  let testRunner = false;
   while (i < args.length) {
     const arg = args[i];
     if (arg === "--") {
@@ -103,7 +121,8 @@ export function parseNodeCommandLine(argv: string[], cwd: string): ParsedCommand
       break;
     }
     if (!arg.startsWith("-") || arg === "-") {
-      if (evalSource === undefined) {
+      // With --test every operand is a test file or glob.
+      if (evalSource === undefined && !testRunner) {
         script = arg;
         i++;
       }
@@ -181,6 +200,10 @@ export function parseNodeCommandLine(argv: string[], cwd: string): ParsedCommand
       execArgv.push(evalSource ?? "");
       continue;
     }
+    if (TEST_FLAGS.has(name)) {
+      if (name === "--test") testRunner = true;
+      continue;
+    }
     if (
       !IGNORED_FLAGS.has(name) &&
       !name.startsWith("--experimental-") &&
@@ -200,6 +223,9 @@ export function parseNodeCommandLine(argv: string[], cwd: string): ParsedCommand
       ...(script !== undefined ? [script] : readStdin ? ["-"] : []),
       ...rest,
     ];
+  } else if (testRunner) {
+    entry = { kind: "eval", source: TEST_RUNNER_SOURCE, print: false, module: false, typescript };
+    guestArgv = ["/usr/bin/node", ...rest];
   } else if (script !== undefined) {
     const path = script.startsWith("/") ? script : `${cwd === "/" ? "" : cwd}/${script}`;
     entry = { kind: "file", path };
@@ -232,6 +258,9 @@ Options (the agentOS VM's node):
   --import module              preload an ES module
   --input-type=module|commonjs how to read -e and stdin code
   --max-old-space-size=MB      heap limit of this process
+  --test [files or globs]      run tests with node:test, each file in a process of its own
+  --test-only, --test-name-pattern=re, --test-skip-pattern=re, --test-reporter=spec|tap|dot,
+  --test-reporter-destination=file, --test-concurrency=n, --test-timeout=ms
   -v, --version                print the Node.js version
   -h, --help                   this text
 `;
@@ -259,6 +288,8 @@ async function runNode(ctx: ProcessContext): Promise<number> {
     },
     image,
   );
+  // As Node at startup: SIGPIPE does not end the process (see nodeDisposition).
+  ctx.onSignal(SIGNALS.SIGPIPE, nodeDisposition(SIGNALS.SIGPIPE));
   return guest.run(parsed.launch as GuestLaunch);
 }
 

@@ -52,6 +52,7 @@ async function buildImage(): Promise<RuntimeImage> {
       [PROMISE_DETAILS_MODULE]: fileURLToPath(
         new URL("./guest/promise-details.ts", import.meta.url),
       ),
+      [V8_EXTRAS_MODULE]: fileURLToPath(new URL("./guest/v8-extras.ts", import.meta.url)),
     },
     plugins: [inspectPromiseState],
     define: { global: "globalThis" },
@@ -74,11 +75,19 @@ async function buildImage(): Promise<RuntimeImage> {
 const PROMISE_DETAILS_MODULE = "agentos-promise-details";
 /** node-inspect-extracted's stand-in for V8's promise state: always pending. */
 const PENDING_STUB = "getPromiseDetails:()=>[g,void 0]";
+const V8_EXTRAS_MODULE = "agentos-v8-extras";
+/**
+ * node-inspect-extracted's isError: Error.isError as the bundle found it (absent while a snapshot
+ * is made), else instanceof, which fails for an error of another context (node:vm). Patched to
+ * V8's IsNativeError, as Node's own isError asks first.
+ */
+const IS_ERROR_STUB = "isError:t=>l?.(t)||s(i,t)";
 
 /**
  * Makes util.inspect show promise states (`Promise { 4 }`, `<rejected>`): the stub in
- * node-inspect-extracted's bundle calls guest/promise-details.ts instead. The package has no
- * option for it; a release that changes the stub fails the build here, not silently.
+ * node-inspect-extracted's bundle calls guest/promise-details.ts instead. Also makes it know an
+ * error of another context (node:vm) for an error (IS_ERROR_STUB). The package has no option for
+ * either; a release that changes a stub fails the build here, not silently.
  */
 const inspectPromiseState: esbuild.Plugin = {
   name: "inspect-promise-state",
@@ -90,10 +99,20 @@ const inspectPromiseState: esbuild.Plugin = {
           `node-inspect-extracted changed: ${PENDING_STUB} not found in ${args.path}`,
         );
       }
-      const patched = text.replace(
-        PENDING_STUB,
-        `getPromiseDetails:(t)=>require("${PROMISE_DETAILS_MODULE}").promiseDetails(t,g,h)`,
-      );
+      if (!text.includes(IS_ERROR_STUB)) {
+        throw new Error(
+          `node-inspect-extracted changed: ${IS_ERROR_STUB} not found in ${args.path}`,
+        );
+      }
+      const patched = text
+        .replace(
+          PENDING_STUB,
+          `getPromiseDetails:(t)=>require("${PROMISE_DETAILS_MODULE}").promiseDetails(t,g,h)`,
+        )
+        .replace(
+          IS_ERROR_STUB,
+          `isError:t=>require("${V8_EXTRAS_MODULE}").v8.isNativeError(t)||s(i,t)`,
+        );
       return { contents: patched, loader: "js" };
     });
   },

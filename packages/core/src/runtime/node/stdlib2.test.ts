@@ -283,13 +283,18 @@ const BATCHES: SnippetBatch[] = [
 const nodeVm = snippetBatches("stdlib2", BATCHES, (batch) => `${batch} matches host Node`);
 
 describe("what the VM refuses clearly", () => {
-  test("worker_threads.Worker and vm contexts fail with ERR_AGENTOS_NOT_SUPPORTED", async () => {
+  // (vm contexts and workers are real now: vm-module.test.ts, worker-threads.test.ts.)
+  test("worker options the VM lacks fail with ERR_AGENTOS_NOT_SUPPORTED", async () => {
     const probe = `
-for (const f of [() => new (require('worker_threads').Worker)('x.js'), () => require('vm').createContext({}), () => require('vm').runInNewContext('1')]) {
+const { Worker, SHARE_ENV, MessageChannel } = require('worker_threads');
+for (const f of [
+  () => new Worker('0', { eval: true, env: SHARE_ENV }),
+  () => { const { port1 } = new MessageChannel(); new Worker('0', { eval: true, workerData: port1, transferList: [port1] }); },
+]) {
   try { f(); console.log('no error'); } catch (e) { console.log(e.code); }
 }`;
     await nodeVm().writeFile("/home/user/refuse.js", probe);
     const run = await nodeVm().exec("node refuse.js", { cwd: "/home/user" });
-    assert.equal(run.stdout, "ERR_AGENTOS_NOT_SUPPORTED\n".repeat(3));
+    assert.equal(run.stdout, "ERR_AGENTOS_NOT_SUPPORTED\nERR_AGENTOS_NOT_SUPPORTED\n");
   });
 });

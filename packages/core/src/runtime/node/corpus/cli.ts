@@ -12,6 +12,36 @@ export const CLI_CASES: NodeCase[] = [
   cli("print promise", ["-p", "Promise.resolve(3)"]),
   cli("eval throws", ["-e", "throw new Error('eval err')"]),
   cli("eval syntax error", ["-e", "let = ;"]),
+  cli("eval throws a string", ["-e", "throw 'e str'"]),
+  cli("eval throws an object", ["-e", "throw { a: 1 }"]),
+  cli("eval stack through functions", [
+    "-e",
+    "function a() { throw new Error('deep'); }\nfunction b() { a(); }\nb();",
+  ]),
+  cli("eval throw from a timer", ["-e", "setTimeout(() => {\n  throw new Error('later');\n}, 1);"]),
+  cli("eval error seen by an uncaughtException listener", [
+    "-e",
+    "process.on('uncaughtException', (e) => console.log('caught', e.message)); throw new Error('x')",
+  ]),
+  cli("eval module object", [
+    "-e",
+    "console.log(module.filename === process.cwd() + '/[eval]', module.id, __dirname)",
+  ]),
+  cli("eval throws a frozen error", ["-e", "throw Object.freeze(new Error('frozen'))"]),
+  cli("eval module throws", ["--input-type=module", "-e", "const e = new Error('m');\nthrow e;"]),
+  cli("stdin module throws", ["--input-type=module", "-"], { stdin: "throw new Error('m');\n" }),
+  cli("print throws", ["-p", "throw new Error('p err')"]),
+  cli("print throws a string", ["-p", "throw 'p str'"]),
+  cli("print result after the loop and before exit listeners", [
+    "-p",
+    "process.on('exit', () => console.log('bye')); setTimeout(() => console.log('t'), 1); 5",
+  ]),
+  cli("print result as it is at exit", ["-p", "const a = []; setTimeout(() => a.push(1), 1); a"]),
+  cli("print result after a fatal timer error", [
+    "-p",
+    "process.on('exit', () => console.log('bye')); setTimeout(() => { throw new Error('x'); }, 1); 5",
+  ]),
+  cli("print with exit code", ["-p", "process.exitCode = 3; 'done'"]),
   cli("eval exit code", ["-e", "process.exitCode = 12"]),
   cli("eval input type module", [
     "--input-type=module",
@@ -45,6 +75,7 @@ export const CLI_CASES: NodeCase[] = [
   cli("stdin dash", ["-", "x", "y"], { stdin: "console.log(process.argv.slice(2));\n" }),
   cli("stdin module", ["--input-type=module"], { stdin: "console.log(typeof import.meta);\n" }),
   cli("stdin error location", ["-"], { stdin: "\nthrow new Error('stdin err');\n" }),
+  cli("stdin throws a string", ["-"], { stdin: "throw 'stdin str';\n" }),
   cli("stdin syntax error", ["-"], { stdin: "console.log(1);\nif (true {\n" }),
   cli("eval syntax error with typescript hint", ["-e", "let x: = 1"]),
   cli("eval runtime syntax errors stay plain", [
@@ -93,6 +124,18 @@ export const CLI_CASES: NodeCase[] = [
   cli("print with require", ["-p", "require('path').extname('a.ts')"]),
   cli("eval uses cwd for require", ["-e", "console.log(require('./local'))"], {
     files: { "local.js": "module.exports = 'local module';" },
+  }),
+  cli("eval module unsettled top level await", [
+    "--input-type=module",
+    "-e",
+    "await new Promise(() => {})",
+  ]),
+  cli("eval detected module unsettled top level await", ["-e", "await new Promise(() => {})"]),
+  cli("stdin module unsettled top level await after import.meta", ["--input-type=module"], {
+    stdin: "console.log(import.meta.url.endsWith('/[eval1]')); await new Promise(() => {});\n",
+  }),
+  cli("no warnings hides unsettled top level await", ["--no-warnings", "main.mjs"], {
+    files: { "main.mjs": "await new Promise(() => {});" },
   }),
   cli("stdin ts with input type", ["--input-type=module", "-e", "const s = 'x'; console.log(s)"]),
 ];

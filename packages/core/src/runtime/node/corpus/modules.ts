@@ -189,6 +189,15 @@ export const MODULES_CASES: NodeCase[] = [
     { files: { "dir/index.js": "" } },
   ),
   mjs("esm missing module", "import './nope.mjs';"),
+  mjs("esm throw points at the error", "const e = new Error('esm');\nthrow e;\n"),
+  mjs("esm throw in an imported module", "import './lib.mjs';\n", {
+    files: { "lib.mjs": "export const x = 1;\nthrow new TypeError('in lib');\n" },
+  }),
+  mjs(
+    "esm throw from a timer",
+    "setTimeout(() => {\n  const e = new Error('esm timer');\n  throw e;\n}, 1);\n",
+  ),
+  mjs("esm throw a string", "throw 'esm str';\n"),
   mjs(
     "esm missing named export on a later line",
     "import {\n  a,\n  zz as z\n} from './e.mjs';\n",
@@ -409,6 +418,67 @@ export const MODULES_CASES: NodeCase[] = [
       },
     },
   ),
+  mjs(
+    "esm top level await in nested dynamic imports",
+    "console.log('main start');\nconst a = await import('./outer.mjs');\nconsole.log('main got', a.value, a.inner);\nconst again = await import('./outer.mjs');\nconsole.log('same namespace', again === a);\n",
+    {
+      files: {
+        "outer.mjs":
+          "console.log('outer start');\nconst inner = await import('./inner.mjs');\nawait new Promise((r) => setTimeout(r, 2));\nconsole.log('outer end', inner.value);\nexport const value = 'outer';\nexport { value as inner } from './leaf.mjs';\n",
+        "inner.mjs":
+          "console.log('inner start');\nawait new Promise((r) => setTimeout(r, 3));\nconsole.log('inner end');\nexport const value = 'inner';\n",
+        "leaf.mjs": "await null;\nconsole.log('leaf');\nexport const value = 'leaf';\n",
+      },
+    },
+  ),
+  mjs(
+    "esm dynamic import of a module that throws after an await",
+    "try {\n  await import('./late.mjs');\n} catch (e) {\n  console.log(e instanceof Error, e.name, e.message, e.code, e.detail.n, Object.keys(e));\n}\nconst again = await import('./late.mjs').catch((e) => e);\nconsole.log('same error again', again.message);\n",
+    {
+      files: {
+        "late.mjs":
+          "console.log('late start');\nawait new Promise((r) => setTimeout(r, 1));\nconst e = new RangeError('after await');\ne.code = 'E_LATE';\ne.detail = { n: 7 };\nthrow e;\n",
+      },
+    },
+  ),
+  mjs(
+    "esm main throws a string after an await",
+    "console.log('before');\nawait new Promise((r) => setTimeout(r, 1));\nthrow 'late str';\n",
+  ),
+  mjs(
+    "esm main throws an object after an await",
+    "await null;\nthrow { late: true, n: [1, 2] };\n",
+  ),
+  mjs(
+    "esm main throws an error after an await",
+    "process.on('exit', (c) => console.log('exit', c));\nawait new Promise((r) => setTimeout(r, 1));\nthrow new TypeError('late error');\n",
+  ),
+  mjs(
+    "esm unsettled top level await",
+    "console.log('before');\n  await new Promise(() => {}); // never\n",
+  ),
+  mjs(
+    "esm unsettled top level await in an import",
+    "import './a.mjs';\nimport './b.mjs';\nconsole.log('not reached');\n",
+    {
+      files: {
+        "a.mjs": "if (true) {\n\tawait new Promise(() => {});\n}\n",
+        "b.mjs": "console.log('b'); const u = import.meta.url; await new Promise(() => {});\n",
+      },
+    },
+  ),
+  mjs(
+    "esm unsettled top level await exit code and listeners",
+    "process.on('beforeExit', (c) => console.log('beforeExit', c));\nprocess.on('exit', (c) => console.log('exit', c, process.exitCode));\nawait new Promise(() => {});\n",
+  ),
+  mjs(
+    "esm unsettled top level await keeps a set exit code",
+    "process.exitCode = 4;\nawait new Promise(() => {});\n",
+  ),
+  mjs(
+    "esm settled top level await",
+    "await new Promise((r) => setTimeout(r, 2));\nfor await (const x of [1]) console.log('settled', x);\n",
+  ),
   js("syntax error in required file", "require('./broken');", {
     files: { "broken.js": "module.exports = {\n  a: 1,,\n};\n" },
   }),
@@ -425,4 +495,18 @@ export const MODULES_CASES: NodeCase[] = [
       }),
     },
   }),
+  js(
+    "syntax detection: a .js main with import syntax and no package type",
+    "import { basename } from 'node:path';\nimport { v } from './dep.js';\nconsole.log(basename('/a/b.txt'), v, typeof require, import.meta.url.endsWith('/main.js'));\n",
+    { files: { "dep.js": "export const v = 'dep';\n" } },
+  ),
+  ts(
+    "syntax detection: a .ts main with import syntax and types",
+    "import { join } from 'node:path';\nconst n: number = 2;\nconsole.log(join('a', 'b'), n);\n",
+  ),
+  js(
+    "syntax detection: require of a .js file with export syntax",
+    "const m = require('./esm.js');\nconsole.log(m.x, Object.keys(m));\n",
+    { files: { "esm.js": "export const x = 1;\n" } },
+  ),
 ];

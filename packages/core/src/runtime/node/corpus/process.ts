@@ -51,6 +51,67 @@ export const PROCESS_CASES: NodeCase[] = [
     "error with extra props",
     "const e = new Error('extra'); e.code = 'E_X'; e.info = { a: 1 }; throw e;",
   ),
+  js("throw a number", "throw 42;"),
+  js("throw undefined", "throw undefined;"),
+  js("throw a symbol", "throw Symbol('s');"),
+  js("throw an error-like object", "throw { name: 'Fake', message: 'like', stack: 'Fake: like' };"),
+  js(
+    "throw an object made from Error.prototype",
+    "const e = Object.create(Error.prototype); e.message = 'fake'; throw e;",
+  ),
+  js(
+    "fatal error props print five levels deep",
+    "const e = new Error('deep'); e.info = { a: { b: { c: { d: { e: { f: 1 } } } } } }; throw e;",
+  ),
+  js(
+    "thrown object printed without its custom inspect",
+    "throw { [Symbol.for('nodejs.util.inspect.custom')]() { return 'CUSTOM'; }, x: 1 };",
+  ),
+  js("throw under tab indentation", "if (true) {\n\t\tthrow 'tabbed';\n}\n"),
+  js("rethrow points at the rethrow", "try {\n  null.x;\n} catch (e) {\n  throw e;\n}\n"),
+  js("throw a string in a required file", "require('./lib');", {
+    files: { "lib.js": "function f() {\n  throw 'lib str';\n}\nf();\n" },
+  }),
+  js("throw a string from a timer", "setTimeout(() => {\n  throw 'timer string';\n}, 1);\n"),
+  js(
+    "timer rethrows an error made earlier",
+    "const e = new Error('made early');\nsetTimeout(() => {\n  throw e;\n}, 1);\n",
+  ),
+  js(
+    "throw from an interval",
+    "let n = 0;\nsetInterval(() => {\n  if (++n === 2) throw new Error('interval ' + n);\n}, 1);\n",
+  ),
+  js(
+    "throw from setImmediate",
+    "setImmediate(() => {\n  const e = new Error('imm');\n  throw e;\n});\n",
+  ),
+  js(
+    "throw from nextTick points at the throw",
+    "process.nextTick(() => {\n  const e = new TypeError('tick');\n  throw e;\n});\n",
+  ),
+  js("throw an object from nextTick", "process.nextTick(() => { throw { tick: 1 }; });"),
+  js(
+    "nextTick throw ends only its tick",
+    "process.on('uncaughtException', (e) => console.log('caught', e.message));\nprocess.nextTick(() => { throw new Error('t1'); });\nprocess.nextTick(() => console.log('t2 runs'));\n",
+  ),
+  js(
+    "uncaughtException handler throws",
+    "process.on('exit', (c) => console.log('exit', c));\nprocess.on('uncaughtException', () => {\n  throw new Error('in handler');\n});\nthrow new Error('first');\n",
+  ),
+  js(
+    "uncaughtException handler throws a string",
+    "process.on('uncaughtException', () => {\n  throw 'str in handler';\n});\nsetTimeout(() => { throw new Error('first'); }, 1);\n",
+  ),
+  js(
+    "throw from an fs callback",
+    "require('fs').readFile(__filename, () => {\n  throw new Error('fs cb');\n});\n",
+  ),
+  js(
+    "async function throws",
+    "async function f() {\n  const e = new Error('async');\n  throw e;\n}\nf();\n",
+  ),
+  js("promise callback throws a string", "Promise.resolve().then(() => { throw 'then str'; });"),
+  js("promise rejects with an error-like object", "Promise.reject({ stack: 'S', x: 1 });"),
   js(
     "uncaught in timer",
     "setTimeout(function later() { throw new RangeError('from timer'); }, 1);",
@@ -176,5 +237,34 @@ export const PROCESS_CASES: NodeCase[] = [
   js(
     "aggregate error output",
     "throw new AggregateError([new Error('a1'), new Error('a2')], 'many');",
+  ),
+  js(
+    "unhandled error event output",
+    "const { EventEmitter } = require('events');\nconst e = new EventEmitter();\nfunction fail() { e.emit('error', new Error('boom')); }\nfail();\n",
+  ),
+  js(
+    "unhandled error event of a subclass in a timer",
+    "const EventEmitter = require('events');\nclass Pump extends EventEmitter {}\nconst p = new Pump();\nsetTimeout(() => p.emit('error', Object.assign(new Error('pump'), { code: 'EPUMP' })), 1);\n",
+  ),
+  js(
+    "unhandled error event with a non-error",
+    "const EventEmitter = require('events');\nnew EventEmitter().emit('error', { reason: 'x' });\n",
+  ),
+  js(
+    "unhandled error event of a file stream",
+    "require('fs').createReadStream('missing.txt');\nconsole.log('opened');\n",
+  ),
+  js("unhandled error event of a socket", "require('net').connect(1, '127.0.0.1');\n"),
+  js(
+    "unhandled error event in a promise job",
+    "const EventEmitter = require('events');\nconst e = new EventEmitter();\nPromise.resolve().then(() => e.emit('error', new Error('later')));\n",
+  ),
+  mjs(
+    "unhandled error event in an es module",
+    "import { EventEmitter } from 'node:events';\nnew EventEmitter().emit('error', new Error('esm'));\n",
+  ),
+  js(
+    "caught error event keeps its stack",
+    "const EventEmitter = require('events');\ntry { new EventEmitter().emit('error', new Error('c')); } catch (e) { console.log(e.stack.includes('Emitted'), Object.getOwnPropertySymbols(e).length); }\n",
   ),
 ];

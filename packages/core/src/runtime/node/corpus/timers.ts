@@ -79,6 +79,20 @@ export const TIMERS_CASES: NodeCase[] = [
     "esm ordering",
     "process.nextTick(() => console.log('tick')); Promise.resolve().then(() => console.log('micro')); setTimeout(() => console.log('timeout'), 0); console.log('sync');",
   ),
+  mjs(
+    "esm ordering after a top level await",
+    "await null;\nprocess.nextTick(() => console.log('tick'));\nPromise.resolve().then(() => console.log('micro'));\nsetTimeout(() => console.log('timeout'), 0);\nconsole.log('sync');\n",
+  ),
+  mjs(
+    "esm ordering in a dynamically imported module",
+    "console.log('main before');\nawait import('./ord.mjs');\nconsole.log('main after');\n",
+    {
+      files: {
+        "ord.mjs":
+          "process.nextTick(() => console.log('ord tick'));\nPromise.resolve().then(() => console.log('ord micro'));\nconsole.log('ord body');\n",
+      },
+    },
+  ),
   js(
     "await in loop with timers",
     "(async () => { for (let i = 0; i < 3; i++) { await new Promise((r) => setTimeout(r, 1)); console.log('step', i); } })()",

@@ -13,7 +13,7 @@ import { Readable, Writable } from "readable-stream";
 import { invalidArgType } from "./errors.ts";
 import { callAsync } from "./host.ts";
 import { hold, nextTick } from "./loop.ts";
-import { writeFd } from "./output.ts";
+import { onWriteError, writeFd } from "./output.ts";
 
 function toBytes(chunk: unknown, encoding?: string): Uint8Array {
   if (typeof chunk === "string") return Buffer.from(chunk, (encoding as BufferEncoding) || "utf8");
@@ -34,10 +34,14 @@ export class FdWriteStream extends Writable {
     super({
       decodeStrings: false,
       write(chunk: unknown, encoding: string, callback: (error?: Error | null) => void) {
+        // A refusal reaches the stream through onWriteError below, not twice.
         writeFd(fd, toBytes(chunk, encoding), () => callback());
       },
     });
     this.fd = fd;
+    // A write the kernel refuses (EPIPE: the reader went away) destroys the stream with the
+    // error, which it emits as 'error', as Node's stdout does.
+    onWriteError(fd, (error) => this.destroy(error));
   }
 
   override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
@@ -49,19 +53,38 @@ export class FdWriteStream extends Writable {
     if (this.writableEnded || this.destroyed) {
       return super.write(bytes, callback as (error?: Error | null) => void);
     }
-    writeFd(this.fd, bytes, callback as (() => void) | undefined);
-    return true;
+    // False, as Node's write() after its stream errored, when the descriptor refused at once.
+    return writeFd(this.fd, bytes, callback as ((error?: Error) => void) | undefined);
   }
 
   destroySoon(): void {
     this.destroy();
   }
 
-  // The process's descriptors stay open whatever happens to the stream object.
-  override _destroy(_error: Error | null, callback: (error?: Error | null) => void): void {
-    callback();
+  /**
+   * Node's dummyDestroy for stdout and stderr: the error (if any) is emitted, the descriptor
+   * stays open and the stream usable, and 'close' comes once.
+   */
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    callback(error);
+    (this as unknown as { _undestroy(): void })._undestroy();
+    const state = (this as unknown as { _writableState: { emitClose: boolean } })._writableState;
+    if (!state.emitClose) nextTick(() => this.emit("close"));
   }
 }
+
+/** process.stdout/stderr on a pipe: in Node a net.Socket, which its errors name. */
+export class PipeWriteStream extends FdWriteStream {}
+Object.defineProperty(PipeWriteStream, "name", { value: "Socket" });
+
+/** process.stdout/stderr on a file: in Node a SyncWriteStream. */
+export class FileWriteStream extends FdWriteStream {
+  constructor(fd: number) {
+    super(fd);
+    this._type = "fs";
+  }
+}
+Object.defineProperty(FileWriteStream, "name", { value: "SyncWriteStream" });
 
 export class FdReadStream extends Readable {
   fd: number;

@@ -43,7 +43,6 @@ function defineGlobal(name: string, value: unknown): void {
 
 /** Globals that need no boot configuration (they go into the startup snapshot). */
 export function installStaticGlobals(): void {
-  installProxyTracking();
   defineGlobal("global", globalThis);
   defineGlobal("queueMicrotask", (callback: () => void) => {
     if (typeof callback !== "function") {
@@ -112,6 +111,9 @@ export function installStaticGlobals(): void {
 
 /** Globals that depend on the process (installed at boot). */
 export function installProcessGlobals(proc: GuestProcessObject): void {
+  // At boot, not into the snapshot: a node:vm context starts as a copy of the snapshot's global
+  // and must get V8's own Proxy, not this process's tracking one.
+  installProxyTracking();
   defineGlobal("process", proc);
   const origin = Number(BigInt(callSync<string>("hrtime")) / 1000n) / 1000;
   const timeOrigin = Date.now();

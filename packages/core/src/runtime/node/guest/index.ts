@@ -9,7 +9,14 @@ import type { CodeModeKit } from "../../../tools/code-mode-ops.ts";
 import type { GuestLaunch } from "../guest-process.ts";
 import { setCodeModeKits } from "./builtins/agentos-tools.ts";
 import { codedError } from "./errors.ts";
-import { type MessagePlace, printFatal, THROW_SITE, withEvalCompileHeader } from "./fatal.ts";
+import {
+  decorateScriptThrow,
+  type MessagePlace,
+  printFatal,
+  rememberSource,
+  THROW_SITE,
+  withEvalCompileHeader,
+} from "./fatal.ts";
 import { installProcessGlobals, installStaticGlobals } from "./globals.ts";
 import { callAsync, callSync, complete, completeValue, installHost } from "./host.ts";
 import {
@@ -25,7 +32,10 @@ import {
   dynamicImport,
   esmHooks,
   evalModule,
+  evaluateLinked,
   getBuiltinModule,
+  type LinkedImport,
+  preloadModule,
   registerSnapshotModule,
   runMainCjs,
   setMainModule,
@@ -34,12 +44,29 @@ import { flushOutput } from "./output.ts";
 import { type BootConfig, createProcess, type GuestProcessObject } from "./process.ts";
 import { onPromiseReject, setRejectionSink } from "./rejections.ts";
 import { SIGNAL_NAMES } from "./signals.ts";
-import { attachV8, type GuestV8, v8 } from "./v8-extras.ts";
+import {
+  rememberEntryModule,
+  reportUnsettledTopLevelAwait,
+  UNSETTLED_TOP_LEVEL_AWAIT,
+} from "./unsettled-await.ts";
+import { attachV8, type GuestV8, type ThrowPlace, v8 } from "./v8-extras.ts";
+import {
+  enterWorkerMode,
+  isWorkerThread,
+  reportUncaughtToParent,
+  type WorkerBoot,
+} from "./worker-thread.ts";
 
 type Launch = GuestLaunch;
 
 installStaticGlobals();
-Object.defineProperty(globalThis, "__agentos_esm", { value: esmHooks, enumerable: false });
+// Configurable so that node:vm can delete it from a new context (which starts as a copy of
+// this snapshot's global); not writable, so no assignment replaces it by accident.
+Object.defineProperty(globalThis, "__agentos_esm", {
+  value: esmHooks,
+  enumerable: false,
+  configurable: true,
+});
 
 let proc: GuestProcessObject;
 
@@ -54,12 +81,19 @@ function onUncaught(
     return;
   }
   if (proc.listenerCount("uncaughtException") > 0) {
-    proc.emit("uncaughtException", error, origin);
+    const failed = v8.callCatching(() => proc.emit("uncaughtException", error, origin), undefined);
+    if (failed) {
+      // As Node: a throw from the handler itself is printed and ends the process at once
+      // (no 'exit' event), with status 7.
+      printFatal(failed[0], "uncaughtException", failed[1]);
+      callSync("exit", 7);
+    }
     return;
   }
   proc.exitCode = 1;
   (proc._runExit as (idle: boolean, lastWords: () => void) => void)(false, () =>
-    printFatal(error, origin, place),
+    // A worker's uncaught exception is its parent's 'error' event, not printed here.
+    isWorkerThread() ? reportUncaughtToParent(error) : printFatal(error, origin, place),
   );
 }
 
@@ -70,8 +104,9 @@ function runExit(): number {
 }
 
 function start(launch: Launch): void {
-  for (const request of launch.requires) {
-    evalModule().require(request);
+  if (launch.requires.length > 0) {
+    const preload = preloadModule();
+    for (const request of launch.requires) preload.require(request);
   }
   if (launch.imports.length > 0) {
     const release = hold();
@@ -113,7 +148,7 @@ function runEntry(launch: Launch): void {
   if (entry.kind === "eval") {
     const module = entry.module || (launch.detectModule === true && hasModuleSyntax(entry.source));
     if (module && entry.print) throw evalCannotPrint();
-    runSource(entry.source, "[eval]", entry.print, module, entry.typescript);
+    runSource(entry.source, entry.name ?? "[eval]", entry.print, module, entry.typescript);
     return;
   }
   const release = hold();
@@ -135,11 +170,27 @@ function runEntry(launch: Launch): void {
 
 function importMain(path: string): void {
   const release = hold();
-  callAsync("module.import", [path, `${process.cwd()}/[main]`], (error) => {
+  callAsync<LinkedImport>("module.import", [path, `${process.cwd()}/[main]`], (error, linked) => {
     release();
     // An ES module's evaluation is a promise job: Node's header comes from the error's stack.
     if (error) onUncaught(error, "uncaughtException", "stack");
+    else evaluateMain(linked as LinkedImport);
   });
+}
+
+/**
+ * Evaluates the entry point's graph in a promise job, as Node does. What it throws, then or
+ * after an await, is the uncaught exception (Node's run_main header for a non-error); while it
+ * waits, its wrapper is what the loop's end asks about unsettled top-level awaits.
+ */
+function evaluateMain(linked: LinkedImport): void {
+  Promise.resolve()
+    .then(() => {
+      const { meta, done } = evaluateLinked(linked);
+      rememberEntryModule(meta);
+      return done;
+    })
+    .then(undefined, (error: unknown) => onUncaught(error, "uncaughtException", "stack"));
 }
 
 function runSource(
@@ -151,33 +202,89 @@ function runSource(
 ): void {
   if (module) {
     const release = hold();
-    // Node names every -e/stdin module "[eval1]".
-    callAsync("module.importSource", [source, "[eval1]", typescript], (error) => {
-      release();
-      if (error) onUncaught(error, "uncaughtException", "stack");
-    });
+    // Node names every -e/stdin module "[eval1]", its URL the cwd's plus the name as it is.
+    rememberSource(`${directoryUrl(process.cwd())}/[eval1]`, source);
+    callAsync<LinkedImport>(
+      "module.importSource",
+      [source, "[eval1]", typescript],
+      (error, linked) => {
+        release();
+        if (error) onUncaught(error, "uncaughtException", "stack");
+        else evaluateMain(linked as LinkedImport);
+      },
+    );
     return;
   }
   const evalMod = evalModule();
   setMainModule(undefined as never);
-  const g = globalThis as Record<string, unknown>;
-  g.module = evalMod;
-  g.exports = evalMod.exports;
-  g.require = evalMod.require;
-  g.__filename = filename;
-  g.__dirname = ".";
+  (globalThis as Record<string, unknown>).__filename = filename;
   const code = callSync<string>("module.prepareEval", source, filename, typescript);
+  // As Node's evalScript: a CommonJS-style wrapper named "[eval]-wrapper" sets the globals and
+  // calls back into a classic script named "[eval]", so frames read `[eval]:1:7` and
+  // `[eval]-wrapper:6:24` as Node's do.
+  const wrapper = v8.runScript(EVAL_WRAPPER, `${filename}-wrapper`) as EvalWrapper;
   let result: unknown;
-  try {
-    result = globalEval(code);
-  } catch (error) {
-    throw withEvalCompileHeader(error, code, filename, source);
+  let caught: [unknown, ThrowPlace | undefined] | undefined;
+  wrapper.call(
+    evalMod.exports,
+    evalMod.exports,
+    evalMod.require,
+    evalMod,
+    filename,
+    ".",
+  )(() => {
+    caught = v8.callCatching(() => {
+      result = v8.runScript(code, filename);
+    }, undefined);
+  });
+  if (caught) {
+    const [thrown, place] = caught;
+    const error = withEvalCompileHeader(thrown, code, filename, source);
+    // Node's script runner marks what escapes the script with where it was thrown.
+    decorateScriptThrow(error, place);
+    onUncaught(error, "uncaughtException", place);
+    return;
   }
   if (print) {
-    const text = typeof result === "string" ? result : inspect(result);
-    (process.stdout as unknown as { write(s: string): void }).write(`${text}\n`);
+    // As Node: the result is printed when the loop runs dry (before the 'exit' listeners), or
+    // at 'exit' when the process ends otherwise; an object as it is by then.
+    const printResult = (): void => {
+      const text = typeof result === "string" ? result : inspect(result);
+      (process.stdout as unknown as { write(s: string): void }).write(`${text}\n`);
+    };
+    proc.on("exit", printResult);
+    proc.once("beforeExit", () => {
+      printResult();
+      proc.off("exit", printResult);
+    });
   }
 }
+
+/** A directory's file URL, encoded as the host's ES module loader encodes it (esm-loader.ts). */
+function directoryUrl(path: string): string {
+  return `file://${encodeURI(path).replace(/[?#]/g, encodeURIComponent)}`;
+}
+
+/** Node's wrapper of `-e`/stdin code (lib/internal/process/execution.js), in a CommonJS head. */
+const EVAL_WRAPPER = [
+  "(function (exports, require, module, __filename, __dirname) { ",
+  "      globalThis.module = module;",
+  "      globalThis.exports = exports;",
+  "      globalThis.__dirname = __dirname;",
+  "      globalThis.require = require;",
+  "      return (main) => main();",
+  "    ",
+  "})",
+].join("\n");
+
+type EvalWrapper = (
+  this: unknown,
+  exports: unknown,
+  require: unknown,
+  module: unknown,
+  filename: string,
+  dirname: string,
+) => (main: () => void) => void;
 
 /** Compile errors that only a script gets, meaning the source is an ES module (Node's list). */
 const MODULE_ONLY_SYNTAX = new Set([
@@ -235,14 +342,11 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Indirect eval: evaluates in the global scope, as a script. */
-const globalEval = eval;
-
 const entry = {
   boot(
     sync: never,
     async: never,
-    config: BootConfig & { launch: Launch; toolKits: CodeModeKit[] },
+    config: BootConfig & { launch: Launch; toolKits: CodeModeKit[]; worker?: WorkerBoot },
   ): void {
     installHost(sync, async);
     setCodeModeKits(config.toolKits);
@@ -255,7 +359,9 @@ const entry = {
       configurable: true,
     });
     installProcessGlobals(proc);
-    setUncaughtHandler((error) => onUncaught(error, "uncaughtException"));
+    // Only a worker thread's boot carries this (see runtime/node/worker-thread.ts).
+    if (config.worker) enterWorkerMode(config.worker, proc);
+    setUncaughtHandler((error, place) => onUncaught(error, "uncaughtException", place));
     setRejectionSink({
       emitUnhandled: (reason, promise) => proc.emit("unhandledRejection", reason, promise),
       emitHandled: (promise, id) => {
@@ -288,6 +394,9 @@ const entry = {
         if (liveRefs() > 0) return -1;
       }
       flushOutput();
+      const warnings = !(proc.execArgv as string[]).includes("--no-warnings");
+      if (reportUnsettledTopLevelAwait(proc.exitCode, warnings))
+        proc.exitCode = UNSETTLED_TOP_LEVEL_AWAIT;
       return runExit();
     });
   },

@@ -11,6 +11,7 @@ import { decorateErrorStack } from "./fatal.ts";
 import { callAsync, callSync, callSyncValue, callsBeforeBoot } from "./host.ts";
 import { hold } from "./loop.ts";
 import { captureRejections, forgetRejection } from "./rejections.ts";
+import { v8 } from "./v8-extras.ts";
 
 type Resolved =
   | { kind: "builtin"; name: string }
@@ -179,7 +180,7 @@ function makeRequire(module: Module): NodeRequire {
 function requireStackOf(module: Module): string[] {
   const stack: string[] = [];
   for (let m: Module | null | undefined = module; m; m = m.parent) {
-    stack.push(m.filename ?? parentPathOf(m));
+    stack.push(m.filename ?? m.id);
     if (!m.filename) break;
   }
   return stack;
@@ -357,8 +358,13 @@ export function evalModule(): Module {
   const module = new Module("[eval]", null);
   module.filename = `${process.cwd()}/[eval]`;
   module.paths = nodeModulePaths(process.cwd());
-  module.require = makeRequire(module);
-  module.filename = null;
+  return module;
+}
+
+/** The parent of `-r` preloads, as Node's: "internal/preload" at the cwd, with no file. */
+export function preloadModule(): Module {
+  const module = new Module("internal/preload", null);
+  module.paths = nodeModulePaths(process.cwd());
   return module;
 }
 
@@ -366,19 +372,53 @@ export function setMainModule(module: Module): void {
   mainModule = module;
 }
 
-/** import(): resolves and evaluates through the host; keeps the process alive meanwhile. */
+/**
+ * import(): the host resolves, loads and links the graph (keeping the process alive
+ * meanwhile); it is evaluated here. Settles with the namespace once the graph's top-level
+ * awaits have, or rejects with what its evaluation threw.
+ */
 export function dynamicImport(specifier: unknown, parentUrl: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
+  return new Promise<LinkedImport>((resolve, reject) => {
     const release = hold();
     const parent = parentUrl.startsWith("file://")
       ? decodeURIComponent(new URL(parentUrl).pathname)
       : `${process.cwd()}/[eval]`;
-    callAsync("module.import", [String(specifier), parent], (error, namespace) => {
+    callAsync<LinkedImport>("module.import", [String(specifier), parent], (error, linked) => {
       release();
       if (error) reject(error);
-      else resolve(namespace);
+      else resolve(linked as LinkedImport);
     });
-  });
+  }).then((linked) => evaluateLinked(linked).done);
+}
+
+/** An imported graph as the host links it: the handle of its evaluation wrapper (esm-loader.ts). */
+export interface LinkedImport {
+  module: EsmHandle;
+  /** The imported module's URL, by which the wrapper's probe reports (esmHooks.evaluating). */
+  key: string;
+}
+
+/**
+ * By imported URL: the evaluation wrapper's import.meta, behind which V8 keeps the wrapper
+ * (the native evaluationPromise / stalledTopLevelAwaits take it), and the module's namespace.
+ */
+const evaluations = new Map<string, { meta: object; namespace: unknown }>();
+
+/**
+ * Evaluates an imported graph, once; call it from a promise job, as Node runs a module body in
+ * one (the ticks the body queues then run after the microtasks it queues). Returns the
+ * wrapper's import.meta and a promise of the namespace that settles with V8's evaluation
+ * promise: after the graph's top-level awaits, rejected with what it threw. That promise gets
+ * its handler here, so its rejection is never an unhandled one.
+ */
+export function evaluateLinked(linked: LinkedImport): { meta: object; done: Promise<unknown> } {
+  if (!evaluations.has(linked.key)) linked.module.evaluateSync();
+  const evaluation = evaluations.get(linked.key);
+  if (!evaluation) throw new Error(`internal: ${linked.key} was evaluated without its probe`);
+  const { meta, namespace } = evaluation;
+  // Undefined only without the native module (a snapshot being made): no promise to wait on.
+  const promise = v8.evaluationPromise(meta) ?? Promise.resolve();
+  return { meta, done: promise.then(() => namespace) };
 }
 
 const metas = new Map<string, Record<string, unknown>>();
@@ -406,6 +446,10 @@ const failedModules = new Map<string, unknown>();
 
 export const esmHooks = {
   builtin: (name: string) => loadBuiltin(name),
+  /** An evaluation wrapper's probe, before the imported module runs (see evaluateLinked). */
+  evaluating: (key: string, [meta, namespace]: [object, unknown]) => {
+    evaluations.set(key, { meta, namespace });
+  },
   evaluated: (key: string) => {
     evaluatedModules.add(key);
   },

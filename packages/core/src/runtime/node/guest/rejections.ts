@@ -6,6 +6,7 @@
  * the real promise and reason, or, when nobody listens, become the uncaught exception.
  */
 import { callAsync } from "./host.ts";
+import { v8 } from "./v8-extras.ts";
 
 /** What Node raises for a rejection whose reason is not an error. */
 export class UnhandledPromiseRejection extends Error {
@@ -34,8 +35,12 @@ export interface RejectionSink {
 const REJECTED_WITHOUT_HANDLER = 0;
 const HANDLER_ADDED_LATER = 1;
 
-/** Rejected without a handler so far, in the order V8 reported them. */
-const pending = new Map<Promise<unknown>, unknown>();
+/**
+ * Rejected without a handler so far, in the order V8 reported them, with the async context of
+ * the rejection: Node emits 'unhandledRejection' in the promise's context (node:test relies on
+ * it to fail the test whose promise it was).
+ */
+const pending = new Map<Promise<unknown>, { reason: unknown; context: unknown }>();
 /** Reported as unhandled, with their rejection ids: a handler attached later means 'rejectionHandled'. */
 const reported = new WeakMap<Promise<unknown>, number>();
 /** Reported ones that got a handler since. */
@@ -74,7 +79,7 @@ export function setRejectionSink(next: RejectionSink): void {
 /** V8's report (the native reject callback). */
 export function onPromiseReject(event: number, promise: Promise<unknown>, reason: unknown): void {
   if (event === REJECTED_WITHOUT_HANDLER) {
-    pending.set(promise, reason);
+    pending.set(promise, { reason, context: v8.getContinuationData() });
     captured?.push([promise, reason]);
     // Rejected outside a drained callback (in microtasks V8 ran after a host call): ask the
     // host for a turn, so it is looked at once those microtasks are done.
@@ -112,9 +117,17 @@ export function processRejections(): boolean {
   for (const [promise, id] of handledLater.splice(0)) sink.emitHandled(promise, id);
   const batch = [...pending];
   pending.clear();
-  for (const [promise, reason] of batch) {
+  for (const [promise, { reason, context }] of batch) {
     reported.set(promise, ++lastRejectionId);
-    if (sink.emitUnhandled(reason, promise)) continue;
+    const outer = v8.getContinuationData();
+    v8.setContinuationData(context);
+    let handled: boolean;
+    try {
+      handled = sink.emitUnhandled(reason, promise);
+    } finally {
+      v8.setContinuationData(outer);
+    }
+    if (handled) continue;
     sink.uncaught(
       isErrorLike(reason) ? reason : new UnhandledPromiseRejection(reason, sink.describe),
     );

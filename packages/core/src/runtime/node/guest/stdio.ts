@@ -2,16 +2,20 @@
  * process.stdout/stderr/stdin on the kernel descriptors 0-2, built on first use as Node does.
  * On a terminal they are tty.WriteStream/ReadStream (isTTY, columns, rows, setRawMode) and
  * stdout/stderr follow the terminal's size on SIGWINCH ('resize'); otherwise plain descriptor
- * streams (see fd-streams.ts).
+ * streams named as Node's are on a file or a pipe (see fd-streams.ts).
  */
-import type { Readable, Writable } from "readable-stream";
+import { type Readable, Writable } from "readable-stream";
 import { ReadStream, WriteStream } from "./builtins/tty.ts";
-import { FdReadStream, FdWriteStream } from "./fd-streams.ts";
+import { FdReadStream, FileWriteStream, PipeWriteStream } from "./fd-streams.ts";
 
 export interface TtyInfo {
   isTTY: boolean;
   columns?: number;
   rows?: number;
+  /** A regular file (not a pipe or a terminal). */
+  file?: boolean;
+  /** Not open when the process started. */
+  closed?: boolean;
 }
 
 export interface StdioStreams {
@@ -32,11 +36,18 @@ export function createStdio(tty: TtyInfo[]): StdioStreams {
 }
 
 function createOutput(fd: number, info: TtyInfo | undefined): Writable {
-  if (!info?.isTTY) return new FdWriteStream(fd);
+  if (info?.closed) return blackHole(fd);
+  if (!info?.isTTY) return info?.file ? new FileWriteStream(fd) : new PipeWriteStream(fd);
   const stream = new WriteStream(fd);
   // As Node's getStdout: the size follows the terminal (and 'resize' fires) on SIGWINCH.
   process.on("SIGWINCH", () => stream._refreshSize());
   return stream;
+}
+
+/** Node's stdout on a descriptor that is not open: everything written is dropped. */
+function blackHole(fd: number): Writable {
+  const stream = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  return Object.assign(stream, { fd, _isStdio: true });
 }
 
 function createInput(fd: number, info: TtyInfo | undefined): Readable {

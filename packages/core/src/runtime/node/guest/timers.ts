@@ -128,12 +128,21 @@ export class Timeout {
 const byPrimitive = new Map<number, Timeout>();
 
 export class Immediate {
-  _onImmediate: (...args: unknown[]) => void;
+  _onImmediate: ((...args: unknown[]) => void) | undefined;
   readonly #entry: ImmediateEntry;
 
   constructor(callback: (...args: unknown[]) => void, args: unknown[]) {
     this._onImmediate = callback;
-    this.#entry = { callback: () => callback(...args), cancelled: false, ref: true };
+    const run = (): void => {
+      // Called on the Immediate and let go of once run, as Node does: a stack formatted later
+      // names its frame `Immediate.<anonymous>`.
+      try {
+        callback.apply(this, args);
+      } finally {
+        this._onImmediate = undefined;
+      }
+    };
+    this.#entry = { callback: run, cancelled: false, ref: true };
     queueImmediate(this.#entry);
   }
 

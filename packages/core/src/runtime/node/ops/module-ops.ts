@@ -6,7 +6,7 @@ import { withArrow } from "../compile-error-arrow.ts";
 import { EsmLoader, fileUrl } from "../esm-loader.ts";
 import { GuestHandle, type GuestProcess, GuestValue } from "../guest-process.ts";
 import type { HostOp } from "../host-ops.ts";
-import { type ModuleFormat, ModuleResolver, type ResolveMode } from "../module-resolver.ts";
+import { ModuleResolver, type ResolveMode } from "../module-resolver.ts";
 import { rewriteImports, stripTypes } from "../source-transform.ts";
 
 const CJS_WRAPPER_HEAD = "(function (exports, require, module, __filename, __dirname) { ";
@@ -53,25 +53,8 @@ function compileScript(
 
 export const MODULE_OPS: Record<string, HostOp> = {
   /** → {kind, name} for builtins or {kind, path, format} for files. */
-  "module.resolve": async (g, [request, parent, mode]) => {
-    const resolved = await resolver(g).resolve(
-      request as string,
-      parent as string,
-      mode as ResolveMode,
-    );
-    if (
-      resolved.kind === "file" &&
-      resolved.format === "commonjs" &&
-      (await resolver(g).typeUnspecified(resolved.path))
-    ) {
-      // Node 24 detects ES module syntax in files whose package does not say.
-      const text = await readText(g, resolved.path);
-      if (rewriteImports(text, "").hasModuleSyntax) {
-        return { ...resolved, format: "module" satisfies ModuleFormat };
-      }
-    }
-    return resolved;
-  },
+  "module.resolve": (g, [request, parent, mode]) =>
+    resolver(g).resolve(request as string, parent as string, mode as ResolveMode),
   "module.readText": (g, [path]) => readText(g, path as string),
   /** A CommonJS module's wrapper function, compiled under its own file name. */
   "module.compileCjs": async (g, [path]) => {
@@ -126,7 +109,7 @@ export const MODULE_OPS: Record<string, HostOp> = {
       return arrow;
     }
   },
-  /** Imports an ES module (entry point or dynamic import); answers with its namespace. */
+  /** Imports an ES module (the entry point or a dynamic import): its graph, linked, to evaluate. */
   "module.import": async (g, [request, parent]) => {
     const resolved = await resolver(g).resolve(request as string, parent as string, "import");
     return new GuestValue(await esm(g).import(resolved));
@@ -148,6 +131,8 @@ export const MODULE_OPS: Record<string, HostOp> = {
     const path = `${g.ctx.cwd}/${filename as string}`;
     let code = source as string;
     if (typescript) code = stripTypes(code, `${path}.mts`);
+    // Kept for module.sourceLine: no file holds it.
+    g.state.set(`source:${path}`, code);
     return new GuestValue(await esm(g).importSource(code, path));
   },
   /** One line of a source file, for the header Node prints above a fatal error. */
@@ -158,6 +143,8 @@ export const MODULE_OPS: Record<string, HostOp> = {
       return g.state.get(`source:${name}`) === undefined
         ? undefined
         : (g.state.get(`source:${name}`) as string).split("\n")[(line as number) - 1];
+    const kept = g.state.get(`source:${path}`);
+    if (typeof kept === "string") return kept.split("\n")[(line as number) - 1];
     try {
       return (await readText(g, path)).split("\n")[(line as number) - 1];
     } catch {

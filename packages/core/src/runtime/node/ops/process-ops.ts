@@ -1,7 +1,21 @@
 /** The process itself: exit, standard streams and other descriptors, cwd, signals, clocks. */
+import { isKernelError } from "../../../fs/errors.ts";
+import type { SignalDisposition } from "../../../kernel/process.ts";
 import { SIGNALS } from "../../../kernel/signals.ts";
 import { ECHO, ICANON, ISIG } from "../../../kernel/termios.ts";
 import type { HostOp } from "../host-ops.ts";
+
+/**
+ * What a signal does to a Node process nobody listens to it in. Node ignores SIGPIPE (a write
+ * to a pipe without readers is an EPIPE error on the stream): with a handler that does nothing
+ * rather than "ignore", which the kernel would pass on to the program's children, whom libuv
+ * starts with the default action.
+ */
+export function nodeDisposition(signal: number): SignalDisposition {
+  return signal === SIGNALS.SIGPIPE ? ignoreSigpipe : "default";
+}
+
+function ignoreSigpipe(): void {}
 
 export const PROCESS_OPS: Record<string, HostOp> = {
   /**
@@ -17,14 +31,29 @@ export const PROCESS_OPS: Record<string, HostOp> = {
     // Never answer: the guest thread stays blocked here until the isolate is disposed.
     return new Promise(() => {});
   },
-  /** Writes a batch of [fd, bytes] in order; resolves once the kernel took them all. */
+  /**
+   * Writes a batch of [fd, bytes] in order; resolves once the kernel took them, to the
+   * descriptors that refused and why ([fd, {code, errno}]). A refused descriptor takes nothing
+   * more of the batch; the others still get theirs (stderr after a stdout with no reader).
+   */
   "fd.writev": (g, [batch]) => {
     const writes = batch as Array<[number, Uint8Array]>;
+    const failures: Array<[number, { code?: string; errno?: number }]> = [];
     const done = g.writeChain.then(async () => {
-      for (const [fd, data] of writes) await g.ctx.write(fd, data);
+      const refused = new Set<number>();
+      for (const [fd, data] of writes) {
+        if (refused.has(fd)) continue;
+        try {
+          await g.ctx.write(fd, data);
+        } catch (error) {
+          if (!isKernelError(error)) throw error;
+          refused.add(fd);
+          failures.push([fd, { code: error.code, errno: error.errno }]);
+        }
+      }
     });
     g.writeChain = done.catch(() => {});
-    return done.then(() => true);
+    return done.then(() => failures);
   },
   "fd.read": (g, [fd, max]) => g.ctx.read(fd as number, Math.min(Number(max) || 65536, 1 << 20)),
   "fd.close": (g, [fd]) => {
@@ -72,7 +101,7 @@ export const PROCESS_OPS: Record<string, HostOp> = {
   "signal.listen": (g, [signal, on]) => {
     const sig = signal as number;
     if (sig === SIGNALS.SIGKILL || sig === SIGNALS.SIGSTOP) return false;
-    g.ctx.onSignal(sig, on ? (s) => g.deliverSignal(s) : "default");
+    g.ctx.onSignal(sig, on ? (s) => g.deliverSignal(s) : nodeDisposition(sig));
     return true;
   },
 };

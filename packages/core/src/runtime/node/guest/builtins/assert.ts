@@ -43,7 +43,12 @@ function innerFail(options: AssertionErrorOptions): never {
   throw markSite(new AssertionError({ ...options, diff: activeDiff }), SITE_INNER_FAIL);
 }
 
-function innerOk(fn: AnyFunction, argCount: number, value: unknown, message?: unknown): void {
+export function innerOk(
+  fn: AnyFunction,
+  argCount: number,
+  value: unknown,
+  message?: unknown,
+): void {
   if (value) return;
   let generated = false;
   let text = message;

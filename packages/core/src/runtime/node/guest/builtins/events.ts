@@ -7,6 +7,7 @@
 import * as eventsPackage from "events";
 import { inspect } from "node-inspect-extracted";
 import { codedError, invalidArgType } from "../errors.ts";
+import { ENHANCE_STACK, setInternalThrowSite } from "../fatal.ts";
 
 type Listener = (...args: unknown[]) => unknown;
 interface Emitter {
@@ -32,13 +33,9 @@ function abortError(signal?: AbortSignal): Error {
   return error;
 }
 
-let patched = false;
-
 function patchEmitter(
   EventEmitter: Record<string | symbol, unknown> & { prototype: object },
 ): void {
-  if (patched) return;
-  patched = true;
   const proto = EventEmitter.prototype as Record<string | symbol, unknown>;
   const originalEmit = proto.emit as (
     this: Emitter,
@@ -61,7 +58,11 @@ function patchEmitter(
       if (events?.[errorMonitor] !== undefined) originalEmit.call(this, errorMonitor, ...args);
       if (events?.error === undefined) {
         const error = args[0];
-        if (error instanceof Error) throw error;
+        if (error instanceof Error) {
+          tellWhereEmitted(this, error, proto.emit as Listener);
+          setInternalThrowSite(error, UNHANDLED_ERROR_SITE);
+          throw error;
+        }
         let shown: string;
         try {
           shown = inspect(error);
@@ -74,6 +75,7 @@ function patchEmitter(
           `Unhandled error. (${shown})`,
         ) as Error & { context?: unknown };
         unhandled.context = error;
+        setInternalThrowSite(unhandled, UNHANDLED_ERROR_SITE);
         throw unhandled;
       }
     }
@@ -121,6 +123,38 @@ function patchEmitter(
       this[kCapture] = options.captureRejections;
     }
   };
+}
+
+/** Where Node 24 throws an unhandled 'error' (the header of its fatal print). */
+const UNHANDLED_ERROR_SITE = "node:events:505\n    throw er; // Unhandled 'error' event\n    ^";
+
+/**
+ * As Node's getUnhandledErrorException: the error gets an enhancer that, if it ends the
+ * process, adds "Emitted 'error' event on <Class> instance at:" and the stack of the emit call.
+ */
+function tellWhereEmitted(emitter: Emitter, error: Error, emit: Listener): void {
+  try {
+    const own: { stack?: string } = {};
+    Error.captureStackTrace(own, emit);
+    Object.defineProperty(error, ENHANCE_STACK, {
+      value: () => {
+        let on = "";
+        try {
+          const { name } = emitter.constructor;
+          if (name !== "EventEmitter") on = ` on ${name} instance`;
+        } catch {
+          // A constructor without a readable name: none is shown.
+        }
+        // Node 24 means to fold the frames both stacks share into "[... lines matching
+        // original stack trace ...]", but its check never fires: every frame is shown.
+        const frames = String(own.stack).split("\n").slice(1).join("\n");
+        return `${error.stack}\nEmitted 'error' event${on} at:\n${frames}`;
+      },
+      configurable: true,
+    });
+  } catch {
+    // A frozen error: thrown as it is.
+  }
 }
 
 const kWarned = Symbol("kLeakWarned");
@@ -282,13 +316,16 @@ function on(
   return iterator;
 }
 
+const PackageEmitter = (
+  eventsPackage as unknown as {
+    EventEmitter: Record<string | symbol, unknown> & { prototype: object };
+  }
+).EventEmitter;
+// Every emitter of the runtime (process, streams, sockets) has the package's prototype: it is
+// brought up to Node as the runtime loads, not only once a program loads `events`.
+patchEmitter(PackageEmitter);
+
 export function createEvents(): unknown {
-  const PackageEmitter = (
-    eventsPackage as unknown as {
-      EventEmitter: Record<string | symbol, unknown> & { prototype: object };
-    }
-  ).EventEmitter;
-  patchEmitter(PackageEmitter);
   // The package's constructor drops its options; this one passes them on (captureRejections).
   // Same prototype, so emitters made by either (process, streams) are instances of both.
   const EventEmitter = function EventEmitter(this: Emitter, options?: unknown) {

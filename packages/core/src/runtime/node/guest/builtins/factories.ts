@@ -30,6 +30,7 @@ import { createStream, createStreamPromises } from "./stream.ts";
 import { createStreamConsumers } from "./stream-consumers.ts";
 import { createStreamWeb } from "./stream-web.ts";
 import { createStringDecoder } from "./string_decoder.ts";
+import { createTestModule, createTestReporters } from "./test/index.ts";
 import { createTimers, createTimersPromises } from "./timers.ts";
 import { createTls } from "./tls.ts";
 import { createTty } from "./tty.ts";
@@ -89,6 +90,8 @@ export const BUILTIN_FACTORIES: Record<string, BuiltinFactory> = {
   punycode: createPunycode,
   sea: createSea,
   string_decoder: createStringDecoder,
+  test: createTestModule,
+  "test/reporters": createTestReporters,
   v8: createV8,
   vm: createVm,
   worker_threads: createWorkerThreads,
