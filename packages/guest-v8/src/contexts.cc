@@ -15,6 +15,7 @@
 // an internal field of its handle object. No V8 handle is kept in any C++ global, so nothing
 // outlives the isolate that isolated-vm disposes without telling us.
 #include "contexts.h"
+#include "v8_helpers.h"
 
 #include <pthread.h>
 
@@ -89,13 +90,7 @@ constexpr const char* kV8Globals[] = {
 constexpr int kMaxTimedRuns = 16;
 thread_local int timed_runs = 0;
 
-auto NewString(Isolate* isolate, const char* text) -> Local<String> {
-  return String::NewFromUtf8(isolate, text).ToLocalChecked();
-}
 
-void ThrowTypeError(Isolate* isolate, const char* text) {
-  isolate->ThrowException(v8::Exception::TypeError(NewString(isolate, text)));
-}
 
 // Names the new context's global on a contextified object (and on a context's own global when
 // it was made without one). Private: no guest code can read, forge or remove it.
@@ -119,21 +114,6 @@ auto ContextOf(Isolate* isolate, Local<Context> current, Local<Value> value) -> 
   return global.As<Object>()->GetCreationContext(isolate);
 }
 
-// Where V8's message places a throw: the runtime prints Node's "file:line / source / ^^^"
-// header from it (see fatal.ts's errorSource).
-auto ThrowPlace(Isolate* isolate, Local<Context> context, Local<Message> message) -> Local<Value> {
-  Local<Object> place = Object::New(isolate);
-  auto set = [&](const char* key, Local<Value> value) {
-    place->Set(context, NewString(isolate, key), value).FromMaybe(false);
-  };
-  set("file", message->GetScriptResourceName());
-  set("line", Integer::New(isolate, message->GetLineNumber(context).FromMaybe(0)));
-  set("startColumn", Integer::New(isolate, message->GetStartColumn(context).FromMaybe(0)));
-  set("endColumn", Integer::New(isolate, message->GetEndColumn(context).FromMaybe(0)));
-  Local<String> source_line;
-  if (message->GetSourceLine(context).ToLocal(&source_line)) set("sourceLine", source_line);
-  return place;
-}
 
 // [0, value, extra]: it worked.
 void ReturnOk(const FunctionCallbackInfo<Value>& info, Local<Value> value,
@@ -153,7 +133,7 @@ void RethrowGuestThrow(Isolate* isolate, Local<Context> current, TryCatch& caugh
   if (!caught.HasTerminated() && caught.CanContinue() && on_throw->IsFunction()) {
     Local<Value> place = v8::Undefined(isolate);
     Local<Message> message = caught.Message();
-    if (!message.IsEmpty()) place = ThrowPlace(isolate, current, message);
+    if (!message.IsEmpty()) place = MessagePlace(isolate, current, message);
     Local<Value> args[2] = {caught.Exception(), place};
     TryCatch decorating(isolate);
     if (on_throw.As<Function>()->Call(current, v8::Undefined(isolate), 2, args).IsEmpty()) {
@@ -806,15 +786,6 @@ void IsNativeError(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(info[0]->IsNativeError());
 }
 
-void SetFunction(Isolate* isolate, Local<Context> context, Local<Object> target,
-                 Local<Object> shared, const char* name, v8::FunctionCallback callback) {
-  Local<Function> fn = FunctionTemplate::New(isolate, callback, shared)
-                           ->GetFunction(context)
-                           .ToLocalChecked();
-  Local<String> key = NewString(isolate, name);
-  fn->SetName(key);
-  target->Set(context, key, fn).Check();
-}
 
 }  // namespace
 
@@ -838,13 +809,13 @@ void InstallContextFunctions(Isolate* isolate, Local<Context> context, Local<Obj
   shared->SetInternalField(kGlobalTemplate, global_template);
   shared->SetInternalField(kScriptTemplate, script_template);
 
-  SetFunction(isolate, context, target, shared, "makeContext", MakeContext);
-  SetFunction(isolate, context, target, shared, "isContext", IsContext);
-  SetFunction(isolate, context, target, shared, "compileScript", CompileScript);
-  SetFunction(isolate, context, target, shared, "runCompiledScript", RunCompiledScript);
-  SetFunction(isolate, context, target, shared, "compileFunction", CompileFunction);
-  SetFunction(isolate, context, target, shared, "codeCache", CodeCache);
-  SetFunction(isolate, context, target, shared, "isNativeError", IsNativeError);
+  SetFunction(isolate, context, target, "makeContext", MakeContext, shared);
+  SetFunction(isolate, context, target, "isContext", IsContext, shared);
+  SetFunction(isolate, context, target, "compileScript", CompileScript, shared);
+  SetFunction(isolate, context, target, "runCompiledScript", RunCompiledScript, shared);
+  SetFunction(isolate, context, target, "compileFunction", CompileFunction, shared);
+  SetFunction(isolate, context, target, "codeCache", CodeCache, shared);
+  SetFunction(isolate, context, target, "isNativeError", IsNativeError, shared);
 }
 
 }  // namespace agentos

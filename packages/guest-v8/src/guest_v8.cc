@@ -6,14 +6,18 @@
 // values of that isolate: nothing here reaches the host.
 #include <v8.h>
 
-#include "contexts.h"
-
 #include <vector>
 
+#include "contexts.h"
 #include "module_evaluation.h"
+#include "v8_helpers.h"
 
 namespace {
 
+using agentos::MessagePlace;
+using agentos::NewString;
+using agentos::SetFunction;
+using agentos::ThrowTypeError;
 using v8::Array;
 using v8::Context;
 using v8::Function;
@@ -35,13 +39,7 @@ using v8::String;
 using v8::TryCatch;
 using v8::Value;
 
-auto NewString(Isolate* isolate, const char* text) -> Local<String> {
-  return String::NewFromUtf8(isolate, text).ToLocalChecked();
-}
 
-void ThrowTypeError(Isolate* isolate, const char* text) {
-  isolate->ThrowException(v8::Exception::TypeError(NewString(isolate, text)));
-}
 
 // AsyncLocalStorage's frame. V8 captures this value when a promise reaction is queued (await,
 // then) and restores it when the reaction runs, which is how Node 24 propagates async context.
@@ -104,9 +102,11 @@ void OnPromiseReject(PromiseRejectMessage message) {
   if (value.IsEmpty()) value = v8::Undefined(isolate);
   Local<Value> args[3] = {Integer::New(isolate, event), promise, value};
   TryCatch try_catch(isolate);
-  (void)handler.As<Function>()->Call(context, v8::Undefined(isolate), 3, args);
   // A throw in the tracker is the runtime's own bug; a termination must keep unwinding.
-  if (try_catch.HasTerminated()) try_catch.ReThrow();
+  if (handler.As<Function>()->Call(context, v8::Undefined(isolate), 3, args).IsEmpty() &&
+      try_catch.HasTerminated()) {
+    try_catch.ReThrow();
+  }
 }
 
 // setPromiseRejectHandler(fn): fn(event, promise, reason) for every rejection event of this
@@ -119,21 +119,6 @@ void SetPromiseRejectHandler(const FunctionCallbackInfo<Value>& info) {
   isolate->SetPromiseRejectCallback(OnPromiseReject);
 }
 
-// Where a thrown value was thrown, from V8's message: what Node prints above an uncaught
-// exception (file:line, the source line and a caret under the throw).
-auto ThrowPlace(Isolate* isolate, Local<Context> context, Local<Message> message) -> Local<Object> {
-  Local<Object> place = Object::New(isolate);
-  auto set = [&](const char* key, Local<Value> value) {
-    place->Set(context, NewString(isolate, key), value).FromMaybe(false);
-  };
-  set("file", message->GetScriptResourceName());
-  set("line", Integer::New(isolate, message->GetLineNumber(context).FromMaybe(0)));
-  set("startColumn", Integer::New(isolate, message->GetStartColumn(context).FromMaybe(0)));
-  set("endColumn", Integer::New(isolate, message->GetEndColumn(context).FromMaybe(0)));
-  Local<String> source_line;
-  if (message->GetSourceLine(context).ToLocal(&source_line)) set("sourceLine", source_line);
-  return place;
-}
 
 // callCatching(fn, thisArg, ...args): runs fn and returns undefined when it returns, or
 // [error, place] when it throws, place being where V8 saw the throw (for a thrown string or
@@ -155,7 +140,7 @@ void CallCatching(const FunctionCallbackInfo<Value>& info) {
   }
   Local<Value> parts[2] = {try_catch.Exception(), v8::Undefined(isolate)};
   Local<Message> message = try_catch.Message();
-  if (!message.IsEmpty()) parts[1] = ThrowPlace(isolate, context, message);
+  if (!message.IsEmpty()) parts[1] = MessagePlace(isolate, context, message);
   info.GetReturnValue().Set(Array::New(isolate, parts, 2));
 }
 
@@ -193,13 +178,6 @@ void DetailString(const FunctionCallbackInfo<Value>& info) {
   }
 }
 
-void SetFunction(Isolate* isolate, Local<Context> context, Local<Object> target, const char* name,
-                 v8::FunctionCallback callback) {
-  Local<Function> fn = FunctionTemplate::New(isolate, callback)->GetFunction(context).ToLocalChecked();
-  Local<String> key = NewString(isolate, name);
-  fn->SetName(key);
-  target->Set(context, key, fn).Check();
-}
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 // - stalledTopLevelAwaits(meta): what Node reports when its loop runs dry while the entry's
 //   evaluation promise is still pending (V8's GetStalledTopLevelAwaitMessages; exit 13).
 #include "module_evaluation.h"
+#include "v8_helpers.h"
 
 namespace agentos {
 namespace {
@@ -32,14 +33,11 @@ using v8::String;
 using v8::TryCatch;
 using v8::Value;
 
-auto Name(Isolate* isolate, const char* text) -> Local<String> {
-  return String::NewFromUtf8(isolate, text).ToLocalChecked();
-}
 
 // The private key under which an import.meta object holds its module: guest code cannot read
 // or forge it.
 auto ModuleKey(Isolate* isolate) -> Local<Private> {
-  return Private::ForApi(isolate, Name(isolate, "agentos:importMetaModule"));
+  return Private::ForApi(isolate, NewString(isolate, "agentos:importMetaModule"));
 }
 
 // V8 calls this the first time a module reads import.meta. The runtime rewrites user code's
@@ -57,20 +55,6 @@ void OnImportMeta(Local<Context> context, Local<Module> module, Local<Object> me
   (void)meta->SetPrivate(context, ModuleKey(isolate), holder);
 }
 
-auto StalledPlace(Isolate* isolate, Local<Context> context, Local<Message> message)
-    -> Local<Object> {
-  Local<Object> place = Object::New(isolate);
-  auto set = [&](const char* key, Local<Value> value) {
-    place->Set(context, Name(isolate, key), value).FromMaybe(false);
-  };
-  set("file", message->GetScriptResourceName());
-  set("line", Integer::New(isolate, message->GetLineNumber(context).FromMaybe(0)));
-  set("startColumn", Integer::New(isolate, message->GetStartColumn(context).FromMaybe(0)));
-  set("endColumn", Integer::New(isolate, message->GetEndColumn(context).FromMaybe(0)));
-  Local<String> source_line;
-  if (message->GetSourceLine(context).ToLocal(&source_line)) set("sourceLine", source_line);
-  return place;
-}
 
 // The module behind `value` (an import.meta that OnImportMeta saw); a TypeError otherwise.
 auto ModuleOfMeta(Isolate* isolate, Local<Context> context, Local<Value> value,
@@ -85,7 +69,7 @@ auto ModuleOfMeta(Isolate* isolate, Local<Context> context, Local<Value> value,
       return true;
     }
   }
-  isolate->ThrowException(v8::Exception::TypeError(Name(isolate, "not a module's import.meta")));
+  isolate->ThrowException(v8::Exception::TypeError(NewString(isolate, "not a module's import.meta")));
   return false;
 }
 
@@ -140,18 +124,10 @@ void StalledTopLevelAwaits(const FunctionCallbackInfo<Value>& info) {
   auto stalled = module->GetStalledTopLevelAwaitMessages(isolate);
   uint32_t index = 0;
   for (Local<Message> message : stalled.second) {
-    places->Set(context, index++, StalledPlace(isolate, context, message)).FromMaybe(false);
+    places->Set(context, index++, MessagePlace(isolate, context, message)).FromMaybe(false);
   }
 }
 
-void SetFunction(Isolate* isolate, Local<Context> context, Local<Object> target, const char* name,
-                 v8::FunctionCallback callback) {
-  Local<String> key = Name(isolate, name);
-  Local<v8::Function> fn =
-      FunctionTemplate::New(isolate, callback)->GetFunction(context).ToLocalChecked();
-  fn->SetName(key);
-  target->Set(context, key, fn).Check();
-}
 
 }  // namespace
 

@@ -290,8 +290,8 @@ export class GuestProcess {
       } else this.finish(this.#exitCode ?? 1);
       return;
     }
-    // An error escaping a guest task that the runtime did not catch itself can only be an
-    // unhandled promise rejection (V8 reports those at the end of the task).
+    // An error escaping a guest task past the runtime's own handlers (it tracks unhandled
+    // rejections itself): the guest reports it as its uncaught exception.
     // The copied stack continues into the host's frames after the boundary: cut them off, they
     // would show host paths to the guest.
     const stack =
@@ -299,7 +299,7 @@ export class GuestProcess {
         ? error.stack?.split("\n    at (<isolated-vm boundary>)")[0]
         : undefined;
     const copy = error instanceof Error ? { name: error.name, message, stack } : error;
-    this.#guestCall(this.#entry.fatal, [copy, "rejection"]);
+    this.#guestCall(this.#entry.fatal, [copy]);
   }
 
   #writeFatal(text: string): void {

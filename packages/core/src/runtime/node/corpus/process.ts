@@ -267,4 +267,12 @@ export const PROCESS_CASES: NodeCase[] = [
     "caught error event keeps its stack",
     "const EventEmitter = require('events');\ntry { new EventEmitter().emit('error', new Error('c')); } catch (e) { console.log(e.stack.includes('Emitted'), Object.getOwnPropertySymbols(e).length); }\n",
   ),
+  js(
+    "a throw in an unhandledRejection listener, then in uncaughtException",
+    "process.on('unhandledRejection', (e) => { throw e; });\nprocess.on('uncaughtException', (e) => { throw e; });\nPromise.reject(new Error('x'));\n",
+  ),
+  js(
+    "a throw in an unhandledRejection listener is an uncaught exception",
+    "process.on('unhandledRejection', () => { throw new TypeError('from listener'); });\nprocess.on('uncaughtException', (e, origin) => console.log('caught', e.message, origin));\nPromise.reject(1);\n",
+  ),
 ];

@@ -373,6 +373,7 @@ const entry = {
         (proc.emitWarning as (w: Error) => void)(warning);
       },
       uncaught: (error) => onUncaught(error, "unhandledRejection"),
+      listenerThrew: (error) => onUncaught(error, "uncaughtException"),
       describe: (value) => v8.detailString(value),
     });
     guard(() => start(config.launch));
@@ -400,7 +401,7 @@ const entry = {
       return runExit();
     });
   },
-  fatal(error: { name?: string; message?: string; stack?: string } | unknown, kind: string): void {
+  fatal(error: { name?: string; message?: string; stack?: string } | unknown): void {
     let reason: unknown = error;
     if (error && typeof error === "object" && "message" in error) {
       const rebuilt = new Error(String((error as Error).message));
@@ -408,11 +409,9 @@ const entry = {
       rebuilt.stack = (error as Error).stack;
       reason = rebuilt;
     }
-    if (kind === "rejection" && proc.listenerCount("unhandledRejection") > 0) {
-      proc.emit("unhandledRejection", reason, Promise.resolve());
-      return;
-    }
-    onUncaught(reason, "unhandledRejection");
+    // Unhandled rejections are the runtime's own to track (rejections.ts): what reaches here
+    // escaped a task past the runtime's handlers, and is the uncaught exception.
+    onUncaught(reason, "uncaughtException");
   },
   signal(signal: number): void {
     const name = SIGNAL_NAMES[signal];

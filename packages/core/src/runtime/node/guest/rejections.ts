@@ -29,6 +29,8 @@ export interface RejectionSink {
   emitHandled(promise: Promise<unknown>, id: number): void;
   /** The reason as the process's uncaught exception (origin 'unhandledRejection'). */
   uncaught(error: unknown): void;
+  /** What a 'unhandledRejection' or 'rejectionHandled' listener threw (an uncaught exception). */
+  listenerThrew(error: unknown): void;
   describe(value: unknown): string;
 }
 
@@ -114,7 +116,13 @@ export function setDraining(value: boolean): void {
  */
 export function processRejections(): boolean {
   if (!sink || !hasPendingRejections()) return false;
-  for (const [promise, id] of handledLater.splice(0)) sink.emitHandled(promise, id);
+  for (const [promise, id] of handledLater.splice(0)) {
+    try {
+      sink.emitHandled(promise, id);
+    } catch (error) {
+      sink.listenerThrew(error);
+    }
+  }
   const batch = [...pending];
   pending.clear();
   for (const [promise, { reason, context }] of batch) {
@@ -124,6 +132,10 @@ export function processRejections(): boolean {
     let handled: boolean;
     try {
       handled = sink.emitUnhandled(reason, promise);
+    } catch (error) {
+      // As in Node, a listener that throws raises its own uncaught exception.
+      sink.listenerThrew(error);
+      continue;
     } finally {
       v8.setContinuationData(outer);
     }
