@@ -39,6 +39,10 @@ export const TIMERS_CASES: NodeCase[] = [
     "setTimeout(() => console.log('never'), 50).unref(); console.log('end')",
   ),
   js(
+    "unref timer runs when beforeExit work keeps the process alive",
+    "setTimeout(() => console.log('unref fired'), 5).unref();\nlet once = false;\nprocess.on('beforeExit', () => { if (!once) { once = true; setTimeout(() => console.log('later'), 20); } });\nsetTimeout(() => console.log('never'), 60).unref();\nconsole.log('end');\n",
+  ),
+  js(
     "unref then ref",
     "const t = setTimeout(() => console.log('fires'), 5); t.unref(); t.ref(); console.log(t.hasRef())",
   ),

@@ -5,7 +5,14 @@
  */
 import { currentFrame, runInFrame } from "./async-context.ts";
 import { callAsync, notifyHost } from "./host.ts";
-import { cancelImmediate, guard, hold, type ImmediateEntry, queueImmediate } from "./loop.ts";
+import {
+  cancelImmediate,
+  guard,
+  hold,
+  type ImmediateEntry,
+  liveRefs,
+  queueImmediate,
+} from "./loop.ts";
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
 let nextTimerId = 1;
@@ -63,6 +70,13 @@ export class Timeout {
 
   #fire(id: number): void {
     if (id !== this.#id) return;
+    if (!this.#ref && liveRefs() === 0) {
+      // Node's loop does not turn at all once nothing holds it, so an unref'ed timer that
+      // comes due while the process is on its way out does not run. It waits a moment
+      // instead: it still runs if something ('beforeExit' work) keeps the process alive.
+      callAsync("timer.sleep", [id, 1], () => this.#fire(id));
+      return;
+    }
     this.#id = 0;
     const release = this.#release;
     this.#release = undefined;
