@@ -283,13 +283,14 @@ const BATCHES: SnippetBatch[] = [
 const nodeVm = snippetBatches("stdlib2", BATCHES, (batch) => `${batch} matches host Node`);
 
 describe("what the VM refuses clearly", () => {
-  // (vm contexts and workers are real now: vm-module.test.ts, worker-threads.test.ts.)
+  // (vm contexts, workers, transferred ports and shared memory are real now: vm-module.test.ts,
+  // worker-threads.test.ts.)
   test("worker options the VM lacks fail with ERR_AGENTOS_NOT_SUPPORTED", async () => {
     const probe = `
-const { Worker, SHARE_ENV, MessageChannel } = require('worker_threads');
+const { Worker, SHARE_ENV } = require('worker_threads');
 for (const f of [
   () => new Worker('0', { eval: true, env: SHARE_ENV }),
-  () => { const { port1 } = new MessageChannel(); new Worker('0', { eval: true, workerData: port1, transferList: [port1] }); },
+  () => new Worker('0', { eval: true, stdout: true }),
 ]) {
   try { f(); console.log('no error'); } catch (e) { console.log(e.code); }
 }`;

@@ -12,6 +12,7 @@
 import type { ProcessContext } from "../../kernel/process-context.ts";
 import { type GuestLaunch, GuestProcess, type ThreadRole } from "./guest-process.ts";
 import type { HostOp } from "./host-ops.ts";
+import { portsOf } from "./port-registry.ts";
 
 /** Live workers per process (nested workers count against the same process). */
 export const MAX_WORKERS_PER_PROCESS = 64;
@@ -19,10 +20,39 @@ export const MAX_WORKERS_PER_PROCESS = 64;
 /** isolated-vm refuses smaller heaps. */
 const MIN_WORKER_HEAP_MB = 8;
 
-/** A structured-clone message: V8 serializer bytes plus the ArrayBuffers it transferred. */
+/**
+ * A structured-clone message: V8 serializer bytes, the ArrayBuffers it transferred, the
+ * SharedArrayBuffers it shares (isolated-vm copies a SharedArrayBuffer as its backing store, so
+ * every isolate it reaches sees the same memory) and the MessagePorts travelling in it (ids in
+ * port-registry.ts).
+ */
 export interface ThreadMessage {
   data: Uint8Array;
   buffers: ArrayBuffer[];
+  shared: SharedArrayBuffer[];
+  ports: number[];
+}
+
+/** Checks a message that comes from a guest (the host only keeps and forwards it). */
+export function threadMessage(value: unknown): ThreadMessage {
+  const m = (value ?? {}) as Partial<Record<keyof ThreadMessage, unknown>>;
+  if (!(m.data instanceof Uint8Array)) throw new TypeError("a thread message must be bytes");
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const buffers = list(m.buffers);
+  const shared = list(m.shared);
+  const ports = list(m.ports);
+  if (!buffers.every((b) => b instanceof ArrayBuffer))
+    throw new TypeError("a thread message transfers ArrayBuffers only");
+  if (!shared.every((b) => b instanceof SharedArrayBuffer))
+    throw new TypeError("a thread message shares SharedArrayBuffers only");
+  if (!ports.every((id) => Number.isSafeInteger(id)))
+    throw new TypeError("a thread message carries port ids only");
+  return {
+    data: m.data,
+    buffers: buffers as ArrayBuffer[],
+    shared: shared as SharedArrayBuffer[],
+    ports: ports as number[],
+  };
 }
 
 export type ParentEvent =
@@ -67,6 +97,11 @@ export class Mailbox<T> {
 
   take(): T | undefined {
     return this.#queue.shift();
+  }
+
+  /** Everything still queued (what nobody will read once the reader is gone). */
+  drain(): T[] {
+    return this.#queue.splice(0);
   }
 }
 
@@ -128,6 +163,7 @@ export class WorkerThread {
   static start(parent: GuestProcess, options: WorkerOptions): WorkerThread {
     const table = tableOf(parent.ctx);
     if (table.live.size >= MAX_WORKERS_PER_PROCESS) {
+      portsOf(parent).discard(options.workerData);
       throw Object.assign(
         new Error(
           `a process may run at most ${MAX_WORKERS_PER_PROCESS} worker threads at once in the agentOS VM`,
@@ -164,6 +200,7 @@ export class WorkerThread {
       });
       if (this.#terminated || this.parent.exited || this.parent.ctx.signal.aborted) {
         guest.isolate.dispose();
+        portsOf(this.parent).discard(options.workerData);
       } else {
         guest.thread = this.#role(options, memoryMb);
         selfOf.set(guest, this);
@@ -182,6 +219,9 @@ export class WorkerThread {
     if (this.#ended) return;
     this.#ended = true;
     this.#table.live.delete(this);
+    // Ports inside messages the worker never read close (their twins see 'close').
+    const ports = portsOf(this.parent);
+    for (const message of this.toWorker.drain()) ports.discard(message);
     // The parent forgets the worker when it has read this event (worker-ops.ts).
     this.toParent.push({ type: "exit", code });
   }
@@ -242,23 +282,18 @@ const THREAD_OPS: Record<string, HostOp> = {
       : g.ctx.read(fd as number, Math.min(Number(max) || 65536, 1 << 20)),
   "thread.inbox": (g) => workerOfIsolate(g).toWorker.wait(),
   "thread.inboxTake": (g) => workerOfIsolate(g).toWorker.take() ?? null,
-  "thread.postToParent": (g, [data, buffers]) => {
-    workerOfIsolate(g).toParent.push({
-      type: "message",
-      data: data as Uint8Array,
-      buffers: buffers as ArrayBuffer[],
-    });
+  "thread.postToParent": (g, [message]) => {
+    workerOfIsolate(g).toParent.push({ type: "message", ...threadMessage(message) });
     return true;
   },
   "thread.uncaught": (g, [message]) => {
-    const m = message as Partial<ThreadMessage> | null;
-    workerOfIsolate(g).toParent.push({
-      type: "error",
-      message:
-        m && m.data instanceof Uint8Array
-          ? { data: m.data, buffers: Array.isArray(m.buffers) ? m.buffers : [] }
-          : null,
-    });
+    let checked: ThreadMessage | null = null;
+    try {
+      checked = message ? threadMessage(message) : null;
+    } catch {
+      checked = null;
+    }
+    workerOfIsolate(g).toParent.push({ type: "error", message: checked });
     return true;
   },
 };

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { runArgv } from "../../commands/testing.ts";
 import { AgentOs } from "../../vm/agent-os.ts";
+import { MAX_PORTS_PER_PROCESS } from "./port-registry.ts";
 import { closeNodeVm, type NodeFiles, nodeVm, runNodeBoth } from "./testing.ts";
 
 after(closeNodeVm);
@@ -226,6 +227,176 @@ const CASES: Record<string, Case> = {
         w.on("exit", (c) => console.log("exit", c, "parent alive"));`,
     },
   },
+  "a MessagePort transferred to a worker: messages both ways, queued ones move with it, close reaches both sides":
+    {
+      files: {
+        "main.js": `const { Worker, MessageChannel } = require("worker_threads");
+        const { port1, port2 } = new MessageChannel();
+        port1.postMessage("queued before the transfer");
+        const w = new Worker(\`const { parentPort } = require("worker_threads");
+          parentPort.once("message", ({ port, tag }) => {
+            port.on("message", (m) => { if (m === "bye") port.close(); else port.postMessage(tag + ": " + m); });
+          });\`, { eval: true });
+        w.postMessage({ port: port2, tag: "worker" }, [port2]);
+        port1.postMessage("two");
+        const seen = [];
+        port1.on("message", (m) => { seen.push(m); if (seen.length === 2) port1.postMessage("bye"); });
+        port1.on("close", () => console.log(JSON.stringify(seen), "port1 closed"));
+        w.on("exit", (c) => console.log("exit", c));`,
+      },
+    },
+  "ports in workerData, a port sent back by the worker, and a port moved A -> main -> B": {
+    files: {
+      "main.js": `const { Worker, MessageChannel } = require("worker_threads");
+        const log = [];
+        const echo = \`const { parentPort, workerData, MessageChannel } = require("worker_threads");
+          workerData.port.on("message", (m) => workerData.port.postMessage(workerData.name + " got " + m));
+          const own = new MessageChannel();
+          own.port1.on("message", (m) => { own.port1.postMessage(workerData.name + " own " + m); own.port1.close(); });
+          parentPort.postMessage({ own: own.port2 }, [own.port2]);
+          parentPort.on("message", ({ pass }) => { parentPort.postMessage({ pass }, [pass]); });\`;
+        const a = new MessageChannel();
+        const A = new Worker(echo, { eval: true, workerData: { port: a.port2, name: "A" }, transferList: [a.port2] });
+        const b = new MessageChannel();
+        const B = new Worker(echo, { eval: true, workerData: { port: b.port2, name: "B" }, transferList: [b.port2] });
+        const moving = new MessageChannel();
+        moving.port1.on("message", (m) => { log.push("moving: " + m); done(); });
+        let pending = 4;
+        const done = () => { if (--pending === 0) { console.log(log.sort().join("\\n")); A.terminate(); B.terminate(); } };
+        a.port1.on("message", (m) => { log.push(m); done(); });
+        for (const [W, name] of [[A, "A"], [B, "B"]]) {
+          W.once("message", ({ own }) => {
+            own.on("message", (m) => { log.push(m); done(); });
+            own.postMessage("hello");
+            if (name === "A") W.postMessage({ pass: moving.port2 }, [moving.port2]);
+          });
+        }
+        A.on("message", (m) => { if (m.pass) B.postMessage({ pass: m.pass }, [m.pass]); });
+        B.on("message", (m) => { if (m.pass) { m.pass.postMessage("through A, main and B"); m.pass.close(); } });
+        a.port1.postMessage("hi");`,
+    },
+  },
+  "transfer list errors: closed, already transferred, duplicate, unlisted port, source port": {
+    files: {
+      "main.js": `const { Worker, MessageChannel, receiveMessageOnPort } = require("worker_threads");
+        const show = (label, f) => { try { f(); console.log(label, "no error"); } catch (e) { console.log(label, e.name, e.code, e.message); } };
+        const w = new Worker("require('worker_threads').parentPort.on('message', () => {})", { eval: true });
+        const a = new MessageChannel(); a.port1.close();
+        show("closed", () => w.postMessage(a.port1, [a.port1]));
+        const b = new MessageChannel();
+        w.postMessage({ p: b.port1 }, [b.port1]);
+        show("again", () => w.postMessage({ p: b.port1 }, [b.port1]));
+        show("posting on it", () => b.port1.postMessage("lost"));
+        const c = new MessageChannel();
+        show("twice", () => w.postMessage({ p: c.port1 }, [c.port1, c.port1]));
+        show("unlisted", () => w.postMessage({ p: c.port1 }));
+        show("source", () => c.port1.postMessage(c.port1, [c.port1]));
+        show("shared in list", () => w.postMessage(1, [new SharedArrayBuffer(4)]));
+        show("not a port", () => receiveMessageOnPort({}));
+        c.port2.postMessage(1); c.port2.postMessage({ two: 2 });
+        console.log(JSON.stringify([receiveMessageOnPort(c.port1), receiveMessageOnPort(c.port1), receiveMessageOnPort(c.port1)]));
+        setTimeout(() => w.terminate(), 20);`,
+    },
+  },
+  "a worker that ends closes the ports it owns; a listened port keeps its worker alive, unref does not":
+    {
+      files: {
+        "main.js": `const { Worker, MessageChannel } = require("worker_threads");
+        // The two threads' 'close' and 'exit' race in Node too: the order is not compared.
+        const events = [];
+        const log = (...parts) => events.push(parts.join(" "));
+        process.on("exit", () => console.log(events.sort().join("\\n")));
+        const quiet = new MessageChannel();
+        const q = new Worker("require('worker_threads').workerData.port.postMessage('held, not listened')", { eval: true, workerData: { port: quiet.port2 }, transferList: [quiet.port2] });
+        quiet.port1.on("message", (m) => log("quiet:", m));
+        quiet.port1.on("close", () => log("quiet port closed by the worker's exit"));
+        q.on("exit", (c) => {
+          log("quiet exit", c);
+          const live = new MessageChannel();
+          const l = new Worker(\`const { workerData } = require("worker_threads");
+            workerData.port.on("message", (m) => { workerData.port.postMessage("still alive: " + m); if (m === 2) workerData.port.unref(); });\`, { eval: true, workerData: { port: live.port2 }, transferList: [live.port2] });
+          live.port1.on("message", (m) => { log(m); if (m.endsWith("1")) setTimeout(() => live.port1.postMessage(2), 30); });
+          live.port1.on("close", () => log("live port closed"));
+          l.on("exit", (c2) => log("live exit", c2));
+          setTimeout(() => live.port1.postMessage(1), 30);
+        });`,
+      },
+    },
+  "SharedArrayBuffer: Atomics in two threads see one memory; Atomics.wait in a worker, notify from main":
+    {
+      files: {
+        "main.js": `const { Worker } = require("worker_threads");
+        const sab = new SharedArrayBuffer(16);
+        const flags = new Int32Array(sab, 0, 2);
+        const counter = new Int32Array(sab, 8, 2);
+        const w = new Worker(\`const { parentPort, workerData } = require("worker_threads");
+          const { flags, counter, again } = workerData;
+          for (let i = 0; i < 1000; i++) Atomics.add(counter, 0, 1);
+          parentPort.postMessage({ same: again === flags.buffer, offset: counter.byteOffset, shared: Object.prototype.toString.call(again) });
+          const woke = Atomics.wait(flags, 0, 0);
+          parentPort.postMessage({ woke, flag: Atomics.load(flags, 1), counter: Atomics.load(counter, 0) });\`,
+          { eval: true, workerData: { flags, counter, again: sab } });
+        for (let i = 0; i < 1000; i++) Atomics.add(counter, 0, 1);
+        w.on("message", (m) => {
+          console.log(JSON.stringify(m));
+          if (m.same === undefined) return;
+          // notify() answers how many it woke: retry until the worker is asleep in wait().
+          Atomics.store(flags, 1, 7);
+          const wake = () => { if (Atomics.notify(flags, 0) !== 1) setTimeout(wake, 5); };
+          wake();
+        });
+        w.on("exit", (c) => console.log("exit", c, Atomics.load(counter, 0)));`,
+      },
+    },
+  "a piscina/tinypool-style pool: tasks over transferred ports, Atomics wake-up, receiveMessageOnPort":
+    {
+      files: {
+        "main.js": `const { Worker, MessageChannel } = require("worker_threads");
+        const workerCode = \`const { workerData, receiveMessageOnPort } = require("worker_threads");
+          const { port, state } = workerData;
+          const run = ({ id, n }) => { let f = 1n; for (let i = 2n; i <= BigInt(n); i++) f *= i; port.postMessage({ id, digits: String(f).length }); };
+          // Sleep on the shared counter; every wake-up, take all tasks synchronously, as piscina does.
+          port.on("message", run);
+          let seen = 0;
+          const loop = () => {
+            Atomics.wait(state, 0, seen, 50);
+            seen = Atomics.load(state, 0);
+            for (let m; (m = receiveMessageOnPort(port)); ) run(m.message);
+            if (Atomics.load(state, 1) === 0) setImmediate(loop); else port.close();
+          };
+          loop();\`;
+        const pool = Array.from({ length: 3 }, () => {
+          const { port1, port2 } = new MessageChannel();
+          const state = new Int32Array(new SharedArrayBuffer(8));
+          const worker = new Worker(workerCode, { eval: true, workerData: { port: port2, state }, transferList: [port2] });
+          return { worker, port: port1, state, busy: 0 };
+        });
+        const tasks = [10, 50, 100, 200, 300, 400, 500, 600, 700];
+        const results = [];
+        let sent = 0, closed = 0;
+        const dispatch = (slot) => {
+          if (sent >= tasks.length) return;
+          const id = sent++;
+          slot.busy++;
+          slot.port.postMessage({ id, n: tasks[id] });
+          Atomics.add(slot.state, 0, 1);
+          Atomics.notify(slot.state, 0);
+        };
+        for (const slot of pool) {
+          slot.port.on("message", ({ id, digits }) => {
+            results[id] = digits;
+            slot.busy--;
+            dispatch(slot);
+            if (results.filter((x) => x !== undefined).length === tasks.length) {
+              console.log(results.join(","));
+              for (const s of pool) { Atomics.store(s.state, 1, 1); Atomics.notify(s.state, 0); }
+            }
+          });
+          slot.port.on("close", () => { if (++closed === pool.length) console.log("all ports closed"); });
+          dispatch(slot); dispatch(slot);
+        }`,
+      },
+    },
 };
 
 describe("worker_threads (differential)", () => {
@@ -245,20 +416,27 @@ describe("worker_threads (differential)", () => {
 });
 
 describe("worker_threads limits (VM only)", () => {
-  it("a SharedArrayBuffer or MessagePort cannot cross threads: ERR_AGENTOS_NOT_SUPPORTED", async () => {
+  it("terminate() ends a worker asleep in Atomics.wait; ports shared between threads are bounded", async () => {
     const vm = await nodeVm();
     const r = await runArgv(vm, [
       "node",
       "-e",
       `const { Worker, MessageChannel } = require("worker_threads");
-       const w = new Worker("require('worker_threads').parentPort.once('message', () => {})", { eval: true });
-       for (const f of [() => w.postMessage({ view: new Int32Array(new SharedArrayBuffer(8)) }), () => { const { port1 } = new MessageChannel(); w.postMessage(port1, [port1]); }])
-         try { f(); } catch (e) { console.log(e.code, e.message); }
-       w.terminate();`,
+       const w = new Worker("const { parentPort, workerData } = require('worker_threads'); parentPort.postMessage('sleeping'); Atomics.wait(workerData, 0, 0);", { eval: true, workerData: new Int32Array(new SharedArrayBuffer(4)) });
+       w.once("message", async () => {
+         console.log("terminated", await w.terminate());
+         const sink = new Worker("require('worker_threads').parentPort.on('message', () => {})", { eval: true });
+         try {
+           for (let i = 0; i < ${MAX_PORTS_PER_PROCESS}; i++) { const { port2 } = new MessageChannel(); sink.postMessage(port2, [port2]); }
+         } catch (e) { console.log(e.code, e.message); }
+         sink.terminate();
+       });`,
     ]);
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.match(r.stdout, /^ERR_AGENTOS_NOT_SUPPORTED .*SharedArrayBuffer.*\n/);
-    assert.match(r.stdout, /\nERR_AGENTOS_NOT_SUPPORTED .*MessagePort.*\n$/);
+    assert.equal(
+      r.stdout,
+      `terminated 1\nERR_AGENTOS_PORT_LIMIT a process may have at most ${MAX_PORTS_PER_PROCESS} MessagePorts shared between threads in the agentOS VM\n`,
+    );
   });
 
   it("killing the process ends its workers", async () => {

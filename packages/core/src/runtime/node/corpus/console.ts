@@ -1,6 +1,18 @@
 /** console: every method, and util.inspect formatting as console prints it. */
 import { js, type NodeCase } from "./case.ts";
 
+const COLOUR_PROBE = `const assert = require('assert');
+const show = (f) => { try { f(); } catch (e) { console.log(JSON.stringify(e.message)); } };
+console.log({ a: 1, s: 'x' }, [null, undefined, 1n]); console.error(new Map([[1, true]]));
+const { Console } = require('console'); new Console(process.stdout).log({ c: 1 }); new Console({ stdout: process.stdout, colorMode: false }).log({ d: 1 });
+show(() => assert.deepStrictEqual(Array.from({ length: 30 }, (_, i) => i), Array.from({ length: 30 }, (_, i) => (i === 15 ? -1 : i))));
+show(() => assert.notDeepStrictEqual(Array.from({ length: 60 }, (_, i) => i), Array.from({ length: 60 }, (_, i) => i)));
+show(() => assert.strictEqual('abcdefgh', 'abcdxfgh')); show(() => assert.strictEqual(12345678901234, 2));
+show(() => assert.deepStrictEqual({ a: 1 }, { a: 2 }, 'custom'));
+console.log(new assert.AssertionError({ actual: { a: 1, b: 2 }, expected: { a: 2 }, operator: 'partialDeepStrictEqual' }).message);
+process.env.FORCE_COLOR = '0'; show(() => assert.strictEqual('abcdefgh', 'abcdxfgh')); console.log({ off: 1 });
+assert.deepStrictEqual({ x: 1 }, { x: 2 });`;
+
 export const CONSOLE_CASES: NodeCase[] = [
   js(
     "console log format specifiers",
@@ -104,4 +116,10 @@ export const CONSOLE_CASES: NodeCase[] = [
     "new console.Console",
     "const { Console } = require('console'); const c = new Console({ stdout: process.stderr, stderr: process.stdout }); c.log('to stderr'); c.error('to stdout')",
   ),
+  js("colours without a tty", COLOUR_PROBE),
+  js("FORCE_COLOR colours a pipe", COLOUR_PROBE, { env: { FORCE_COLOR: "1" } }),
+  js("FORCE_COLOR wins over NO_COLOR with a warning", COLOUR_PROBE, {
+    env: { FORCE_COLOR: "2", NO_COLOR: "1", NODE_DISABLE_COLORS: "1" },
+  }),
+  js("NO_COLOR and FORCE_COLOR=0", COLOUR_PROBE, { env: { NO_COLOR: "", FORCE_COLOR: "0" } }),
 ];

@@ -11,6 +11,36 @@ export const IO_CASES: NodeCase[] = [
     "fs enoent error shape",
     "const fs = require('fs'); try { fs.readFileSync('missing.txt'); } catch (e) { console.log(e.code, e.errno, e.syscall, e.path, e.message); }",
   ),
+  js(
+    "fs glob exclude as function and globs",
+    `const fs = require('fs'); const log = [];
+const fn = (hit) => (p) => { log.push(typeof p === 'string' ? p : [p.constructor.name, p.name, p.parentPath.replace(process.cwd(), '.')].join(':')); return hit(typeof p === 'string' ? p : p.name); };
+const names = (r) => r.map((x) => (typeof x === 'string' ? x : x.name)).sort();
+const run = (pattern, options) => { log.length = 0; let r; try { r = names(fs.globSync(pattern, options)); } catch (e) { r = e.code + ' ' + e.message; } console.log(pattern, r, log.sort()); };
+run('**/*.js', { exclude: fn((p) => p.endsWith('node_modules')) });
+run('**/*.js', { exclude: fn((p) => p === 'b/c'), withFileTypes: true });
+run('b/*/*.js', { exclude: fn(() => false) });
+run('a/**', { exclude: fn((p) => p === 'x') });
+run('a/f.js', { exclude: fn((p) => p === 'a') });
+run('**', { exclude: ['**/node_modules', 'b/**'] });
+run('**/*.js', { exclude: [process.cwd() + '/a/**'] });
+run('*.js', { cwd: 'a', exclude: fn(() => false), withFileTypes: true });
+run('**/*.js', { exclude: 'x' }); run('**/*.js', { exclude: [1] });
+fs.glob('**/*.js', { exclude: fn((p) => p === 'a') }, async (err, r) => {
+  console.log('callback', err, r.sort(), log.sort()); log.length = 0;
+  const seen = []; for await (const x of fs.promises.glob('**/*.js', { exclude: fn((p) => p === 'b') })) seen.push(x);
+  console.log('promise', seen.sort(), log.sort());
+});`,
+    {
+      files: {
+        "a/f.js": "",
+        "a/node_modules/x/i.js": "",
+        "b/c/d.js": "",
+        "top.js": "",
+        ".hid/h.js": "",
+      },
+    },
+  ),
   js("fs uncaught enoent", "require('fs').readFileSync('/no/such/file');"),
   js(
     "fs mkdir readdir rm",

@@ -70,6 +70,10 @@ export const LANGUAGE_CASES: NodeCase[] = [
     "console.log(['b', 'a', 'C'].sort(new Intl.Collator('en').compare), new Intl.PluralRules('en-US').select(1), new Intl.PluralRules('en-US').select(2))",
   ),
   js(
+    "intl members node keeps",
+    "console.log(typeof Intl.v8BreakIterator, 'v8BreakIterator' in Intl, Object.getOwnPropertyNames(Intl).sort(), require('vm').runInNewContext('typeof Intl.v8BreakIterator'))",
+  ),
+  js(
     "typed arrays",
     "const a = new Uint8Array([1, 2, 300]); const f = new Float64Array(2); f[0] = 1.5; console.log(a, f, new DataView(a.buffer).getUint16(0), Array.from(new Int16Array([-1, 2])))",
   ),

@@ -167,6 +167,29 @@ export const STDLIB_CASES: NodeCase[] = [
   ),
   // stream
   js(
+    "stream compose forwards on data as node 24",
+    `const { compose, PassThrough, Transform, Readable, Writable } = require('stream');
+const d = compose(new PassThrough(), new Transform({ transform(c, e, cb) { cb(null, String(c).toUpperCase()); } }));
+d.on('data', (c) => console.log('data', String(c)));
+d.write('a'); console.log('after a');
+Promise.resolve().then(() => console.log('micro1')); process.nextTick(() => console.log('tick1'));
+setTimeout(() => {
+  d.write('b'); process.nextTick(() => console.log('tick2')); Promise.resolve().then(() => console.log('micro2'));
+  setTimeout(() => process.nextTick(() => { d.write('c'); console.log('after c'); process.nextTick(() => console.log('tick3')); }), 5);
+}, 5);
+const e = compose(new PassThrough(), new PassThrough()); e.write('x'); e.end();
+e.on('data', (c) => console.log('e data', String(c))); e.on('end', () => console.log('e end')); e.on('finish', () => console.log('e finish'));
+const r = Readable.from(['x', 'y']).compose(new Transform({ objectMode: true, transform(c, enc, cb) { cb(null, c + '!'); } }));
+console.log(r.constructor.name); r.on('data', (c) => console.log('rc', c));
+try { compose(); } catch (err) { console.log(err.name, err.code, err.message); }
+try { compose(new Writable(), new PassThrough()); } catch (err) { console.log(err.name, err.code, err.message.split(' Received')[0]); }
+try { Readable.from([]).compose(new PassThrough(), 1); } catch (err) { console.log(err.code, err.message); }
+const w = compose(new PassThrough(), new Writable({ write(c, enc, cb) { console.log('sink', String(c)); cb(); } }));
+console.log(w.readable, w.writable); w.end('z', () => console.log('w done'));
+const web = compose(new PassThrough(), new TransformStream({ transform(ch, ctl) { ctl.enqueue(String(ch) + '#'); } }));
+web.on('data', (x) => console.log('web', String(x))); web.end('w');`,
+  ),
+  js(
     "stream finished and state checks on web streams",
     "const { finished, isReadable, isErrored, isDisturbed, isWritable } = require('stream'); let c1; const r1 = new ReadableStream({ start(c) { c1 = c; } }); console.log(isReadable(r1), isErrored(r1), isDisturbed(r1)); finished(r1, (err) => { console.log('r1 finished', err ?? null, isReadable(r1), isDisturbed(r1)); let c2; const r2 = new ReadableStream({ start(c) { c2 = c; } }); finished(r2, (e) => { console.log('r2 finished', e.message, isErrored(r2)); const w = new WritableStream({ write() {} }); console.log(isWritable(w)); finished(w, (e2) => console.log('w finished', e2 ?? null, isWritable(w))); const writer = w.getWriter(); writer.write('x').then(() => writer.close()); }); c2.error(new Error('boom')); }); c1.close(); r1.getReader().read().then((x) => console.log('read', x));",
   ),

@@ -40,7 +40,7 @@ export const TIMERS_CASES: NodeCase[] = [
   ),
   js(
     "unref timer runs when beforeExit work keeps the process alive",
-    "setTimeout(() => console.log('unref fired'), 5).unref();\nlet once = false;\nprocess.on('beforeExit', () => { if (!once) { once = true; setTimeout(() => console.log('later'), 20); } });\nsetTimeout(() => console.log('never'), 60).unref();\nconsole.log('end');\n",
+    "setTimeout(() => console.log('unref fired'), 5).unref();\nlet once = false;\nprocess.on('beforeExit', () => { if (!once) { once = true; setTimeout(() => console.log('later'), 20); } });\nsetTimeout(() => console.log('never'), 1000).unref();\nconsole.log('end');\n",
   ),
   js(
     "unref then ref",

@@ -3,6 +3,7 @@
  * formatting, group indentation, counters and timers, and the Console class over any streams.
  */
 import { formatWithOptions, inspect } from "node-inspect-extracted";
+import { shouldColorize } from "./builtins/tty.ts";
 
 interface WritableLike {
   write(chunk: string): unknown;
@@ -43,8 +44,7 @@ export class Console {
 
   #colors(stream: WritableLike): boolean {
     if (this.#colorMode !== "auto") return this.#colorMode;
-    const withDepth = stream as WritableLike & { getColorDepth?: () => number };
-    return Boolean(stream.isTTY && (withDepth.getColorDepth?.() ?? 1) > 2);
+    return shouldColorize(stream as WritableLike & { getColorDepth?: () => number });
   }
 
   #write(stream: WritableLike, args: unknown[]): void {

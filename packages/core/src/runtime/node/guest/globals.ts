@@ -95,6 +95,8 @@ export function installStaticGlobals(): void {
     | Record<symbol, unknown>
     | undefined;
   if (sab?.[SNAPSHOT_SAB_STANDIN]) delete (globalThis as Record<string, unknown>).SharedArrayBuffer;
+  // Node deletes V8's non-standard Intl.v8BreakIterator (node:vm contexts: contexts.cc).
+  delete (Intl as Record<string, unknown>).v8BreakIterator;
   const timers = {
     setTimeout,
     setInterval,

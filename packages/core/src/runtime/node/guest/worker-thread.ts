@@ -9,7 +9,7 @@ import { Event } from "./event-target.ts";
 import { callAsync, callSync, notifyHost } from "./host.ts";
 import { drainTicks, guard, hold } from "./loop.ts";
 import type { GuestProcessObject } from "./process.ts";
-import { decodeMessage, encodeMessage, type ThreadMessage } from "./thread-message.ts";
+import { decodeMessage, dropMessage, encodeMessage, type ThreadMessage } from "./thread-message.ts";
 import { MessageEvent } from "./web/message-event.ts";
 import { NodeEventTarget } from "./web/message-port.ts";
 
@@ -202,8 +202,8 @@ export class ParentPort extends NodeEventTarget {
 
   postMessage(value: unknown, transfer?: unknown): void {
     const message = encodeMessage(value, transfer);
-    if (this.#closed) return;
-    notifyHost("thread.postToParent", message.data, message.buffers);
+    if (this.#closed) return dropMessage(message);
+    notifyHost("thread.postToParent", message);
   }
 
   start(): void {

@@ -1,11 +1,8 @@
 /** worker_threads from the side of the thread that starts workers (see worker-thread.ts). */
 import type { HostOp } from "../host-ops.ts";
-import {
-  type ThreadMessage,
-  type WorkerOptions,
-  WorkerThread,
-  workersOf,
-} from "../worker-thread.ts";
+import { portsOf } from "../port-registry.ts";
+import { threadMessage, type WorkerOptions, WorkerThread, workersOf } from "../worker-thread.ts";
+import { PORT_OPS } from "./port-ops.ts";
 
 function workerOf(g: Parameters<HostOp>[0], threadId: unknown): WorkerThread | undefined {
   return workersOf(g).get(Number(threadId));
@@ -22,24 +19,19 @@ export const WORKER_OPS: Record<string, HostOp> = {
     if (events.some((event) => event.type === "exit")) workersOf(g).delete(worker.threadId);
     return events;
   },
-  "worker.post": (g, [threadId, data, buffers]) => {
-    workerOf(g, threadId)?.toWorker.push(message(data, buffers));
+  "worker.post": (g, [threadId, message]) => {
+    const checked = threadMessage(message);
+    const worker = workerOf(g, threadId);
+    if (worker) worker.toWorker.push(checked);
+    else portsOf(g).discard(checked);
     return true;
   },
   "worker.terminate": (g, [threadId]) => {
     workerOf(g, threadId)?.terminate();
     return true;
   },
+  ...PORT_OPS,
 };
-
-function message(data: unknown, buffers: unknown): ThreadMessage {
-  if (!(data instanceof Uint8Array)) throw new TypeError("a worker message must be bytes");
-  const list = Array.isArray(buffers) ? buffers : [];
-  if (!list.every((b) => b instanceof ArrayBuffer)) {
-    throw new TypeError("a worker message transfers ArrayBuffers only");
-  }
-  return { data, buffers: list as ArrayBuffer[] };
-}
 
 /** The guest validated the options already; this keeps malformed ones off the host. */
 function checkOptions(value: unknown): WorkerOptions {
@@ -50,7 +42,6 @@ function checkOptions(value: unknown): WorkerOptions {
   for (const [key, item] of Object.entries((o.env ?? {}) as Record<string, unknown>)) {
     env[key] = String(item);
   }
-  const data = o.workerData as { data?: unknown; buffers?: unknown } | undefined;
   const max = Number(o.maxOldGenerationSizeMb);
   return {
     entry:
@@ -61,7 +52,7 @@ function checkOptions(value: unknown): WorkerOptions {
     execArgv: strings(o.execArgv),
     env,
     name: typeof o.name === "string" ? o.name : "",
-    workerData: message(data?.data, data?.buffers),
+    workerData: threadMessage(o.workerData),
     ...(Number.isFinite(max) && max > 0 ? { maxOldGenerationSizeMb: max } : {}),
   };
 }

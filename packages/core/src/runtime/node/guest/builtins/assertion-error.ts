@@ -4,6 +4,7 @@
  * assert inspects them (sorted keys, no custom inspect, unlimited depth).
  */
 import { inspect } from "node-inspect-extracted";
+import { shouldColorize } from "./tty.ts";
 
 const READABLE: Record<string, string> = {
   deepStrictEqual: "Expected values to be strictly deep-equal:",
@@ -38,6 +39,39 @@ function inspectForAssert(value: unknown): string {
   } as never);
 }
 
+interface Palette {
+  blue: string;
+  green: string;
+  white: string;
+  red: string;
+  gray: string;
+  on: boolean;
+}
+
+const PLAIN: Palette = { blue: "", green: "", white: "", red: "", gray: "", on: false };
+const ANSI: Palette = {
+  blue: "\x1b[34m",
+  green: "\x1b[32m",
+  white: "\x1b[39m",
+  red: "\x1b[31m",
+  gray: "\x1b[90m",
+  on: true,
+};
+
+/**
+ * The diff colours, decided as Node's internal/util/colors does for stderr (FORCE_COLOR,
+ * NO_COLOR, a TTY's depth). Node decides once at startup and again for each generated message;
+ * here the first decision waits for the first error (startup is the snapshot).
+ */
+let colors: Palette | undefined;
+
+function refreshColors(): Palette {
+  colors = shouldColorize(process.stderr as never) ? ANSI : PLAIN;
+  return colors;
+}
+
+const palette = (): Palette => colors ?? refreshColors();
+
 const isObjectLike = (value: unknown): boolean =>
   (typeof value === "object" && value !== null) || typeof value === "function";
 
@@ -56,7 +90,8 @@ function copyError(source: Error): object {
 /** Keeps lines whose count is over MAX_LINES to the first 46 and an ellipsis. */
 function collapse(lines: string[], diffMode: string): string[] {
   if (lines.length <= MAX_LINES || diffMode === "full") return lines;
-  return [...lines.slice(0, 46), "..."];
+  const { blue, white } = palette();
+  return [...lines.slice(0, 46), `${blue}...${white}`];
 }
 
 type DiffOp = -1 | 0 | 1; // deleted (expected only), same, inserted (actual only)
@@ -133,7 +168,11 @@ function backtrack(
 /** Runs of more than five unchanged lines are cut to their ends around a "...". */
 const CONTEXT_LINES = 5;
 
-function printDiff(diff: Array<[DiffOp, string]>): { message: string; skipped: boolean } {
+function printDiff(
+  diff: Array<[DiffOp, string]>,
+  operator: string,
+): { message: string; skipped: boolean } {
+  const { blue, green, white, red, gray, on } = palette();
   let message = "";
   let skipped = false;
   let unchanged = 0;
@@ -141,21 +180,25 @@ function printDiff(diff: Array<[DiffOp, string]>): { message: string; skipped: b
     const [op, line] = diff[i];
     const previous = i < diff.length - 1 ? diff[i + 1][0] : null;
     if (previous === 0 && op !== 0) {
-      if (unchanged === CONTEXT_LINES + 1) message += `  ${diff[i + 1][1]}\n`;
+      if (unchanged === CONTEXT_LINES + 1) message += `${white}  ${diff[i + 1][1]}\n`;
       else if (unchanged === CONTEXT_LINES + 2) {
-        message += `  ${diff[i + 2][1]}\n`;
-        message += `  ${diff[i + 1][1]}\n`;
+        message += `${white}  ${diff[i + 2][1]}\n`;
+        message += `${white}  ${diff[i + 1][1]}\n`;
       } else if (unchanged >= CONTEXT_LINES + 3) {
-        message += "...\n";
-        message += `  ${diff[i + 1][1]}\n`;
+        message += `${blue}...${white}\n`;
+        message += `${white}  ${diff[i + 1][1]}\n`;
         skipped = true;
       }
       unchanged = 0;
     }
-    if (op === 1) message += `+ ${line}\n`;
-    else if (op === -1) message += `- ${line}\n`;
+    if (op === 1) {
+      // partialDeepStrictEqual shows what only actual has as grey context, not as an addition.
+      if (operator === "partialDeepStrictEqual")
+        message += `${gray}${on ? " " : "+"} ${line}${white}\n`;
+      else message += `${green}+${white} ${line}\n`;
+    } else if (op === -1) message += `${red}-${white} ${line}\n`;
     else {
-      if (unchanged < CONTEXT_LINES) message += `  ${line}\n`;
+      if (unchanged < CONTEXT_LINES) message += `${white}  ${line}\n`;
       unchanged++;
     }
   }
@@ -175,7 +218,18 @@ function simpleDiff(
   if (length <= SHORT_PAIR && (actual !== 0 || expected !== 0)) {
     return { message: `${shownActual} !== ${shownExpected}`, header: "" };
   }
-  let message = `\n+ ${shownActual}\n- ${shownExpected}`;
+  const { green, white, red, on } = palette();
+  if (on && typeof actual === "string" && typeof expected === "string") {
+    // In colour, two strings get a character diff on one line.
+    const diff = myersDiff(shownActual.split(""), shownExpected.split(""), false);
+    let message = "\n";
+    for (let i = diff.length - 1; i >= 0; i--) {
+      const [op, char] = diff[i];
+      message += `${op === 1 ? green : op === -1 ? red : white}${char}${white}`;
+    }
+    return { message, header: `${green}actual${white} ${red}expected${white}` };
+  }
+  let message = `\n${green}+${white} ${shownActual}\n${red}- ${white}${shownExpected}`;
   const columns = process.stderr.isTTY
     ? ((process.stderr as unknown as { columns?: number }).columns ?? 80)
     : 80;
@@ -214,7 +268,8 @@ function diffMessage(
   const shownExpected = inspectForAssert(expected);
   const actualLines = shownActual.split("\n");
   const expectedLines = shownExpected.split("\n");
-  let header: string | undefined = "+ actual - expected";
+  const { green, white, red, gray, on } = palette();
+  let header: string | undefined = `${green}+ actual${white} ${red}- expected${white}`;
   const simple =
     actualLines.length === 1 &&
     expectedLines.length === 1 &&
@@ -235,8 +290,10 @@ function diffMessage(
     header = "";
   } else {
     const commaBlind = actual != null && typeof actual === "object";
-    const printed = printDiff(myersDiff(actualLines, expectedLines, commaBlind));
+    const printed = printDiff(myersDiff(actualLines, expectedLines, commaBlind), operator);
     message = printed.message;
+    if (operator === "partialDeepStrictEqual")
+      header = `${gray}${on ? "" : "+ "}actual${white} ${red}- expected${white}`;
     skipped = printed.skipped;
   }
   const title = `${customMessage || READABLE[operator]}\n${header}`;
@@ -289,6 +346,7 @@ export class AssertionError extends Error {
         text = diffMessage(actual, expected, operator, String(message), diffMode);
       else text = String(message);
     } else {
+      refreshColors();
       if (
         actual instanceof Error &&
         expected instanceof Error &&

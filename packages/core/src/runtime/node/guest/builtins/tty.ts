@@ -101,15 +101,33 @@ const TERM_PATTERNS = [
   /^vt220/,
 ];
 
-const CI_NAMES = [
-  "APPVEYOR",
-  "BUILDKITE",
-  "CIRCLECI",
-  "DRONE",
-  "GITHUB_ACTIONS",
-  "GITLAB_CI",
-  "TRAVIS",
+/** CI services by the variable they set, with the depth Node assumes for each. */
+const CI_DEPTHS: Array<[name: string, depth: number]> = [
+  ["APPVEYOR", COLORS_256],
+  ["BUILDKITE", COLORS_256],
+  ["CIRCLECI", COLORS_16m],
+  ["DRONE", COLORS_256],
+  ["GITEA_ACTIONS", COLORS_16m],
+  ["GITHUB_ACTIONS", COLORS_16m],
+  ["GITLAB_CI", COLORS_256],
+  ["TRAVIS", COLORS_256],
 ];
+
+let warnedColorsIgnored = false;
+
+/** Once per process, as Node: FORCE_COLOR wins over NO_COLOR / NODE_DISABLE_COLORS, and says so. */
+function warnIfColorsIgnored(env: Record<string, string | undefined>): void {
+  if (warnedColorsIgnored) return;
+  const ignored = ["NODE_DISABLE_COLORS", "NO_COLOR"].filter(
+    (name) => env[name] !== undefined && env[name] !== "",
+  );
+  if (ignored.length === 0) return;
+  warnedColorsIgnored = true;
+  process.emitWarning(
+    `The '${ignored.join("' and '")}' env is ignored due to the 'FORCE_COLOR' env being set.`,
+    "Warning",
+  );
+}
 
 /** Node's getColorDepth: the same environment rules, in the same order. */
 export function colorDepth(env: Record<string, string | undefined>): number {
@@ -118,23 +136,32 @@ export function colorDepth(env: Record<string, string | undefined>): number {
       case "":
       case "1":
       case "true":
+        warnIfColorsIgnored(env);
         return COLORS_16;
       case "2":
+        warnIfColorsIgnored(env);
         return COLORS_256;
       case "3":
+        warnIfColorsIgnored(env);
         return COLORS_16m;
       default:
         return COLORS_2;
     }
   }
-  if (env.NODE_DISABLE_COLORS !== undefined || env.NO_COLOR !== undefined || env.TERM === "dumb") {
+  // An empty NO_COLOR / NODE_DISABLE_COLORS counts as unset (Node 24).
+  if (
+    (env.NODE_DISABLE_COLORS !== undefined && env.NODE_DISABLE_COLORS !== "") ||
+    (env.NO_COLOR !== undefined && env.NO_COLOR !== "") ||
+    env.TERM === "dumb"
+  ) {
     return COLORS_2;
   }
   if (env.TMUX) return COLORS_16m;
-  if (env.CI) {
-    return CI_NAMES.some((name) => name in env) || env.CI_NAME === "codeship"
-      ? COLORS_256
-      : COLORS_2;
+  if (Object.hasOwn(env, "TF_BUILD") && Object.hasOwn(env, "AGENT_NAME")) return COLORS_16;
+  if (Object.hasOwn(env, "CI")) {
+    const service = CI_DEPTHS.find(([name]) => Object.hasOwn(env, name));
+    if (service) return service[1];
+    return env.CI_NAME === "codeship" ? COLORS_256 : COLORS_2;
   }
   if ("TEAMCITY_VERSION" in env) {
     return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION ?? "") ? COLORS_16 : COLORS_2;
@@ -160,6 +187,18 @@ export function colorDepth(env: Record<string, string | undefined>): number {
   }
   if (env.COLORTERM) return COLORS_16;
   return COLORS_2;
+}
+
+/**
+ * Node's rule for colouring output to a stream (console, assert's diffs): FORCE_COLOR decides
+ * when set, whatever the stream; otherwise only a TTY with more than 2 colours.
+ */
+export function shouldColorize(
+  stream: { isTTY?: boolean; getColorDepth?: () => number } | undefined,
+): boolean {
+  if (process.env.FORCE_COLOR !== undefined) return colorDepth(process.env) > 2;
+  if (!stream?.isTTY) return false;
+  return typeof stream.getColorDepth === "function" ? stream.getColorDepth() > 2 : true;
 }
 
 export class WriteStream extends FdWriteStream {

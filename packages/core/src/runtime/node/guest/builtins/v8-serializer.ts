@@ -9,7 +9,9 @@
  * an array is dense when it has no holes. Proxies are serialized through their traps.
  */
 import { Buffer } from "buffer";
+import { SNAPSHOT_SAB_STANDIN } from "../early-globals.ts";
 import { invalidArgType } from "../errors.ts";
+import { hostObjects } from "../host-objects.ts";
 
 const LATEST_VERSION = 15;
 
@@ -124,12 +126,18 @@ const regExpFlags = getter(RegExp.prototype, "flags");
 const mapSize = getter(Map.prototype, "size");
 const setSize = getter(Set.prototype, "size");
 const arrayBufferLength = getter(ArrayBuffer.prototype, "byteLength");
-const sharedArrayBufferLength =
-  typeof SharedArrayBuffer === "function"
-    ? getter(SharedArrayBuffer.prototype, "byteLength")
-    : () => {
-        throw new TypeError("no SharedArrayBuffer");
-      };
+// Looked up on first use, not at load: this module loads while the startup snapshot is made, when
+// V8 has no SharedArrayBuffer and the global is a stand-in (early-globals.ts) that rejects all.
+let realSharedArrayBufferLength: ((self: unknown) => unknown) | undefined;
+function sharedArrayBufferLength(value: unknown): unknown {
+  if (!realSharedArrayBufferLength) {
+    const Sab = globalThis.SharedArrayBuffer as unknown as Record<symbol, unknown> | undefined;
+    if (typeof Sab !== "function" || Sab[SNAPSHOT_SAB_STANDIN])
+      throw new TypeError("no SharedArrayBuffer");
+    realSharedArrayBufferLength = getter(SharedArrayBuffer.prototype, "byteLength");
+  }
+  return realSharedArrayBufferLength(value);
+}
 const typedArrayName = getter(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag);
 const numberValue = uncurry(Number.prototype.valueOf);
 const stringValue = uncurry(String.prototype.valueOf);
@@ -139,6 +147,11 @@ const symbolValue = uncurry(Symbol.prototype.valueOf);
 const isError =
   (Error as { isError?: (value: unknown) => boolean }).isError ??
   ((value: unknown) => Object.prototype.toString.call(value) === "[object Error]");
+
+/** An ERR_INVALID_ARG_TYPE as Node's C++ throws it: its own message, no `[CODE]` in the stack. */
+function nativeArgTypeError(message: string): TypeError {
+  return Object.assign(new TypeError(message), { code: "ERR_INVALID_ARG_TYPE" });
+}
 
 function is(check: (value: unknown) => unknown, value: unknown): boolean {
   try {
@@ -229,8 +242,9 @@ export class Serializer {
   }
 
   transferArrayBuffer(id: number, arrayBuffer: ArrayBuffer): void {
-    if (!is(arrayBufferLength, arrayBuffer) && !is(sharedArrayBufferLength, arrayBuffer))
-      throw invalidArgType("arrayBuffer", "an instance of ArrayBuffer", arrayBuffer);
+    // Only an ArrayBuffer: V8 writes a SharedArrayBuffer through _getSharedArrayBufferId always.
+    if (!is(arrayBufferLength, arrayBuffer))
+      throw nativeArgTypeError("arrayBuffer must be an ArrayBuffer");
     this.#transfers.set(arrayBuffer, id >>> 0);
   }
 
@@ -386,6 +400,7 @@ export class Serializer {
       if (this.#viewsAsHostObjects) return this.#writeHostObject(object);
       return this.#writeView(object as ArrayBufferView);
     }
+    if (hostObjects.has(object)) return this.#writeHostObject(object);
     if (Array.isArray(object)) return this.#writeArray(object);
     if (is(dateValue, object)) {
       this.#byte(T.date);
@@ -518,11 +533,11 @@ export class Serializer {
   #writeSharedArrayBuffer(buffer: object): void {
     const getId = (this as { _getSharedArrayBufferId?: (sab: object) => number })
       ._getSharedArrayBufferId;
-    const transfer = this.#transfers.get(buffer);
-    if (transfer === undefined && typeof getId !== "function")
-      throw this.#cloneError("#<SharedArrayBuffer> could not be cloned.");
+    // V8's own default delegate throws here, a plain Error whatever _getDataCloneError says.
+    if (typeof getId !== "function") throw new Error("#<SharedArrayBuffer> could not be cloned.");
+    const id = Number(getId.call(this, buffer)) >>> 0;
     this.#byte(T.sharedArrayBuffer);
-    this.#varint(transfer ?? Number(getId?.call(this, buffer)) >>> 0);
+    this.#varint(id);
   }
 
   #writeView(view: ArrayBufferView): void {
@@ -586,6 +601,16 @@ function cloneDataError(): Error {
   return new Error("Unable to deserialize cloned data.");
 }
 
+const sharedBuffers = new WeakMap<Deserializer, SharedArrayBuffer[]>();
+
+/** The SharedArrayBuffers a thread message shares, by the ids its serializer gave them. */
+export function provideSharedArrayBuffers(
+  deserializer: Deserializer,
+  buffers: SharedArrayBuffer[],
+): void {
+  sharedBuffers.set(deserializer, buffers);
+}
+
 export class Deserializer {
   readonly buffer: ArrayBufferView;
   #bytes: Uint8Array;
@@ -627,12 +652,10 @@ export class Deserializer {
 
   transferArrayBuffer(id: number, arrayBuffer: ArrayBufferLike): void {
     if (!is(arrayBufferLength, arrayBuffer) && !is(sharedArrayBufferLength, arrayBuffer))
-      throw invalidArgType(
-        "arrayBuffer",
-        "an instance of ArrayBuffer or SharedArrayBuffer",
-        arrayBuffer,
-      );
-    this.#transfers.set(id >>> 0, arrayBuffer);
+      throw nativeArgTypeError("arrayBuffer must be an ArrayBuffer or SharedArrayBuffer");
+    // Node hands a SharedArrayBuffer to V8, which no longer reads it back: a shared buffer in
+    // the data fails to deserialize whatever was transferred.
+    if (is(arrayBufferLength, arrayBuffer)) this.#transfers.set(id >>> 0, arrayBuffer);
   }
 
   readUint32(): number {
@@ -763,7 +786,12 @@ export class Deserializer {
     const value = this.#readObjectWithTag(tag);
     // A buffer followed by a view record is the view's backing store.
     if (
-      (tag === T.arrayBuffer || tag === T.resizableArrayBuffer || tag === T.arrayBufferTransfer) &&
+      (tag === T.arrayBuffer ||
+        tag === T.resizableArrayBuffer ||
+        tag === T.arrayBufferTransfer ||
+        tag === T.sharedArrayBuffer ||
+        // A second view of a shared buffer refers back to it.
+        (tag === T.objectReference && is(sharedArrayBufferLength, value))) &&
       this.#peekTag() === T.arrayBufferView
     ) {
       this.#readTag();
@@ -883,8 +911,14 @@ export class Deserializer {
         new Uint8Array(buffer).set(this.#take(length));
         return this.#register(id, buffer);
       }
-      case T.arrayBufferTransfer:
       case T.sharedArrayBuffer: {
+        // Node's deserializer has no way back from an id to a shared buffer; only the guest's
+        // thread messages provide one (sharedArrayBuffersFor).
+        const buffer = sharedBuffers.get(this)?.[this.#readVarint()];
+        if (!buffer) throw cloneDataError();
+        return this.#register(this.#nextId++, buffer);
+      }
+      case T.arrayBufferTransfer: {
         const id = this.#nextId++;
         const buffer = this.#transfers.get(this.#readVarint());
         if (!buffer) throw cloneDataError();

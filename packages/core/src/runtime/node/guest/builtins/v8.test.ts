@@ -76,6 +76,16 @@ const s = new S(); s.writeHeader(); s.writeValue({ a: new Uint8Array(3) }); cons
     "const ab = new ArrayBuffer(4); const s = new v8.Serializer(); s.transferArrayBuffer(7, ab); s.writeHeader(); s.writeValue([ab, ab]); const b = s.releaseBuffer(); console.log(b.toString('hex')); const d = new v8.Deserializer(b); d.transferArrayBuffer(7, ab); d.readHeader(); const [x, y] = d.readValue(); console.log(x === ab, y === ab);",
   ],
   [
+    "shared array buffers",
+    `const sab = new SharedArrayBuffer(8); const out = (e) => console.log(e.constructor.name, e.code, e.message);
+for (const f of [() => v8.serialize(sab), () => v8.serialize({ a: [sab] }), () => { const s = new v8.Serializer(); s._getDataCloneError = RangeError; s.writeValue(sab); }, () => new v8.Serializer().transferArrayBuffer(1, sab), () => new v8.Serializer().transferArrayBuffer(1, {}), () => new v8.Deserializer(Buffer.alloc(0)).transferArrayBuffer(1, [])]) { try { f(); console.log('no error'); } catch (e) { out(e); } }
+console.log(v8.serialize(new Uint8Array(sab, 2)).toString('hex'));
+class S extends v8.Serializer { _getSharedArrayBufferId(b) { return b === sab ? 9 : 'x'; } }
+const s = new S(); s.writeHeader(); s.writeValue([sab, new SharedArrayBuffer(1)]); const bytes = s.releaseBuffer(); console.log(bytes.toString('hex'));
+const d = new v8.Deserializer(bytes); d.transferArrayBuffer(9, sab); d.readHeader(); try { d.readValue(); } catch (e) { out(e); }
+class T extends v8.Serializer { _getSharedArrayBufferId() { throw new RangeError('refused'); } } try { new T().writeValue(sab); } catch (e) { out(e); }`,
+  ],
+  [
     "DefaultSerializer subclass",
     "class M extends v8.DefaultSerializer {} const m = new M(); m.writeHeader(); m.writeValue({ x: Buffer.from('a') }); console.log(v8.deserialize(m.releaseBuffer())); console.log(Object.getOwnPropertyNames(v8.Serializer.prototype).sort(), Object.getOwnPropertyNames(new v8.Serializer()))",
   ],

@@ -98,7 +98,8 @@ class DefaultSerializer extends Serializer {
     // Index 10 is Node's FastBuffer (a Buffer); the others are the typed array kinds.
     let index = 10;
     if ((view as { constructor?: unknown }).constructor !== Buffer) {
-      index = VIEW_TYPES.indexOf(viewTypeName(view));
+      // Other host objects (a MessagePort) are not views: Node refuses them here too.
+      index = ArrayBuffer.isView(view) ? VIEW_TYPES.indexOf(viewTypeName(view)) : -1;
       if (index === -1 || index === 10) {
         const Ctor = this._getDataCloneError;
         throw new Ctor(`Unserializable host object: ${String(view)}`);

@@ -1,16 +1,22 @@
 /**
  * node:worker_threads. A Worker is a second isolate of this guest process (same pid, cwd and
  * descriptors), started by the host (runtime/node/worker-thread.ts); messages cross as V8
- * serializer bytes. MessageChannel/BroadcastChannel work within one thread; a MessagePort or
- * SharedArrayBuffer cannot cross to another thread (a clear ERR_AGENTOS_NOT_SUPPORTED says so).
+ * serializer bytes. MessagePorts can be transferred to other threads (thread-port.ts routes
+ * them through the host) and SharedArrayBuffers are shared memory between the isolates.
  */
 import { EventEmitter } from "events";
 import { codedError, invalidArgType, notSupported } from "../errors.ts";
 import { callAsync, callSync, notifyHost } from "../host.ts";
 import { drainTicks, guard, hold } from "../loop.ts";
-import { decodeMessage, encodeMessage, type ThreadMessage } from "../thread-message.ts";
+import {
+  decodeMessage,
+  dropMessage,
+  encodeMessage,
+  type ThreadMessage,
+} from "../thread-message.ts";
+import { deliverReady } from "../thread-port.ts";
 import { BroadcastChannel } from "../web/broadcast-channel.ts";
-import { MessageChannel, MessagePort } from "../web/message-port.ts";
+import { MessageChannel, MessagePort, portInternals } from "../web/message-port.ts";
 import { errorFromPayload, ParentPort, threadState } from "../worker-thread.ts";
 import { createPath } from "./path.ts";
 
@@ -96,8 +102,8 @@ class Worker extends EventEmitter {
 
   postMessage(value: unknown, transferList?: unknown): void {
     const message = encodeMessage(value, transferList);
-    if (this.#exited) return;
-    notifyHost("worker.post", this.threadId, message.data, message.buffers);
+    if (this.#exited) return dropMessage(message);
+    notifyHost("worker.post", this.threadId, message);
   }
 
   /** Resolves to the exit code once the worker has exited (1 when this ended it). */
@@ -184,6 +190,7 @@ class Worker extends EventEmitter {
         );
         return;
       case "exit": {
+        deliverReady();
         this.#exited = true;
         this.#exitCode = event.code;
         this.#updateHold();
@@ -255,10 +262,12 @@ function workerEntry(
 
 function receiveMessageOnPort(port: unknown): { message: unknown } | undefined {
   if (port instanceof ParentPort) return port.takeMessage();
-  if (port instanceof MessagePort) {
-    throw notSupported("worker_threads.receiveMessageOnPort on a MessageChannel port");
-  }
-  throw invalidArgType("port", "an instance of MessagePort", port);
+  if (port instanceof MessagePort) return portInternals.take(port);
+  throw codedError(
+    TypeError,
+    "ERR_INVALID_ARG_TYPE",
+    'The "port" argument must be a MessagePort instance',
+  );
 }
 
 export function createWorkerThreads(): unknown {

@@ -45,6 +45,31 @@ export class Dirent {
   }
 }
 
+const kStats = Symbol("stats");
+
+type DirentQuery = Exclude<keyof Dirent, "name" | "parentPath" | typeof kType>;
+
+/** Node's Dirent over a Stats (fs.glob's withFileTypes results): each question goes to the stats. */
+export class DirentFromStats extends Dirent {
+  [kStats]: Record<DirentQuery, () => boolean>;
+  constructor(name: string, stats: object, path: string) {
+    super(name, null as unknown as number, path);
+    this[kStats] = stats as Record<DirentQuery, () => boolean>;
+  }
+}
+
+for (const name of Object.getOwnPropertyNames(Dirent.prototype) as DirentQuery[]) {
+  if ((name as string) === "constructor") continue;
+  Object.defineProperty(DirentFromStats.prototype, name, {
+    value: function (this: DirentFromStats) {
+      return this[kStats][name]();
+    },
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 /** A Dirent for `name` (which may be "sub/name" in a recursive listing) under `dir`. */
 export function direntOf(dir: string, name: string, kind: string): Dirent {
   const slash = name.lastIndexOf("/");

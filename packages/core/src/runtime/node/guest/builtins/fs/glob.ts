@@ -5,15 +5,15 @@
  * async forms (bridge.ts).
  */
 import picomatch from "picomatch";
-import { invalidArgType } from "../../errors.ts";
+import { codedError, describeReceived, invalidArgType } from "../../errors.ts";
 import { loadBuiltin } from "../registry.ts";
 import type { Steps } from "./bridge.ts";
-import type { Dirent } from "./dirent.ts";
+import { type Dirent, DirentFromStats } from "./dirent.ts";
 import { PLANS } from "./plans.ts";
 
 interface GlobOptions {
   cwd?: string | URL;
-  exclude?: ((entry: string | Dirent) => boolean) | string[];
+  exclude?: ((entry: string | Dirent) => unknown) | string[];
   withFileTypes?: boolean;
 }
 
@@ -23,6 +23,7 @@ interface PathModule {
   resolve(...parts: string[]): string;
   basename(path: string): string;
   dirname(path: string): string;
+  isAbsolute(path: string): boolean;
 }
 
 const path = () => loadBuiltin("path") as PathModule;
@@ -37,42 +38,113 @@ function patternsOf(pattern: unknown): string[] {
   return list as string[];
 }
 
+/**
+ * Node asks `exclude` (a function) about entries only where it walks: each entry a `**` segment
+ * looks at (its name, or its readdir Dirent with withFileTypes) and each directory it is about
+ * to enter (the path relative to cwd, or a DirentFromStats of that path). Glob `exclude`
+ * patterns are resolved against cwd and tested on absolute paths.
+ */
+class Exclusion {
+  readonly #fn: ((entry: string | Dirent) => unknown) | undefined;
+  readonly #globs: ((path: string) => boolean) | undefined;
+  readonly #cwd: string;
+  readonly #withFileTypes: boolean;
+
+  constructor(opts: GlobOptions, cwd: string) {
+    validateExclude(opts.exclude);
+    this.#cwd = cwd;
+    this.#withFileTypes = opts.withFileTypes === true;
+    if (typeof opts.exclude === "function") this.#fn = opts.exclude;
+    else if (Array.isArray(opts.exclude)) {
+      const globs = opts.exclude.map((p) => path().resolve(cwd, p));
+      this.#globs = picomatch(globs);
+    }
+  }
+
+  /** Array form: is the path (relative to cwd) excluded from results and from the walk? */
+  path(rel: string): boolean {
+    return this.#globs?.(path().resolve(this.#cwd, rel)) ?? false;
+  }
+
+  /** Function form, for an entry a `**` segment looks at. */
+  entry(entry: Dirent): boolean {
+    return Boolean(this.#fn?.(this.#withFileTypes ? entry : entry.name));
+  }
+
+  /** Function form, before entering a directory; `yield*` it (it may lstat). */
+  *directory(rel: string): Steps<boolean> {
+    if (!this.#fn) return false;
+    if (!this.#withFileTypes) return Boolean(this.#fn(rel));
+    // Node lstats the path as given (relative to the process, not to the cwd option).
+    const stats = (yield PLANS.lstat(rel, { throwIfNoEntry: false })) as object | undefined;
+    if (!stats) return false;
+    return Boolean(this.#fn(new DirentFromStats(path().basename(rel), stats, path().dirname(rel))));
+  }
+}
+
+function validateExclude(exclude: unknown): void {
+  if (exclude == null || typeof exclude === "function") return;
+  const wrong = (name: string, expected: string, value: unknown) =>
+    codedError(
+      TypeError,
+      "ERR_INVALID_ARG_TYPE",
+      `The "${name}" property must be of type ${expected}. Received ${describeReceived(value)}`,
+    );
+  if (!Array.isArray(exclude)) throw wrong("options.exclude", "function or string[]", exclude);
+  exclude.forEach((item, i) => {
+    if (typeof item !== "string") throw wrong(`options.exclude[${i}]`, "string", item);
+  });
+}
+
+/** The directories a walk from "." passes to reach `base`: "a", "a/b"; "/", "/x" if absolute. */
+function prefixesOf(base: string): string[] {
+  if (base === ".") return [];
+  const parts = base.split("/");
+  if (parts[0] === "")
+    return ["/", ...parts.slice(1).map((_, i) => parts.slice(0, i + 2).join("/"))];
+  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
+}
+
 export function* globSteps(pattern: unknown, options: unknown): Steps<Array<string | Dirent>> {
   const patterns = patternsOf(pattern);
   const opts = (options ?? {}) as GlobOptions;
   const cwd =
     opts.cwd === undefined ? "." : String(opts.cwd instanceof URL ? opts.cwd.pathname : opts.cwd);
-  const excludeFn = typeof opts.exclude === "function" ? opts.exclude : undefined;
-  const excludeMatch = Array.isArray(opts.exclude)
-    ? picomatch(opts.exclude, { dot: true })
-    : undefined;
-  const seen = new Set<string>();
-  const results: Array<string | Dirent> = [];
-  const excluded = (rel: string, entry: Dirent | undefined): boolean => {
-    if (excludeMatch?.(rel)) return true;
-    if (!excludeFn) return false;
-    return excludeFn(opts.withFileTypes && entry ? entry : rel) === true;
-  };
-  const add = (rel: string, entry: Dirent | undefined) => {
-    if (seen.has(rel)) return;
-    seen.add(rel);
-    results.push(opts.withFileTypes && entry ? entry : rel);
+  const exclusion = new Exclusion(opts, cwd);
+  const results = new Set<string>();
+  // readdir's Dirents by absolute path: Node's results reuse them when it looked them up so.
+  const listed = new Map<string, Dirent>();
+  const add = (rel: string) => {
+    if (!exclusion.path(rel)) results.add(rel);
   };
   for (const raw of patterns) {
     const normal = path().normalize(raw).replace(/\/$/, "") || ".";
     const scan = picomatch.scan(normal);
     const base = scan.base || ".";
+    const walked = scan.isGlob ? prefixesOf(base) : prefixesOf(path().dirname(normal));
+    let refused = false;
+    for (const dir of walked) {
+      if (exclusion.path(dir) || (yield* exclusion.directory(dir))) {
+        refused = true;
+        break;
+      }
+    }
+    if (refused) continue;
     if (!scan.isGlob) {
       const entry = (yield PLANS.lstat(path().resolve(cwd, normal), { throwIfNoEntry: false })) as
         | object
         | undefined;
-      if (entry) add(normal, undefined);
+      if (entry) add(normal);
       continue;
     }
     const matches = picomatch(normal, { dot: false });
-    const unlimited = scan.glob.includes("**");
-    const depth = scan.glob.split("/").length;
-    if (base !== "." && matches(base)) add(base, undefined);
+    const segments = scan.glob.split("/");
+    const firstGlobstar = segments.indexOf("**");
+    const segmentMatches = segments.map((segment) => picomatch(segment, { dot: false }));
+    const depth = segments.length;
+    // Node lists "." itself only for the pattern "**" exactly.
+    if (normal === "**") add(".");
+    if (base !== "." && matches(base)) add(base);
     const queue: Array<[string, number]> = [[base, 1]];
     while (queue.length > 0) {
       const [dir, level] = queue.shift() as [string, number];
@@ -84,16 +156,33 @@ export function* globSteps(pattern: unknown, options: unknown): Steps<Array<stri
       } catch {
         continue;
       }
+      const underGlobstar = firstGlobstar !== -1 && level - 1 >= firstGlobstar;
       for (const entry of entries) {
         const rel = dir === "." ? entry.name : `${dir}/${entry.name}`;
-        const shown = Object.assign(entry, { parentPath: dir });
-        if (excluded(rel, shown)) continue;
-        if (matches(rel)) add(rel, shown);
-        if (entry.isDirectory() && (unlimited || level < depth) && !entry.name.startsWith(".")) {
-          queue.push([rel, level + 1]);
-        }
+        const dot = entry.name.startsWith(".");
+        listed.set(path().resolve(cwd, rel), entry);
+        if (underGlobstar && !dot && exclusion.entry(entry)) continue;
+        if (matches(rel)) add(rel);
+        const deeper = firstGlobstar !== -1 || level < depth;
+        const fits = underGlobstar || segmentMatches[level - 1]?.(entry.name);
+        if (!entry.isDirectory() || dot || !deeper || !fits || exclusion.path(rel)) continue;
+        if (yield* exclusion.directory(rel)) continue;
+        queue.push([rel, level + 1]);
       }
     }
   }
-  return results;
+  if (!opts.withFileTypes) return [...results];
+  const entries: Dirent[] = [];
+  for (const rel of results) {
+    const full = path().isAbsolute(rel) ? rel : path().join(cwd, rel);
+    const known = path().isAbsolute(full) ? listed.get(full) : undefined;
+    if (known) {
+      entries.push(known);
+      continue;
+    }
+    const stats = (yield PLANS.lstat(full, { throwIfNoEntry: false })) as object | undefined;
+    if (stats)
+      entries.push(new DirentFromStats(path().basename(full), stats, path().dirname(full)));
+  }
+  return entries;
 }
