@@ -10,6 +10,7 @@ import { SIGNALS } from "../../kernel/signals.ts";
 import { agentImageFor } from "./agent-image.ts";
 import { type GuestLaunch, GuestProcess } from "./guest-process.ts";
 import { nodeDisposition } from "./ops/process-ops.ts";
+import { TEST_VALUE_OPTIONS } from "./test-value-options.ts";
 
 const VALUE_OPTIONS = new Set([
   "-e",
@@ -26,14 +27,7 @@ const VALUE_OPTIONS = new Set([
   "--conditions",
   "-C",
   "--env-file",
-  "--test-name-pattern",
-  "--test-skip-pattern",
-  "--test-reporter",
-  "--test-reporter-destination",
-  "--test-concurrency",
-  "--test-timeout",
-  "--test-isolation",
-  "--test-shard",
+  ...TEST_VALUE_OPTIONS,
 ]);
 
 /** Test runner switches (read by node:test from execArgv). */

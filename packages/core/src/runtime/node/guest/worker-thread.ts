@@ -7,11 +7,12 @@
 import { codedError } from "./errors.ts";
 import { Event } from "./event-target.ts";
 import { callAsync, callSync, notifyHost } from "./host.ts";
-import { drainTicks, guard, hold } from "./loop.ts";
+import { drainTicks, guard } from "./loop.ts";
 import type { GuestProcessObject } from "./process.ts";
 import { decodeMessage, dropMessage, encodeMessage, type ThreadMessage } from "./thread-message.ts";
 import { MessageEvent } from "./web/message-event.ts";
-import { NodeEventTarget } from "./web/message-port.ts";
+import type { NodeEventTarget } from "./web/node-event-target.ts";
+import { holdWhileStarted, StartedPort } from "./web/started-port.ts";
 
 /** What the host's boot configuration carries for a worker thread. */
 export interface WorkerBoot {
@@ -122,32 +123,17 @@ export function errorFromPayload(payload: unknown): unknown {
  * worker_threads.parentPort: messages to and from the parent. Like a MessagePort it starts
  * when a 'message' listener appears and then keeps the worker alive until closed or unref'ed.
  */
-export class ParentPort extends NodeEventTarget {
+export class ParentPort extends StartedPort {
   #started = false;
   #closed = false;
-  #ref = true;
   #polling = false;
+  /** Lets go of the hold the port took when it started. */
   #release: (() => void) | undefined;
-  #onmessage: ((event: MessageEvent) => void) | null = null;
   /** The 'message' listeners: when the last one goes, the port stops (and lets go), as Node's. */
   readonly #messageListeners = new Set<unknown>();
   readonly #onceWrappers = new Map<unknown, unknown>();
   /** Messages that arrived while the port was stopped wait for its restart. */
   #held: ThreadMessage[] = [];
-
-  get onmessage(): ((event: MessageEvent) => void) | null {
-    return this.#onmessage;
-  }
-
-  set onmessage(handler: ((event: MessageEvent) => void) | null) {
-    if (this.#onmessage) this.removeEventListener("message", this.#onmessage as never);
-    this.#onmessage = typeof handler === "function" ? handler : null;
-    if (this.#onmessage) this.addEventListener("message", this.#onmessage as never);
-  }
-
-  protected override onListenerAdded(type: string): void {
-    if (type === "message") this.start();
-  }
 
   override addEventListener(
     type: string,
@@ -197,7 +183,7 @@ export class ParentPort extends NodeEventTarget {
 
   #stop(): void {
     this.#started = false;
-    this.#updateHold();
+    this.#release?.();
   }
 
   postMessage(value: unknown, transfer?: unknown): void {
@@ -209,7 +195,7 @@ export class ParentPort extends NodeEventTarget {
   start(): void {
     if (this.#started || this.#closed) return;
     this.#started = true;
-    this.#updateHold();
+    this.#release = holdWhileStarted(this);
     const held = this.#held.splice(0);
     if (held.length > 0) {
       // Delivered in a later task, as messages always are.
@@ -221,22 +207,8 @@ export class ParentPort extends NodeEventTarget {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#updateHold();
+    this.#release?.();
     this.dispatchEvent(new Event("close"));
-  }
-
-  ref(): void {
-    this.#ref = true;
-    this.#updateHold();
-  }
-
-  unref(): void {
-    this.#ref = false;
-    this.#updateHold();
-  }
-
-  hasRef(): boolean {
-    return this.#release !== undefined;
   }
 
   /** receiveMessageOnPort: one message already queued for this thread, if any. */
@@ -279,16 +251,6 @@ export class ParentPort extends NodeEventTarget {
       return;
     }
     this.dispatchEvent(new MessageEvent("message", { data }));
-  }
-
-  #updateHold(): void {
-    const wanted = this.#started && this.#ref && !this.#closed;
-    if (wanted && !this.#release) this.#release = hold();
-    if (!wanted && this.#release) {
-      const release = this.#release;
-      this.#release = undefined;
-      release();
-    }
   }
 
   get [Symbol.toStringTag](): string {

@@ -7,7 +7,8 @@
 import { EventEmitter } from "events";
 import { codedError, invalidArgType, notSupported } from "../errors.ts";
 import { callAsync, callSync, notifyHost } from "../host.ts";
-import { drainTicks, guard, hold } from "../loop.ts";
+import { KeepAlive } from "../keep-alive.ts";
+import { drainTicks, guard } from "../loop.ts";
 import {
   decodeMessage,
   dropMessage,
@@ -51,8 +52,9 @@ class Worker extends EventEmitter {
   readonly stdin = null;
   #exited = false;
   #exitCode: number | undefined;
-  #ref = true;
-  #release: (() => void) | undefined;
+  /** A running, ref'ed worker keeps its parent alive. */
+  readonly #keepAlive = new KeepAlive();
+  #running: (() => void) | undefined;
   #exitWaiters: Array<(code: number | undefined) => void> = [];
 
   constructor(filename: unknown, options: WorkerOptionsIn = {}) {
@@ -96,7 +98,7 @@ class Worker extends EventEmitter {
       codeRangeSizeMb: Number(limits.codeRangeSizeMb) || 0,
       stackSizeMb: Number(limits.stackSizeMb) || 4,
     };
-    this.#updateHold();
+    this.#running = this.#keepAlive.begin();
     this.#poll();
   }
 
@@ -116,13 +118,11 @@ class Worker extends EventEmitter {
   }
 
   ref(): void {
-    this.#ref = true;
-    this.#updateHold();
+    this.#keepAlive.ref();
   }
 
   unref(): void {
-    this.#ref = false;
-    this.#updateHold();
+    this.#keepAlive.unref();
   }
 
   getHeapSnapshot(): Promise<never> {
@@ -135,17 +135,6 @@ class Worker extends EventEmitter {
 
   get stderr(): null {
     return null;
-  }
-
-  #updateHold(): void {
-    // A running, ref'ed worker keeps its parent alive.
-    const wanted = this.#ref && !this.#exited;
-    if (wanted && !this.#release) this.#release = hold();
-    if (!wanted && this.#release) {
-      const release = this.#release;
-      this.#release = undefined;
-      release();
-    }
   }
 
   /** One long poll at a time for the worker's events; each is its own task. */
@@ -193,7 +182,7 @@ class Worker extends EventEmitter {
         deliverReady();
         this.#exited = true;
         this.#exitCode = event.code;
-        this.#updateHold();
+        this.#running?.();
         for (const resolve of this.#exitWaiters.splice(0)) resolve(event.code);
         this.emit("exit", event.code);
         return;

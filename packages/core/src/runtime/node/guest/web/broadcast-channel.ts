@@ -4,19 +4,20 @@
  * unref'ed, as in Node.
  */
 
-import { hold } from "../loop.ts";
+import { KeepAlive } from "../keep-alive.ts";
 import { structuredClone } from "../structured-clone.ts";
 import { DOMException } from "./dom-exception.ts";
 import { MessageEvent } from "./message-event.ts";
-import { NodeEventTarget } from "./message-port.ts";
+import { NodeEventTarget } from "./node-event-target.ts";
 
 const OPEN = new Map<string, Set<BroadcastChannel>>();
 
 export class BroadcastChannel extends NodeEventTarget {
   readonly #name: string;
-  #release: (() => void) | undefined;
+  /** An open channel keeps the process alive unless unref'ed. */
+  readonly #keepAlive = new KeepAlive();
+  readonly #release: () => void;
   #closed = false;
-  #onmessage: ((event: MessageEvent) => void) | null = null;
 
   constructor(...args: [name?: unknown]) {
     const [name] = args;
@@ -30,21 +31,11 @@ export class BroadcastChannel extends NodeEventTarget {
     let peers = OPEN.get(this.#name);
     if (!peers) OPEN.set(this.#name, (peers = new Set()));
     peers.add(this);
-    this.#release = hold();
+    this.#release = this.#keepAlive.begin();
   }
 
   get name(): string {
     return this.#name;
-  }
-
-  get onmessage(): ((event: MessageEvent) => void) | null {
-    return this.#onmessage;
-  }
-
-  set onmessage(handler: ((event: MessageEvent) => void) | null) {
-    if (this.#onmessage) this.removeEventListener("message", this.#onmessage as never);
-    this.#onmessage = typeof handler === "function" ? handler : null;
-    if (this.#onmessage) this.addEventListener("message", this.#onmessage as never);
   }
 
   postMessage(message: unknown): void {
@@ -64,18 +55,16 @@ export class BroadcastChannel extends NodeEventTarget {
     if (this.#closed) return;
     this.#closed = true;
     OPEN.get(this.#name)?.delete(this);
-    this.unref();
+    this.#release();
   }
 
   ref(): this {
-    if (!this.#closed && !this.#release) this.#release = hold();
+    this.#keepAlive.ref();
     return this;
   }
 
   unref(): this {
-    const release = this.#release;
-    this.#release = undefined;
-    release?.();
+    this.#keepAlive.unref();
     return this;
   }
 

@@ -6,71 +6,12 @@
  * thread (or whose twin was) talks through a RemoteLink instead (thread-port.ts); the in-thread
  * path stays a direct hand-over.
  */
-import { Event, EventTarget } from "../event-target.ts";
+import { Event } from "../event-target.ts";
 import { hostObjects } from "../host-objects.ts";
-import { hold } from "../loop.ts";
 import { structuredClone } from "../structured-clone.ts";
 import { DOMException } from "./dom-exception.ts";
 import { MessageEvent } from "./message-event.ts";
-
-type Listener = (...args: unknown[]) => void;
-type EventListener = (event: Event) => void;
-
-/** The EventTarget + EventEmitter surface ports and channels share (Node's NodeEventTarget). */
-export class NodeEventTarget extends EventTarget {
-  readonly #wrappers = new Map<Listener, EventListener>();
-
-  /** Called when a 'message' listener appears (ports start then). */
-  protected onListenerAdded(_type: string): void {}
-
-  override addEventListener(
-    type: string,
-    listener: Parameters<EventTarget["addEventListener"]>[1],
-    options?: Parameters<EventTarget["addEventListener"]>[2],
-  ): void {
-    super.addEventListener(type, listener, options);
-    this.onListenerAdded(type);
-  }
-
-  on(type: string, listener: Listener): this {
-    const wrapper = (event: Event) =>
-      listener.call(this, event instanceof MessageEvent ? event.data : event);
-    this.#wrappers.set(listener, wrapper);
-    this.addEventListener(type, wrapper);
-    return this;
-  }
-
-  addListener(type: string, listener: Listener): this {
-    return this.on(type, listener);
-  }
-
-  once(type: string, listener: Listener): this {
-    const wrapper = (event: Event) => {
-      this.#wrappers.delete(listener);
-      listener.call(this, event instanceof MessageEvent ? event.data : event);
-    };
-    this.#wrappers.set(listener, wrapper);
-    this.addEventListener(type, wrapper, { once: true });
-    return this;
-  }
-
-  off(type: string, listener: Listener): this {
-    const wrapper = this.#wrappers.get(listener);
-    this.#wrappers.delete(listener);
-    this.removeEventListener(type, wrapper ?? (listener as never));
-    return this;
-  }
-
-  removeListener(type: string, listener: Listener): this {
-    return this.off(type, listener);
-  }
-
-  emit(type: string, data?: unknown): boolean {
-    return this.dispatchEvent(
-      type === "message" ? new MessageEvent(type, { data }) : new Event(type),
-    );
-  }
-}
+import { holdWhileStarted, StartedPort } from "./started-port.ts";
 
 const PEERS = new WeakMap<MessagePort, MessagePort>();
 let constructing = false;
@@ -100,13 +41,12 @@ export const portInternals = {} as {
   take(port: MessagePort): { message: unknown } | undefined;
 };
 
-export class MessagePort extends NodeEventTarget {
+export class MessagePort extends StartedPort {
   #started = false;
   #closed = false;
-  #ref = true;
+  /** Lets go of the hold the port took when it started. */
   #release: (() => void) | undefined;
   #queue: unknown[] = [];
-  #onmessage: ((event: MessageEvent) => void) | null = null;
   #remote: RemoteLink | undefined;
   #detached = false;
 
@@ -140,7 +80,7 @@ export class MessagePort extends NodeEventTarget {
       port.#closed = true;
       port.#remote = undefined;
       PEERS.delete(port);
-      port.#updateHold();
+      port.#release?.();
       return port.#queue.splice(0);
     };
     portInternals.deliver = (port, data) => {
@@ -151,27 +91,13 @@ export class MessagePort extends NodeEventTarget {
       port.#remote = undefined;
       if (port.#closed) return;
       port.#closed = true;
-      port.#updateHold();
+      port.#release?.();
       port.dispatchEvent(new Event("close"));
     };
     portInternals.take = (port) => {
       if (port.#remote) return port.#remote.take(port);
       return port.#queue.length > 0 ? { message: port.#queue.shift() } : undefined;
     };
-  }
-
-  get onmessage(): ((event: MessageEvent) => void) | null {
-    return this.#onmessage;
-  }
-
-  set onmessage(handler: ((event: MessageEvent) => void) | null) {
-    if (this.#onmessage) this.removeEventListener("message", this.#onmessage as never);
-    this.#onmessage = typeof handler === "function" ? handler : null;
-    if (this.#onmessage) this.addEventListener("message", this.#onmessage as never);
-  }
-
-  protected override onListenerAdded(type: string): void {
-    if (type === "message") this.start();
   }
 
   postMessage(value: unknown, transfer?: unknown): void {
@@ -203,7 +129,7 @@ export class MessagePort extends NodeEventTarget {
   start(): void {
     if (this.#started || this.#closed) return;
     this.#started = true;
-    this.#updateHold();
+    this.#release = holdWhileStarted(this);
     this.#drainSoon();
     this.#remote?.receive(this);
   }
@@ -211,7 +137,7 @@ export class MessagePort extends NodeEventTarget {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#updateHold();
+    this.#release?.();
     setImmediate(() => this.dispatchEvent(new Event("close")));
     const remote = this.#remote;
     this.#remote = undefined;
@@ -221,30 +147,6 @@ export class MessagePort extends NodeEventTarget {
       PEERS.delete(this);
       PEERS.delete(peer);
       peer.close();
-    }
-  }
-
-  ref(): void {
-    this.#ref = true;
-    this.#updateHold();
-  }
-
-  unref(): void {
-    this.#ref = false;
-    this.#updateHold();
-  }
-
-  hasRef(): boolean {
-    return this.#release !== undefined;
-  }
-
-  #updateHold(): void {
-    const wanted = this.#started && this.#ref && !this.#closed;
-    if (wanted && !this.#release) this.#release = hold();
-    if (!wanted && this.#release) {
-      const release = this.#release;
-      this.#release = undefined;
-      release();
     }
   }
 

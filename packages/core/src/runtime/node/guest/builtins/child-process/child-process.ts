@@ -8,9 +8,9 @@
 import { EventEmitter } from "events";
 import type { Readable, Writable } from "readable-stream";
 import { callAsync, callSync } from "../../host.ts";
+import { KeepAlive } from "../../keep-alive.ts";
 import { nextTick } from "../../loop.ts";
 import { SIGNAL_NAMES } from "../../signals.ts";
-import { KeepAlive } from "./keep-alive.ts";
 import { deadStream, PipeReadable, PipeWritable } from "./pipe-streams.ts";
 import { type NormalizedSpawn, spawnError, validateSignal } from "./spawn-options.ts";
 

@@ -4,6 +4,7 @@
  * its option values. A test file run by `node --test` (NODE_TEST_CONTEXT=child-v8) reports
  * through the serializer its parent reads instead of a reporter of its own.
  */
+import { TEST_VALUE_OPTIONS } from "../../../test-value-options.ts";
 import { codedError, notSupported } from "../../errors.ts";
 
 export interface TestConfig {
@@ -24,17 +25,7 @@ export interface TestConfig {
   cwd: string;
 }
 
-/** Options that take a value (`--name value` or `--name=value`). */
-const VALUE_FLAGS = new Set([
-  "--test-name-pattern",
-  "--test-skip-pattern",
-  "--test-reporter",
-  "--test-reporter-destination",
-  "--test-concurrency",
-  "--test-timeout",
-  "--test-isolation",
-  "--test-shard",
-]);
+const VALUE_FLAGS = new Set(TEST_VALUE_OPTIONS);
 
 /** The values of every `--test*` option on a command line, in order. */
 export function readTestFlags(execArgv: readonly string[]): Map<string, string[]> {

@@ -6,11 +6,11 @@
  */
 import { codedError, invalidArgType, notSupported } from "../../errors.ts";
 import { loadBuiltin } from "../registry.ts";
+import { shouldColorize } from "../tty.ts";
 import { FailureType, testFailure } from "./failure.ts";
 import { FileTest } from "./file-test.ts";
 import { createTestTree } from "./harness.ts";
 import { patternToRegExp, type TestConfig, testConfig } from "./options.ts";
-import { shouldColorize } from "./reporters/colors.ts";
 import { setupReporters } from "./reporters/setup.ts";
 import type { Test } from "./test.ts";
 import { findTestFiles } from "./test-files.ts";

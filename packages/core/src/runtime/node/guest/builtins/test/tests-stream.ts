@@ -23,6 +23,16 @@ export type Directive =
   | { expectFailure: string | true }
   | Record<string, never>;
 
+/** What a test's pass, fail and complete events carry. */
+type TestResult = [
+  nesting: number,
+  loc: TestLocation | undefined,
+  testNumber: number,
+  name: string,
+  details: Record<string, unknown>,
+  directive: Directive,
+];
+
 export function toTestLocation(loc: Location | undefined): TestLocation | undefined {
   return loc ? { line: loc[0], column: loc[1], file: loc[2] } : undefined;
 }
@@ -43,37 +53,16 @@ export class TestsStream extends Readable {
     }
   }
 
-  fail(
-    nesting: number,
-    loc: TestLocation | undefined,
-    testNumber: number,
-    name: string,
-    details: Record<string, unknown>,
-    directive: Directive,
-  ): void {
-    this.emitMessage("test:fail", { name, nesting, testNumber, details, ...loc, ...directive });
+  fail(...result: TestResult): void {
+    this.#emitResult("test:fail", ...result);
   }
 
-  ok(
-    nesting: number,
-    loc: TestLocation | undefined,
-    testNumber: number,
-    name: string,
-    details: Record<string, unknown>,
-    directive: Directive,
-  ): void {
-    this.emitMessage("test:pass", { name, nesting, testNumber, details, ...loc, ...directive });
+  ok(...result: TestResult): void {
+    this.#emitResult("test:pass", ...result);
   }
 
-  complete(
-    nesting: number,
-    loc: TestLocation | undefined,
-    testNumber: number,
-    name: string,
-    details: Record<string, unknown>,
-    directive: Directive,
-  ): void {
-    this.emitMessage("test:complete", { name, nesting, testNumber, details, ...loc, ...directive });
+  complete(...result: TestResult): void {
+    this.#emitResult("test:complete", ...result);
   }
 
   plan(nesting: number, loc: TestLocation | undefined, count: number): void {
@@ -117,6 +106,13 @@ export class TestsStream extends Readable {
   emitMessage(type: string, data: Record<string, unknown>): void {
     this.emit(type, data);
     this.#tryPush({ type, data });
+  }
+
+  #emitResult(
+    type: string,
+    ...[nesting, loc, testNumber, name, details, directive]: TestResult
+  ): void {
+    this.emitMessage(type, { name, nesting, testNumber, details, ...loc, ...directive });
   }
 
   #tryPush(event: TestEvent | null): boolean {

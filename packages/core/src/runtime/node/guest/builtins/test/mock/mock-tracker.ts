@@ -138,6 +138,43 @@ const { nextImplementation, trackCall } = MockFunctionContext.prototype;
 delete (MockFunctionContext.prototype as Partial<MockFunctionContext>).nextImplementation;
 delete (MockFunctionContext.prototype as Partial<MockFunctionContext>).trackCall;
 
+/**
+ * One call of a mock (plain or with `new`): runs the implementation due and records the call,
+ * whether it returned or threw. `thisOf` gives what the record shows as `this` (for `new`, the
+ * instance made).
+ */
+function callTracked(
+  ctx: MockFunctionContext,
+  argList: unknown[],
+  target: unknown,
+  invoke: (impl: AnyFunction) => unknown,
+  thisOf: (result: unknown) => unknown,
+): unknown {
+  const impl = nextImplementation.call(ctx);
+  let result: unknown;
+  let error: unknown;
+  try {
+    result = invoke(impl);
+  } catch (err) {
+    error = err;
+    throw err;
+  } finally {
+    // The stack starts at the proxy trap that called this, as Node's does.
+    const stack = new Error();
+    Error.captureStackTrace(stack, callTracked);
+    trackCall.call(ctx, {
+      __proto__: null,
+      arguments: argList,
+      error,
+      result,
+      stack,
+      target,
+      this: thisOf(result),
+    });
+  }
+  return result;
+}
+
 function findDescriptor(object: object, name: string | symbol): PropertyDescriptor | undefined {
   for (let host: object | null = object; host !== null; host = Object.getPrototypeOf(host)) {
     const descriptor = Object.getOwnPropertyDescriptor(host, name);
@@ -248,15 +285,7 @@ export class MockTracker {
     implementation: unknown = defaultImplementation,
     options: unknown = {},
   ): AnyFunction {
-    if (implementation !== null && typeof implementation === "object") {
-      options = implementation;
-      implementation = defaultImplementation;
-    } else {
-      validateObject(options, "options");
-    }
-    const { getter = true } = options as { getter?: unknown };
-    if (getter === false) throw invalidArgValue("options.getter", getter, "cannot be false");
-    return this.method(object, methodName, implementation, { ...(options as object), getter });
+    return this.#accessor("getter", object, methodName, implementation, options);
   }
 
   setter(
@@ -265,15 +294,32 @@ export class MockTracker {
     implementation: unknown = defaultImplementation,
     options: unknown = {},
   ): AnyFunction {
+    return this.#accessor("setter", object, methodName, implementation, options);
+  }
+
+  /**
+   * getter() and setter(): method() with that option forced on (an object in the implementation's
+   * place is the options).
+   */
+  #accessor(
+    kind: "getter" | "setter",
+    object: unknown,
+    methodName: unknown,
+    implementation: unknown,
+    options: unknown,
+  ): AnyFunction {
     if (implementation !== null && typeof implementation === "object") {
       options = implementation;
       implementation = defaultImplementation;
     } else {
       validateObject(options, "options");
     }
-    const { setter = true } = options as { setter?: unknown };
-    if (setter === false) throw invalidArgValue("options.setter", setter, "cannot be false");
-    return this.method(object, methodName, implementation, { ...(options as object), setter });
+    const { [kind]: flag = true } = options as Record<string, unknown>;
+    if (flag === false) throw invalidArgValue(`options.${kind}`, flag, "cannot be false");
+    return this.method(object, methodName, implementation, {
+      ...(options as object),
+      [kind]: flag,
+    });
   }
 
   property(object: unknown, propertyName: unknown, ...value: [unknown?]): object {
@@ -308,48 +354,22 @@ export class MockTracker {
   #setupMock(ctx: MockFunctionContext, fnToMatch: AnyFunction): AnyFunction {
     const mock = new Proxy(fnToMatch, {
       apply(_fn, thisArg, argList) {
-        const fn = nextImplementation.call(ctx);
-        let result: unknown;
-        let error: unknown;
-        try {
-          result = Reflect.apply(fn, thisArg, argList);
-        } catch (err) {
-          error = err;
-          throw err;
-        } finally {
-          trackCall.call(ctx, {
-            __proto__: null,
-            arguments: argList,
-            error,
-            result,
-            stack: new Error(),
-            target: undefined,
-            this: thisArg,
-          });
-        }
-        return result;
+        return callTracked(
+          ctx,
+          argList,
+          undefined,
+          (impl) => Reflect.apply(impl, thisArg, argList),
+          () => thisArg,
+        );
       },
       construct(target, argList, newTarget) {
-        const realTarget = nextImplementation.call(ctx);
-        let result: unknown;
-        let error: unknown;
-        try {
-          result = Reflect.construct(realTarget, argList, newTarget);
-        } catch (err) {
-          error = err;
-          throw err;
-        } finally {
-          trackCall.call(ctx, {
-            __proto__: null,
-            arguments: argList,
-            error,
-            result,
-            stack: new Error(),
-            target,
-            this: result,
-          });
-        }
-        return result as object;
+        return callTracked(
+          ctx,
+          argList,
+          target,
+          (impl) => Reflect.construct(impl, argList, newTarget),
+          (instance) => instance,
+        ) as object;
       },
       get(target, property, receiver) {
         if (property === "mock") return ctx;

@@ -3,18 +3,7 @@
  * coloured when stderr has colours, error details when stdout has (FORCE_COLOR decides for both
  * when set).
  */
-import { colorDepth } from "../../tty.ts";
-
-interface MaybeTty {
-  isTTY?: boolean;
-  getColorDepth?: () => number;
-}
-
-export function shouldColorize(stream: MaybeTty | undefined): boolean {
-  if (process.env.FORCE_COLOR !== undefined) return colorDepth(process.env) > 2;
-  if (!stream?.isTTY) return false;
-  return typeof stream.getColorDepth === "function" ? stream.getColorDepth() > 2 : true;
-}
+import { shouldColorize } from "../../tty.ts";
 
 export interface Colors {
   blue: string;
@@ -28,7 +17,7 @@ export interface Colors {
 
 /** Read when a reporter starts (Node refreshes them then). */
 export function reporterColors(): Colors {
-  const on = !!shouldColorize(process.stderr as MaybeTty);
+  const on = shouldColorize(process.stderr);
   return {
     blue: on ? "\u001b[34m" : "",
     green: on ? "\u001b[32m" : "",

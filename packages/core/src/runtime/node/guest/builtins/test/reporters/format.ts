@@ -3,8 +3,8 @@
  * error (the user's error, unwrapped from ERR_TEST_FAILURE, inspected as Node shows it).
  */
 import { loadBuiltin } from "../../registry.ts";
+import { shouldColorize } from "../../tty.ts";
 import type { Colors } from "./colors.ts";
-import { shouldColorize } from "./colors.ts";
 
 export const SYMBOLS = {
   "test:fail": "\u2716 ",

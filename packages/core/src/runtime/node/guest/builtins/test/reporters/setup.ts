@@ -10,7 +10,6 @@ import { dynamicImport } from "../../../modules.ts";
 import { loadBuiltin } from "../../registry.ts";
 import type { TestConfig } from "../options.ts";
 import type { TestsStream } from "../tests-stream.ts";
-import { composeReporter } from "./compose.ts";
 import { dotReporter } from "./dot.ts";
 import { SpecReporter } from "./spec.ts";
 import { tapReporter } from "./tap.ts";
@@ -69,8 +68,13 @@ export async function setupReporters(root: TestsStream, config: TestConfig): Pro
       destination: destinationFor(config.destinations[i]),
     })),
   );
+  // node:stream's compose is Node 24's (stream-compose.ts): a result reaches stdout as soon as
+  // it is reported, before console.log calls that come after it.
+  const { compose } = loadBuiltin("stream") as {
+    compose(...streams: unknown[]): NodeJS.ReadableStream;
+  };
   for (const { reporter, destination } of pipelines) {
-    const output = composeReporter(root, reporter);
+    const output = compose(root, reporter);
     // A file is complete when closed (pipe() ends it); stdout and stderr are never ended.
     const isFile = destination !== process.stdout && destination !== process.stderr;
     finishedReporters.push(

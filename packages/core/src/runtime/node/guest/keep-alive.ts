@@ -1,9 +1,10 @@
 /**
- * What a ChildProcess holds the event loop with: waiting for the child keeps the parent alive
- * until `unref()`, as a libuv process handle does. Pending work is counted separately from the
- * ref flag so `ref()` after `unref()` holds again only if something is still pending.
+ * What a handle (a child process, a worker, a started message port) holds the event loop with:
+ * while it has work pending it keeps the process alive until `unref()`, as a libuv handle does.
+ * Pending work is counted separately from the ref flag so `ref()` after `unref()` holds again
+ * only if something is still pending.
  */
-import { hold } from "../../loop.ts";
+import { hold } from "./loop.ts";
 
 export class KeepAlive {
   #pending = 0;
@@ -35,6 +36,11 @@ export class KeepAlive {
 
   get refed(): boolean {
     return this.#refed;
+  }
+
+  /** Whether the loop is held now (ref'ed and something pending): a handle's hasRef(). */
+  get holding(): boolean {
+    return this.#release !== null;
   }
 
   #sync(): void {
