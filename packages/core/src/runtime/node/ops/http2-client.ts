@@ -14,6 +14,7 @@ import {
   type IncomingHttpHeaders,
   sensitiveHeaders,
 } from "node:http2";
+import { HTTP2_SESSION_OPTIONS } from "../http2-session-options.ts";
 import { PendingConnection } from "./http2-transport.ts";
 
 /** An error as the guest rebuilds it (Node's own fields, no host stack). */
@@ -55,24 +56,6 @@ export type Http2Event =
   | { t: "data"; s: number; chunk: Uint8Array }
   | { t: "end" | "wantTrailers"; s: number }
   | { t: "streamClose"; s: number; rstCode: number; error: Http2ErrorData | null };
-
-/** The connect options passed through to node:http2 (plain values; TLS stays with the guest). */
-const SESSION_OPTIONS = [
-  "settings",
-  "maxDeflateDynamicTableSize",
-  "maxSettings",
-  "maxSessionMemory",
-  "maxHeaderListPairs",
-  "maxOutstandingPings",
-  "maxReservedRemoteStreams",
-  "maxSendHeaderBlockLength",
-  "paddingStrategy",
-  "peerMaxConcurrentStreams",
-  "remoteCustomSettings",
-  "strictFieldWhitespaceValidation",
-  "unknownProtocolTimeout",
-  "servername",
-] as const;
 
 export function errorData(error: unknown): Http2ErrorData {
   const err = error as Error & Record<string, unknown>;
@@ -120,7 +103,8 @@ export class Http2Client {
   constructor(authority: unknown, options: Record<string, unknown>, encrypted: boolean) {
     this.connection = new PendingConnection(encrypted, encrypted ? "h2" : false);
     const passed: Record<string, unknown> = {};
-    for (const key of SESSION_OPTIONS) if (options[key] !== undefined) passed[key] = options[key];
+    for (const key of HTTP2_SESSION_OPTIONS)
+      if (options[key] !== undefined) passed[key] = options[key];
     this.session = connect(authority as string, {
       ...passed,
       createConnection: () => this.connection.duplex,

@@ -12,7 +12,7 @@ import { codedError, invalidArgType } from "../../errors.ts";
 import { callAsync, callSync } from "../../host.ts";
 import { drainTicks, guard, hold, nextTick } from "../../loop.ts";
 import type { ConnectionData } from "../net/net-host.ts";
-import type { Socket } from "../net/socket.ts";
+import { type Socket, validateTimeoutMsecs } from "../net/socket.ts";
 import { ClientHttp2Stream, type StreamOwner } from "./client-stream.ts";
 import { socketProxy } from "./socket-proxy.ts";
 import {
@@ -500,12 +500,7 @@ export class ClientHttp2Session extends EventEmitter implements StreamOwner {
   }
 
   setTimeout(ms: number, callback?: () => void): this {
-    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
-      throw codedError(
-        RangeError,
-        "ERR_OUT_OF_RANGE",
-        `The value of "msecs" is out of range. It must be a non-negative finite number. Received ${String(ms)}`,
-      );
+    validateTimeoutMsecs(ms);
     this.#timeoutMs = ms;
     if (callback) {
       if (ms === 0) this.removeListener("timeout", callback);

@@ -8,6 +8,7 @@
 import { Duplex } from "readable-stream";
 import { codedError, invalidArgType } from "../../errors.ts";
 import { callAsync, callSync } from "../../host.ts";
+import { validateTimeoutMsecs } from "../net/socket.ts";
 import {
   type Http2Event,
   NGHTTP2_CANCEL,
@@ -264,12 +265,7 @@ export class ClientHttp2Stream extends Duplex {
   // ---- timeouts -----------------------------------------------------------------------------
 
   setTimeout(ms: number, callback?: () => void): this {
-    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
-      throw codedError(
-        RangeError,
-        "ERR_OUT_OF_RANGE",
-        `The value of "msecs" is out of range. It must be a non-negative finite number. Received ${String(ms)}`,
-      );
+    validateTimeoutMsecs(ms);
     this.#timeoutMs = ms;
     if (callback) {
       if (ms === 0) this.removeListener("timeout", callback);

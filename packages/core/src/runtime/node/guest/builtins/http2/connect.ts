@@ -4,6 +4,7 @@
  * the guest's TLS options (ca, rejectUnauthorized, NODE_EXTRA_CA_CERTS, ...) apply unchanged;
  * the HTTP/2 session over it runs on the host (client-session.ts).
  */
+import { HTTP2_SESSION_OPTIONS } from "../../../http2-session-options.ts";
 import { codedError, invalidArgType, notSupported } from "../../errors.ts";
 import { callSync } from "../../host.ts";
 import { isIP } from "../net/ip.ts";
@@ -22,24 +23,8 @@ interface Authority {
   href?: string;
 }
 
-/** The options node:http2 itself reads (the host session gets these, plain values only). */
-const SESSION_OPTIONS = [
-  "settings",
-  "maxDeflateDynamicTableSize",
-  "maxSettings",
-  "maxSessionMemory",
-  "maxHeaderListPairs",
-  "maxOutstandingPings",
-  "maxReservedRemoteStreams",
-  "maxSendHeaderBlockLength",
-  "paddingStrategy",
-  "peerMaxConcurrentStreams",
-  "remoteCustomSettings",
-  "strictFieldWhitespaceValidation",
-  "unknownProtocolTimeout",
-  "servername",
-  "protocol",
-];
+/** What the host session gets: node:http2's own options, and the protocol it was asked for. */
+const SESSION_OPTIONS = [...HTTP2_SESSION_OPTIONS, "protocol"];
 
 export function connect(
   authorityArg: unknown,

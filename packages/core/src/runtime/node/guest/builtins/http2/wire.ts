@@ -4,49 +4,15 @@
  * data, and Node's http2 error objects rebuilt on this side.
  */
 import { Buffer } from "buffer";
+import type { HeadersData, Http2ErrorData } from "../../../ops/http2-client.ts";
 import { codedError } from "../../errors.ts";
 import { netError } from "../net/net-host.ts";
 
 /** Node's http2.sensitiveHeaders (its description is the one Node's inspect shows). */
 export const sensitiveHeaders: unique symbol = Symbol("sensitiveHeaders");
 
-export interface Http2ErrorData {
-  message: string;
-  name: string;
-  code?: string;
-  errno?: number;
-  syscall?: string;
-  address?: string;
-  port?: number;
-}
-
-export interface HeadersData {
-  entries: Array<[string, unknown]>;
-  sensitive: string[];
-}
-
-export type Http2Event =
-  | { t: "connect" }
-  | { t: "localSettings" | "remoteSettings"; settings: Record<string, unknown> }
-  | { t: "settingsAck"; n: number; error: Http2ErrorData | null; settings: unknown; ms: number }
-  | { t: "goaway"; code: number; last: number; data: Uint8Array | null }
-  | { t: "ping"; payload: Uint8Array }
-  | { t: "frameError"; s: number; type: number; code: number; id: number }
-  | { t: "altsvc"; alt: string; origin: string; stream: number }
-  | { t: "origin"; origins: string[] }
-  | { t: "error"; error: Http2ErrorData }
-  | { t: "close" }
-  | { t: "ready"; s: number; id: number }
-  | {
-      t: "response" | "headers" | "trailers";
-      s: number;
-      headers: HeadersData;
-      flags: number;
-      raw: string[];
-    }
-  | { t: "data"; s: number; chunk: Uint8Array }
-  | { t: "end" | "wantTrailers"; s: number }
-  | { t: "streamClose"; s: number; rstCode: number; error: Http2ErrorData | null };
+// The wire types are the host's own (type-only: nothing of the host is bundled in).
+export type { HeadersData, Http2ErrorData, Http2Event } from "../../../ops/http2-client.ts";
 
 export const NGHTTP2_NO_ERROR = 0;
 export const NGHTTP2_INTERNAL_ERROR = 2;

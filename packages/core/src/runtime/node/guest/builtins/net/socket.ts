@@ -54,6 +54,16 @@ function describePort(port: unknown): string {
 }
 
 /** Node's validatePort: numbers and numeric strings 0-65535. */
+/** setTimeout(msecs) of sockets and http2 sessions and streams: Node's range check. */
+export function validateTimeoutMsecs(ms: unknown): asserts ms is number {
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
+    throw codedError(
+      RangeError,
+      "ERR_OUT_OF_RANGE",
+      `The value of "msecs" is out of range. It must be a non-negative finite number. Received ${String(ms)}`,
+    );
+}
+
 export function validatePort(port: unknown, name = "Port", allowZero = true): number {
   const valid =
     (typeof port === "number" || (typeof port === "string" && port.trim().length > 0)) &&
@@ -391,12 +401,7 @@ export class Socket extends Duplex {
   // ---- options and state --------------------------------------------------------------------
 
   setTimeout(ms: number, callback?: () => void): this {
-    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
-      throw codedError(
-        RangeError,
-        "ERR_OUT_OF_RANGE",
-        `The value of "msecs" is out of range. It must be a non-negative finite number. Received ${String(ms)}`,
-      );
+    validateTimeoutMsecs(ms);
     this.timeout = ms;
     if (ms === 0) {
       if (callback) this.removeListener("timeout", callback);

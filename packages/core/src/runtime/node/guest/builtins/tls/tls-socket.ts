@@ -6,7 +6,9 @@
  * on the host unless the guest supplies its own checkServerIdentity, which then runs here on
  * the certificate the host reports.
  */
+
 import { Buffer } from "buffer";
+import type { TlsSessionInfo as SessionInfo } from "../../../ops/tls-ops.ts";
 import { codedError, notSupported } from "../../errors.ts";
 import { nextTick } from "../../loop.ts";
 import { type ConnectionData, netCall } from "../net/net-host.ts";
@@ -26,17 +28,6 @@ export interface TlsConnectOptions {
   timeout?: number;
   signal?: AbortSignal;
   [key: string]: unknown;
-}
-
-/** What the host reports about a session (TlsSessionInfo in ops/tls-ops.ts). */
-interface SessionInfo {
-  tlsId: number;
-  authorized: boolean;
-  authorizationError: string | null;
-  alpnProtocol: string | false;
-  protocol: string | null;
-  cipher: { name: string; standardName: string; version: string };
-  peerCertificate: Record<string, unknown> | null;
 }
 
 export type PeerCertificate = Record<string, unknown>;
