@@ -6,6 +6,7 @@
  * answer is checked, so a fast failure cannot pass as a figure.
  */
 import { pi } from "@agentos/agent-pi";
+import { scriptedModelFiles } from "@agentos/agent-pi/scripted-model";
 import { AgentOs } from "@agentos/core";
 import {
   type ScriptedLlmServer,
@@ -21,7 +22,6 @@ const SCENARIO = {
   memory: "host memory per live Pi session",
 } as const;
 
-const PI_AGENT_DIR = "/home/user/.pi/agent";
 const REPLY = "benchmark reply";
 
 /** A VM with Pi installed and configured to use `llm` as its model. */
@@ -31,25 +31,7 @@ async function piVm(llm: ScriptedLlmServer, maxProcesses = 64): Promise<AgentOs>
     loopbackExemptPorts: [llm.port],
     limits: { maxProcesses },
   });
-  await vm.writeFiles([
-    {
-      path: `${PI_AGENT_DIR}/models.json`,
-      content: JSON.stringify({
-        providers: {
-          scripted: {
-            baseUrl: `${llm.url}/v1`,
-            api: "openai-completions",
-            apiKey: "bench",
-            models: [{ id: "scripted-model" }],
-          },
-        },
-      }),
-    },
-    {
-      path: `${PI_AGENT_DIR}/settings.json`,
-      content: JSON.stringify({ defaultProvider: "scripted", defaultModel: "scripted-model" }),
-    },
-  ]);
+  await vm.writeFiles(scriptedModelFiles(llm.url, "bench"));
   return vm;
 }
 

@@ -15,9 +15,8 @@ import {
   startScriptedLlmServer,
 } from "../../core/src/acp/testing/llm-server.ts";
 import { pi } from "./index.ts";
+import { scriptedModelFiles } from "./scripted-model.ts";
 
-/** Pi's default agent directory for the VM user: where it reads models.json and settings.json. */
-const PI_AGENT_DIR = "/home/user/.pi/agent";
 const PROJECT = "/home/user/proj";
 
 interface ChatMessage {
@@ -124,25 +123,7 @@ describe("the Pi coding agent in a VM", { timeout: 300_000 }, () => {
       loopbackExemptPorts: [llm.port],
       toolKits: [tracker],
     });
-    await vm.writeFiles([
-      {
-        path: `${PI_AGENT_DIR}/models.json`,
-        content: JSON.stringify({
-          providers: {
-            scripted: {
-              baseUrl: `${llm.url}/v1`,
-              api: "openai-completions",
-              apiKey: "scripted-key",
-              models: [{ id: "scripted-model" }],
-            },
-          },
-        }),
-      },
-      {
-        path: `${PI_AGENT_DIR}/settings.json`,
-        content: JSON.stringify({ defaultProvider: "scripted", defaultModel: "scripted-model" }),
-      },
-    ]);
+    await vm.writeFiles(scriptedModelFiles(llm.url, "scripted-key"));
     await vm.mkdir(PROJECT, { recursive: true });
   });
 

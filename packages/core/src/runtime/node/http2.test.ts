@@ -19,9 +19,9 @@ import {
 } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import selfsigned from "selfsigned";
 import { AgentOs } from "../../vm/agent-os.ts";
 import { closeNodeVm, configureNodeVm, nodeVm, normaliseStderr, runNodeBoth } from "./testing.ts";
+import { localhostCertificate } from "./testing-tls.ts";
 
 let plain: Http2Server;
 let secure: Http2SecureServer;
@@ -106,22 +106,11 @@ function route(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
 }
 
 before(async () => {
-  const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], {
-    keySize: 2048,
-    extensions: [
-      {
-        name: "subjectAltName",
-        altNames: [
-          { type: 2, value: "localhost" },
-          { type: 7, ip: "127.0.0.1" },
-        ],
-      },
-    ],
-  });
+  const pems = await localhostCertificate();
   caPem = pems.cert;
   plain = createServer();
   plain.on("stream", route);
-  secure = createSecureServer({ key: pems.private, cert: pems.cert });
+  secure = createSecureServer({ key: pems.key, cert: pems.cert });
   secure.on("stream", route);
   await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
   await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve));

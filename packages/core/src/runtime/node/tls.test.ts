@@ -12,29 +12,18 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { after, before, describe, it } from "node:test";
-import selfsigned from "selfsigned";
 import { AgentOs } from "../../vm/agent-os.ts";
 import { closeNodeVm, configureNodeVm, normaliseStderr, runNodeBoth } from "./testing.ts";
+import { localhostCertificate } from "./testing-tls.ts";
 
 let server: Server;
 let port = 0;
 let caPem = "";
 
 before(async () => {
-  const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], {
-    keySize: 2048,
-    extensions: [
-      {
-        name: "subjectAltName",
-        altNames: [
-          { type: 2, value: "localhost" },
-          { type: 7, ip: "127.0.0.1" },
-        ],
-      },
-    ],
-  });
+  const pems = await localhostCertificate();
   caPem = pems.cert;
-  server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+  server = createServer({ key: pems.key, cert: pems.cert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
