@@ -6,7 +6,7 @@
  */
 import { bindToFrame } from "./async-context.ts";
 import { callAsync, notifyHost } from "./host.ts";
-import { processRejections, setDraining } from "./rejections.ts";
+import { processRejections } from "./rejections.ts";
 import { type ThrowPlace, v8 } from "./v8-extras.ts";
 
 let refs = 0;
@@ -59,6 +59,11 @@ export function nextTick(callback: () => void): void {
 
 let draining = false;
 
+/** Whether drainTicks is running (what it runs is followed by its own rejection pass). */
+export function isDraining(): boolean {
+  return draining;
+}
+
 /**
  * What Node does when a callback from the loop returns (processTicksAndRejections): the
  * nextTick queue, then the microtasks, again while either refills, then the promise
@@ -74,7 +79,6 @@ export function drainTicks(): void {
     return;
   }
   draining = true;
-  setDraining(true);
   try {
     if (ticks.length === 0) v8.runMicrotasks();
     while (ticks.length > 0 || processRejections()) {
@@ -83,7 +87,6 @@ export function drainTicks(): void {
     }
   } finally {
     draining = false;
-    setDraining(false);
   }
 }
 

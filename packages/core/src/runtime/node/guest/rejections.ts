@@ -6,6 +6,7 @@
  * the real promise and reason, or, when nobody listens, become the uncaught exception.
  */
 import { callAsync } from "./host.ts";
+import { isDraining } from "./loop.ts";
 import { v8 } from "./v8-extras.ts";
 
 /** What Node raises for a rejection whose reason is not an error. */
@@ -49,7 +50,6 @@ const reported = new WeakMap<Promise<unknown>, number>();
 const handledLater: Array<[Promise<unknown>, number]> = [];
 let lastRejectionId = 0;
 let sink: RejectionSink | undefined;
-let draining = false;
 let turnRequested = false;
 
 /** While captureRejections runs: the rejections reported without a handler, in order. */
@@ -85,7 +85,7 @@ export function onPromiseReject(event: number, promise: Promise<unknown>, reason
     captured?.push([promise, reason]);
     // Rejected outside a drained callback (in microtasks V8 ran after a host call): ask the
     // host for a turn, so it is looked at once those microtasks are done.
-    if (!draining && !turnRequested) {
+    if (!isDraining() && !turnRequested) {
       turnRequested = true;
       callAsync("loop.yield", [], () => {
         turnRequested = false;
@@ -103,11 +103,6 @@ export function onPromiseReject(event: number, promise: Promise<unknown>, reason
 
 export function hasPendingRejections(): boolean {
   return pending.size > 0 || handledLater.length > 0;
-}
-
-/** Marks the tick/microtask drain loop as running (rejections then wait for its end). */
-export function setDraining(value: boolean): void {
-  draining = value;
 }
 
 /**
